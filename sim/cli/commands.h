@@ -1,0 +1,17 @@
+// One function per `cmslab` subcommand. Each gets the arguments after the subcommand
+// name and returns the process exit code: 0 success, 1 a check that differs, 2 unusable
+// input or usage error.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace cmslab::cli {
+
+using Args = std::vector<std::string>;
+
+int Run(const Args& args);
+int Validate(const Args& args);
+int Topology(const Args& args);
+
+} // namespace cmslab::cli

@@ -1,0 +1,128 @@
+// The in-memory form of a scenario file: what the loader produces after validation and
+// what the network builder and the devices consume. Every value the lab simulates comes
+// from here; nothing of the reference deployment is assumed in code.
+//
+// Owned by the scenario loader (sim/scenario/). The network part below is a contract the
+// ns-3 builder relies on: extend it, do not rename it.
+#pragma once
+
+#include "common/address.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cmslab::scenario {
+
+struct Prefix {
+    IpAddress address; // network address
+    std::uint8_t length = 0;
+
+    bool Contains(const IpAddress& a) const;
+    std::string ToString() const; // "172.16.85.0/24"
+};
+
+// One broadcast segment (an ns-3 CSMA channel, one pcap).
+struct Network {
+    std::string name;
+    Prefix prefix;
+};
+
+struct Interface {
+    std::string network; // Network::name
+    IpAddress address;
+    std::string name; // e.g. "LAN1"; defaults to "eth<i>"
+};
+
+struct Route {
+    Prefix destination;
+    IpAddress via;
+};
+
+struct Node {
+    std::string name;
+    // "browser", "dns_server", "cms", "expressway_c", "expressway_e", "nat_firewall",
+    // "router". The role picks the device model that runs on the node.
+    std::string role;
+    std::vector<Interface> interfaces;
+    std::optional<IpAddress> gateway;
+    std::vector<Route> routes;
+    std::vector<IpAddress> dns_servers; // the resolver this node asks, in order
+    // The role's own configuration block, as written in the file. Devices read their
+    // typed settings from it (see the loader's per-role structs).
+    nlohmann::json config = nlohmann::json::object();
+};
+
+// Static 1:1 NAT: `outside` is owned by the NAT node on its outside network and stands
+// for `inside`.
+struct NatMapping {
+    IpAddress inside;
+    IpAddress outside;
+};
+
+enum class Direction { Inbound, Outbound };
+enum class Protocol { Tcp, Udp, Icmp, Any };
+
+// An allow rule; the firewall walks its rules in order and the first match decides.
+struct FirewallRule {
+    Direction direction = Direction::Inbound;
+    Protocol protocol = Protocol::Any;
+    std::optional<IpAddress> destination; // as addressed on the wire, before translation
+    std::uint16_t port_low = 0;           // 0..65535 = any port
+    std::uint16_t port_high = 65535;
+    std::string comment;
+};
+
+struct NatFirewall {
+    std::string node;             // the Node that does NAT and filtering
+    std::string outside_network;  // Network::name of its public side
+    std::vector<NatMapping> mappings;
+    std::vector<FirewallRule> rules;
+    bool allow_inbound_default = false;
+    bool allow_outbound_default = true;
+    // Translate inside hosts' traffic addressed to a mapped outside address (hairpin).
+    bool reflection = true;
+};
+
+struct DnsRecord {
+    std::string name; // fully qualified, no trailing dot
+    std::string type; // "A", "AAAA", "SRV", "CNAME"
+    std::uint32_t ttl = 300;
+    std::optional<IpAddress> address; // A, AAAA
+    std::string target;               // CNAME, SRV
+    std::uint16_t priority = 0;       // SRV
+    std::uint16_t weight = 0;         // SRV
+    std::uint16_t port = 0;           // SRV
+};
+
+struct DnsZone {
+    std::string origin; // e.g. "octavio.com"
+    std::vector<DnsRecord> records;
+};
+
+struct DnsServer {
+    std::string node;
+    std::vector<DnsZone> zones;
+};
+
+struct Scenario {
+    std::string name;
+    std::string source_path;
+    std::string description;
+    std::uint64_t seed = 1;
+    double duration_s = 120;
+    std::vector<Network> networks;
+    std::vector<Node> nodes;
+    std::vector<NatFirewall> nat_firewalls;
+    std::vector<DnsServer> dns_servers;
+    nlohmann::json guest = nlohmann::json::object();  // the guest's script and trust
+    nlohmann::json expect = nlohmann::json::object(); // the expected outcome
+
+    const Node* FindNode(const std::string& name) const;
+    const Network* FindNetwork(const std::string& name) const;
+};
+
+} // namespace cmslab::scenario
