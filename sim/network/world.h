@@ -1,0 +1,84 @@
+// The simulated network of one scenario: one ns-3 Node per scenario node, one CSMA
+// segment per network, addresses, routes, the NAT/firewall boxes, one promiscuous pcap
+// per segment and one log per box. Device applications get their Node from here.
+//
+// ns-3's simulator is a process-wide singleton, so at most one World exists at a time;
+// destroying it destroys the simulator state.
+#pragma once
+
+#include "box_log.h"
+#include "common/expected.h"
+#include "scenario/scenario.h"
+
+// GetNode hands out a Ptr<Node>; its users need the complete type.
+#include "ns3/node.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cmslab::devices {
+class NatFirewallEngine;
+}
+
+namespace cmslab::network {
+
+// 2017-05-20T10:00:00Z, the date of the reference document's logs: the wall-clock time
+// at simulated time zero when the scenario names none.
+constexpr std::int64_t kDefaultEpochUnixSeconds = 1495274400;
+
+struct BuildOptions {
+    // Where pcap/ and logs/ go. Empty: no files; logs are kept in memory only.
+    std::string out_dir;
+    std::optional<std::uint64_t> seed; // overrides the scenario's seed
+    std::int64_t epoch_unix_s = kDefaultEpochUnixSeconds;
+    // Every segment's link, as ns-3 attribute strings.
+    std::string data_rate = "1Gbps";
+    std::string delay = "50us";
+};
+
+class World {
+  public:
+    static Expected<std::unique_ptr<World>> Build(const scenario::Scenario& scenario,
+                                                  const BuildOptions& options);
+    ~World();
+    World(const World&) = delete;
+    World& operator=(const World&) = delete;
+
+    const scenario::Scenario& Scenario() const { return m_scenario; }
+    std::uint64_t Seed() const { return m_seed; }
+    std::int64_t EpochUnixSeconds() const { return m_epoch; }
+
+    // The ns-3 node of a scenario node, or a null Ptr for an unknown name.
+    ns3::Ptr<ns3::Node> GetNode(const std::string& name) const;
+    // The box's log (logs/<node>.log), or null for an unknown name.
+    devices::BoxLog* Log(const std::string& node) const;
+    // The Ipv4 interface index of a node's interface on `network`, or -1.
+    std::int32_t InterfaceIndex(const std::string& node, const std::string& network) const;
+
+    // The NAT/firewall boxes, by node name, for their status pages.
+    std::vector<std::string> NatFirewallNodes() const;
+    const devices::NatFirewallEngine* NatFirewall(const std::string& node) const;
+    // Files written: pcap/<network>.pcap by network name (empty without out_dir).
+    const std::map<std::string, std::string>& PcapFiles() const { return m_pcaps; }
+
+    // Runs the simulation until `seconds` of simulated time from now, or until no event
+    // is left.
+    void RunFor(double seconds);
+    double NowSeconds() const;
+
+  private:
+    struct Impl;
+    explicit World(const scenario::Scenario& scenario);
+
+    scenario::Scenario m_scenario;
+    std::uint64_t m_seed = 1;
+    std::int64_t m_epoch = kDefaultEpochUnixSeconds;
+    std::map<std::string, std::string> m_pcaps;
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace cmslab::network
