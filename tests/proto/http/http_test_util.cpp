@@ -26,18 +26,23 @@ std::vector<Event> ParseInPieces(MessageKind kind, std::string_view input,
         p.ExpectResponseTo(m);
     std::vector<Event> all;
     std::size_t from = 0;
+    // Once failed, a parser repeats its error on every call: keep the first only.
+    auto keep = [&](std::vector<Event> ev) {
+        for (auto& e : ev) {
+            if (!all.empty() && std::holds_alternative<ProtocolError>(all.back()))
+                return;
+            all.push_back(std::move(e));
+        }
+    };
     auto feed = [&](std::size_t to) {
-        auto ev = p.Feed(ByteView(input.substr(from, to - from)));
-        all.insert(all.end(), ev.begin(), ev.end());
+        keep(p.Feed(ByteView(input.substr(from, to - from))));
         from = to;
     };
     for (auto c : cuts)
         feed(c);
     feed(input.size());
-    if (eof) {
-        auto ev = p.FeedEof();
-        all.insert(all.end(), ev.begin(), ev.end());
-    }
+    if (eof)
+        keep(p.FeedEof());
     return MergeData(all);
 }
 
