@@ -1,0 +1,736 @@
+#include "turn/server.h"
+
+#include "stun/channel_data.h"
+#include "stun/demux.h"
+#include "stun/integrity.h"
+
+#include <algorithm>
+#include <set>
+
+namespace cmslab::turn {
+
+using stun::Check;
+using stun::Class;
+using stun::Message;
+namespace attr = stun::attr;
+namespace method = stun::method;
+namespace error = stun::error;
+
+namespace {
+
+// Room left in a STUN message for DATA once the header, XOR-PEER-ADDRESS (IPv6) and the
+// DATA attribute header are counted: more would not fit the 16-bit length.
+constexpr std::size_t kMaxRelayedData = 0xFFFF - 20 - 24 - 4 - 3;
+
+} // namespace
+
+const char* ServerEventName(ServerEvent::Type type) {
+    switch (type) {
+    case ServerEvent::Type::Challenged:
+        return "Challenged";
+    case ServerEvent::Type::StaleNonce:
+        return "StaleNonce";
+    case ServerEvent::Type::AuthFailure:
+        return "AuthFailure";
+    case ServerEvent::Type::RequestRejected:
+        return "RequestRejected";
+    case ServerEvent::Type::AllocationCreated:
+        return "AllocationCreated";
+    case ServerEvent::Type::AllocationRefreshed:
+        return "AllocationRefreshed";
+    case ServerEvent::Type::AllocationDeleted:
+        return "AllocationDeleted";
+    case ServerEvent::Type::AllocationExpired:
+        return "AllocationExpired";
+    case ServerEvent::Type::PermissionCreated:
+        return "PermissionCreated";
+    case ServerEvent::Type::ChannelBound:
+        return "ChannelBound";
+    case ServerEvent::Type::RelayOpened:
+        return "RelayOpened";
+    case ServerEvent::Type::RelayClosed:
+        return "RelayClosed";
+    case ServerEvent::Type::StreamError:
+        return "StreamError";
+    }
+    return "?";
+}
+
+Server::Server(ServerConfig config, Rng rng)
+    : m_config(std::move(config)), m_rng(rng), m_nonces(m_config.nonce_lifetime) {}
+
+void Server::HandleClientInput(const FiveTuple& tuple, ByteView bytes, Instant now) {
+    if (tuple.transport == Transport::Udp) {
+        HandleFrame(tuple, bytes, now);
+        return;
+    }
+    auto it = m_streams.find(tuple);
+    if (it == m_streams.end())
+        it = m_streams.emplace(tuple, stun::StreamFramer()).first;
+    it->second.Push(bytes);
+    while (auto frame = it->second.Next())
+        HandleFrame(tuple, frame->bytes, now);
+    if (it->second.Failed()) {
+        ++m_counters.dropped_malformed;
+        m_streams.erase(it);
+        ServerEvent e;
+        e.type = ServerEvent::Type::StreamError;
+        e.tuple = tuple;
+        Emit(std::move(e));
+    }
+}
+
+void Server::HandleConnectionClosed(const FiveTuple& tuple, Instant) {
+    m_streams.erase(tuple);
+    auto it = m_allocations.find(tuple);
+    if (it != m_allocations.end())
+        DeleteAllocation(it, ServerEvent::Type::AllocationDeleted);
+}
+
+void Server::HandleFrame(const FiveTuple& tuple, ByteView frame, Instant now) {
+    switch (stun::Classify(frame)) {
+    case stun::PacketKind::Stun: {
+        auto message = Message::Decode(frame);
+        if (!message || stun::CheckFingerprint(*message) == Check::Invalid) {
+            ++m_counters.dropped_malformed;
+            return;
+        }
+        if (message->IsRequest())
+            HandleRequest(tuple, *message, now);
+        else if (message->IsIndication() && message->Method() == method::kSend)
+            HandleSendIndication(tuple, *message, now);
+        else
+            ++m_counters.dropped_malformed;
+        return;
+    }
+    case stun::PacketKind::ChannelData:
+        HandleChannelDataFromClient(tuple, frame, now);
+        return;
+    default:
+        ++m_counters.dropped_malformed;
+        return;
+    }
+}
+
+void Server::ToClient(const FiveTuple& tuple, Bytes data) {
+    Transmit t;
+    t.transport = tuple.transport;
+    t.from = tuple.server;
+    t.to = tuple.client;
+    t.data = std::move(data);
+    m_transmits.push_back(std::move(t));
+}
+
+void Server::Respond(const FiveTuple& tuple, const Message& request, Message response,
+                     const Bytes* key) {
+    if (!m_config.software.empty())
+        response.AddSoftware(m_config.software);
+    stun::EncodeOptions options;
+    if (key)
+        options.integrity_key = *key;
+    // Answer in kind: a client that fingerprints its requests can demultiplex by it.
+    options.fingerprint = request.Has(attr::kFingerprint);
+    ToClient(tuple, response.Encode(options));
+}
+
+void Server::Reject(const FiveTuple& tuple, const Message& request, std::uint16_t code,
+                    const Bytes* key, const std::string& username, std::string_view reason) {
+    Message response = request.MakeResponse(Class::ErrorResponse);
+    response.AddErrorCode(code, reason);
+    if (code == error::kUnknownAttribute)
+        response.AddUnknownAttributes(request.UnknownComprehensionRequired());
+    Respond(tuple, request, std::move(response), key);
+    switch (code) {
+    case error::kBadRequest:
+        ++m_counters.bad_requests;
+        break;
+    case error::kAllocationQuotaReached:
+        ++m_counters.quota_rejections;
+        break;
+    default:
+        ++m_counters.other_errors;
+        break;
+    }
+    ServerEvent e;
+    e.type = ServerEvent::Type::RequestRejected;
+    e.tuple = tuple;
+    e.username = username;
+    e.method = request.Method();
+    e.code = code;
+    e.reason = reason.empty() ? std::string(stun::DefaultReason(code)) : std::string(reason);
+    Emit(std::move(e));
+}
+
+void Server::HandleRequest(const FiveTuple& tuple, const Message& request, Instant now) {
+    ++m_counters.requests;
+    const std::uint16_t m = request.Method();
+    if (m == method::kBinding) {
+        // Plain STUN, no credentials: what a client's reachability probe uses.
+        Message response = request.MakeResponse(Class::SuccessResponse);
+        response.AddXorAddress(attr::kXorMappedAddress, tuple.client);
+        Respond(tuple, request, std::move(response), nullptr);
+        return;
+    }
+    if (m != method::kAllocate && m != method::kRefresh && m != method::kCreatePermission &&
+        m != method::kChannelBind) {
+        Reject(tuple, request, error::kBadRequest, nullptr, {}, "Unknown method");
+        return;
+    }
+    if (auto bad = request.ValidateKnownAttributes()) {
+        Reject(tuple, request, error::kBadRequest, nullptr, {});
+        return;
+    }
+
+    // Long-term credentials, RFC 8489 section 9.2.4, in its order.
+    if (!request.Has(attr::kMessageIntegrity)) {
+        Message response = request.MakeResponse(Class::ErrorResponse);
+        response.AddErrorCode(error::kUnauthorized);
+        response.AddRealm(m_config.realm);
+        response.AddNonce(m_nonces.Issue(m_rng, now));
+        Respond(tuple, request, std::move(response), nullptr);
+        ++m_counters.challenges;
+        ServerEvent e;
+        e.type = ServerEvent::Type::Challenged;
+        e.tuple = tuple;
+        e.method = m;
+        e.code = error::kUnauthorized;
+        Emit(std::move(e));
+        return;
+    }
+    const auto username = request.GetUsername();
+    const auto realm = request.GetRealm();
+    const auto nonce = request.GetNonce();
+    if (!username || !realm || !nonce) {
+        Reject(tuple, request, error::kBadRequest, nullptr, username.value_or(""));
+        return;
+    }
+    if (!m_nonces.IsValid(*nonce, now)) {
+        Message response = request.MakeResponse(Class::ErrorResponse);
+        response.AddErrorCode(error::kStaleNonce);
+        response.AddRealm(m_config.realm);
+        response.AddNonce(m_nonces.Issue(m_rng, now));
+        Respond(tuple, request, std::move(response), nullptr);
+        ++m_counters.stale_nonces;
+        ServerEvent e;
+        e.type = ServerEvent::Type::StaleNonce;
+        e.tuple = tuple;
+        e.username = *username;
+        e.method = m;
+        e.code = error::kStaleNonce;
+        Emit(std::move(e));
+        return;
+    }
+    Auth auth;
+    auth.username = *username;
+    auto user = m_config.users.find(*username);
+    bool good = false;
+    if (user != m_config.users.end()) {
+        // The key uses the server's realm: a client that used another realm fails here.
+        auth.key = stun::LongTermKey(*username, m_config.realm, user->second);
+        good = stun::CheckMessageIntegrity(request, auth.key) == Check::Valid;
+    }
+    if (!good) {
+        const std::uint16_t code = m_config.integrity_failure_code;
+        Message response = request.MakeResponse(Class::ErrorResponse);
+        response.AddErrorCode(code);
+        if (code == error::kUnauthorized) {
+            response.AddRealm(m_config.realm);
+            response.AddNonce(m_nonces.Issue(m_rng, now));
+        }
+        Respond(tuple, request, std::move(response), nullptr);
+        ++m_counters.integrity_failures;
+        ServerEvent e;
+        e.type = ServerEvent::Type::AuthFailure;
+        e.tuple = tuple;
+        e.username = *username;
+        e.method = m;
+        e.code = code;
+        e.reason = std::string(stun::DefaultReason(code));
+        Emit(std::move(e));
+        return;
+    }
+    if (!request.UnknownComprehensionRequired().empty()) {
+        Reject(tuple, request, error::kUnknownAttribute, &auth.key, auth.username);
+        return;
+    }
+    switch (m) {
+    case method::kAllocate:
+        HandleAllocate(tuple, request, auth, now);
+        break;
+    case method::kRefresh:
+        HandleRefresh(tuple, request, auth, now);
+        break;
+    case method::kCreatePermission:
+        HandleCreatePermission(tuple, request, auth, now);
+        break;
+    case method::kChannelBind:
+        HandleChannelBind(tuple, request, auth, now);
+        break;
+    default:
+        break;
+    }
+}
+
+const RelayAddress* Server::RelayFor(IpAddress::Family family) const {
+    for (const RelayAddress& r : m_config.relays)
+        if (r.local.family == family)
+            return &r;
+    return nullptr;
+}
+
+std::optional<std::uint16_t> Server::PickPort(const IpAddress& local) {
+    if (m_config.min_port > m_config.max_port || m_config.min_port == 0)
+        return std::nullopt;
+    auto free = [&](std::uint16_t port) {
+        return m_by_relay.find(Endpoint{local, port}) == m_by_relay.end();
+    };
+    // Random picks first (ports should not be guessable); a scan when the range is crowded.
+    for (int attempt = 0; attempt < 32; ++attempt) {
+        const auto port =
+            static_cast<std::uint16_t>(m_rng.Uniform(m_config.min_port, m_config.max_port));
+        if (free(port))
+            return port;
+    }
+    const std::uint32_t span = std::uint32_t{m_config.max_port} - m_config.min_port + 1;
+    const std::uint32_t start = static_cast<std::uint32_t>(m_rng.Uniform(0, span - 1));
+    for (std::uint32_t i = 0; i < span; ++i) {
+        const auto port = static_cast<std::uint16_t>(m_config.min_port + (start + i) % span);
+        if (free(port))
+            return port;
+    }
+    return std::nullopt;
+}
+
+std::uint32_t Server::GrantedLifetime(const Message& request, bool) const {
+    const auto requested = request.GetLifetime();
+    if (!requested)
+        return m_config.default_lifetime;
+    // RFC 8656 sections 7.2 and 7.3: the client's wish capped at the maximum, but not
+    // below the default.
+    return std::max(m_config.default_lifetime, std::min(*requested, m_config.max_lifetime));
+}
+
+void Server::HandleAllocate(const FiveTuple& tuple, const Message& request, const Auth& auth,
+                            Instant now) {
+    auto existing = m_allocations.find(tuple);
+    if (existing != m_allocations.end()) {
+        if (existing->second.allocate_id == request.Id() &&
+            !existing->second.allocate_response.empty()) {
+            ToClient(tuple, existing->second.allocate_response); // a retransmission
+            return;
+        }
+        Reject(tuple, request, error::kAllocationMismatch, &auth.key, auth.username);
+        return;
+    }
+    const auto transport = request.GetRequestedTransport();
+    if (!transport) {
+        Reject(tuple, request, error::kBadRequest, &auth.key, auth.username,
+               "Missing REQUESTED-TRANSPORT");
+        return;
+    }
+    if (*transport != stun::kProtocolUdp) {
+        Reject(tuple, request, error::kUnsupportedTransportProtocol, &auth.key, auth.username);
+        return;
+    }
+    IpAddress::Family family = IpAddress::Family::V4;
+    if (const stun::Attribute* raf = request.Find(attr::kRequestedAddressFamily)) {
+        if (raf->value[0] == 0x02) {
+            family = IpAddress::Family::V6;
+        } else if (raf->value[0] != 0x01) {
+            Reject(tuple, request, error::kAddressFamilyNotSupported, &auth.key, auth.username);
+            return;
+        }
+    }
+    const RelayAddress* relay = RelayFor(family);
+    if (!relay) {
+        Reject(tuple, request, error::kAddressFamilyNotSupported, &auth.key, auth.username);
+        return;
+    }
+    if (m_config.total_quota && m_allocations.size() >= m_config.total_quota) {
+        Reject(tuple, request, error::kAllocationQuotaReached, &auth.key, auth.username);
+        return;
+    }
+    if (m_config.per_user_quota && m_per_user[auth.username] >= m_config.per_user_quota) {
+        Reject(tuple, request, error::kAllocationQuotaReached, &auth.key, auth.username);
+        return;
+    }
+    const auto port = PickPort(relay->local);
+    if (!port) {
+        Reject(tuple, request, error::kInsufficientCapacity, &auth.key, auth.username);
+        return;
+    }
+    const std::uint32_t lifetime = GrantedLifetime(request, true);
+
+    Allocation a;
+    a.tuple = tuple;
+    a.username = auth.username;
+    a.key = auth.key;
+    a.relay = Endpoint{relay->local, *port};
+    a.advertised = Endpoint{relay->advertised, *port};
+    a.expires = now + std::chrono::seconds(lifetime);
+    a.allocate_id = request.Id();
+
+    Message response = request.MakeResponse(Class::SuccessResponse);
+    response.AddXorAddress(attr::kXorRelayedAddress, a.advertised);
+    response.AddXorAddress(attr::kXorMappedAddress, tuple.client);
+    response.AddLifetime(lifetime);
+    Respond(tuple, request, std::move(response), &auth.key);
+    a.allocate_response = m_transmits.back().data;
+
+    ++m_per_user[auth.username];
+    ++m_counters.allocations_created;
+    m_by_relay[a.relay] = tuple;
+    ServerEvent opened;
+    opened.type = ServerEvent::Type::RelayOpened;
+    opened.tuple = tuple;
+    opened.username = a.username;
+    opened.relay = a.relay;
+    opened.advertised = a.advertised;
+    Emit(opened);
+    ServerEvent created = opened;
+    created.type = ServerEvent::Type::AllocationCreated;
+    created.lifetime = lifetime;
+    Emit(std::move(created));
+    m_allocations.emplace(tuple, std::move(a));
+}
+
+void Server::HandleRefresh(const FiveTuple& tuple, const Message& request, const Auth& auth,
+                           Instant now) {
+    auto it = m_allocations.find(tuple);
+    if (it == m_allocations.end()) {
+        Reject(tuple, request, error::kAllocationMismatch, &auth.key, auth.username);
+        return;
+    }
+    if (it->second.username != auth.username) {
+        Reject(tuple, request, error::kWrongCredentials, &auth.key, auth.username);
+        return;
+    }
+    const auto requested = request.GetLifetime();
+    Message response = request.MakeResponse(Class::SuccessResponse);
+    if (requested && *requested == 0) {
+        response.AddLifetime(0);
+        Respond(tuple, request, std::move(response), &auth.key);
+        DeleteAllocation(it, ServerEvent::Type::AllocationDeleted);
+        return;
+    }
+    const std::uint32_t lifetime = GrantedLifetime(request, false);
+    it->second.expires = now + std::chrono::seconds(lifetime);
+    response.AddLifetime(lifetime);
+    Respond(tuple, request, std::move(response), &auth.key);
+    ServerEvent e;
+    e.type = ServerEvent::Type::AllocationRefreshed;
+    e.tuple = tuple;
+    e.username = auth.username;
+    e.relay = it->second.relay;
+    e.advertised = it->second.advertised;
+    e.lifetime = lifetime;
+    Emit(std::move(e));
+}
+
+void Server::HandleCreatePermission(const FiveTuple& tuple, const Message& request,
+                                    const Auth& auth, Instant now) {
+    auto it = m_allocations.find(tuple);
+    if (it == m_allocations.end()) {
+        Reject(tuple, request, error::kAllocationMismatch, &auth.key, auth.username);
+        return;
+    }
+    Allocation& a = it->second;
+    if (a.username != auth.username) {
+        Reject(tuple, request, error::kWrongCredentials, &auth.key, auth.username);
+        return;
+    }
+    const auto peers = request.FindAll(attr::kXorPeerAddress);
+    if (peers.empty()) {
+        Reject(tuple, request, error::kBadRequest, &auth.key, auth.username,
+               "Missing XOR-PEER-ADDRESS");
+        return;
+    }
+    std::vector<IpAddress> ips;
+    for (const stun::Attribute* p : peers) {
+        auto peer = stun::DecodeXorAddress(p->value, request.Id());
+        if (!peer) {
+            Reject(tuple, request, error::kBadRequest, &auth.key, auth.username);
+            return;
+        }
+        if (peer->address.family != a.relay.address.family) {
+            Reject(tuple, request, error::kPeerAddressFamilyMismatch, &auth.key, auth.username);
+            return;
+        }
+        ips.push_back(peer->address);
+    }
+    for (const IpAddress& ip : ips) {
+        const bool fresh = !HasPermission(a, ip, now);
+        a.permissions[ip] = now + m_config.permission_lifetime;
+        if (fresh) {
+            ServerEvent e;
+            e.type = ServerEvent::Type::PermissionCreated;
+            e.tuple = tuple;
+            e.username = a.username;
+            e.relay = a.relay;
+            e.peer = Endpoint{ip, 0};
+            Emit(std::move(e));
+        }
+    }
+    Respond(tuple, request, request.MakeResponse(Class::SuccessResponse), &auth.key);
+}
+
+void Server::HandleChannelBind(const FiveTuple& tuple, const Message& request, const Auth& auth,
+                               Instant now) {
+    auto it = m_allocations.find(tuple);
+    if (it == m_allocations.end()) {
+        Reject(tuple, request, error::kAllocationMismatch, &auth.key, auth.username);
+        return;
+    }
+    Allocation& a = it->second;
+    if (a.username != auth.username) {
+        Reject(tuple, request, error::kWrongCredentials, &auth.key, auth.username);
+        return;
+    }
+    const auto channel = request.GetChannelNumber();
+    const auto peer = request.GetXorAddress(attr::kXorPeerAddress);
+    if (!channel || !stun::IsValidChannel(*channel) || !peer) {
+        Reject(tuple, request, error::kBadRequest, &auth.key, auth.username);
+        return;
+    }
+    if (peer->address.family != a.relay.address.family) {
+        Reject(tuple, request, error::kPeerAddressFamilyMismatch, &auth.key, auth.username);
+        return;
+    }
+    auto bound = a.channels.find(*channel);
+    const bool channel_taken =
+        bound != a.channels.end() && bound->second.expires > now && bound->second.peer != *peer;
+    bool peer_taken = false;
+    for (const auto& [number, ch] : a.channels)
+        if (number != *channel && ch.peer == *peer && ch.expires > now)
+            peer_taken = true;
+    if (channel_taken || peer_taken) {
+        Reject(tuple, request, error::kBadRequest, &auth.key, auth.username,
+               "Channel or peer already bound");
+        return;
+    }
+    const bool fresh = bound == a.channels.end() || bound->second.expires <= now;
+    a.channels[*channel] = Channel{*peer, now + m_config.channel_lifetime};
+    a.permissions[peer->address] = now + m_config.permission_lifetime;
+    if (fresh) {
+        ServerEvent e;
+        e.type = ServerEvent::Type::ChannelBound;
+        e.tuple = tuple;
+        e.username = a.username;
+        e.relay = a.relay;
+        e.peer = *peer;
+        e.channel = *channel;
+        Emit(std::move(e));
+    }
+    Respond(tuple, request, request.MakeResponse(Class::SuccessResponse), &auth.key);
+}
+
+bool Server::HasPermission(const Allocation& a, const IpAddress& peer, Instant now) {
+    auto it = a.permissions.find(peer);
+    return it != a.permissions.end() && it->second > now;
+}
+
+void Server::HandleSendIndication(const FiveTuple& tuple, const Message& indication, Instant now) {
+    auto it = m_allocations.find(tuple);
+    if (it == m_allocations.end() || it->second.expires <= now) {
+        ++m_counters.dropped_no_allocation;
+        return;
+    }
+    const auto peer = indication.GetXorAddress(attr::kXorPeerAddress);
+    const stun::Attribute* data = indication.Find(attr::kData);
+    if (!peer || !data) {
+        ++m_counters.dropped_malformed;
+        return;
+    }
+    if (!HasPermission(it->second, peer->address, now)) {
+        ++m_counters.dropped_unpermitted;
+        return;
+    }
+    Transmit t;
+    t.transport = Transport::Udp;
+    t.from = it->second.relay;
+    t.to = *peer;
+    t.data = data->value;
+    ++m_counters.relayed_to_peers;
+    m_counters.relayed_bytes_to_peers += t.data.size();
+    m_transmits.push_back(std::move(t));
+}
+
+void Server::HandleChannelDataFromClient(const FiveTuple& tuple, ByteView frame, Instant now) {
+    auto cd = stun::DecodeChannelData(frame);
+    if (!cd) {
+        ++m_counters.dropped_malformed;
+        return;
+    }
+    auto it = m_allocations.find(tuple);
+    if (it == m_allocations.end() || it->second.expires <= now) {
+        ++m_counters.dropped_no_allocation;
+        return;
+    }
+    const Allocation& a = it->second;
+    auto ch = a.channels.find(cd->channel);
+    if (ch == a.channels.end() || ch->second.expires <= now) {
+        ++m_counters.dropped_malformed; // RFC 8656 section 12.6: unbound channel, discard
+        return;
+    }
+    if (!HasPermission(a, ch->second.peer.address, now)) {
+        ++m_counters.dropped_unpermitted;
+        return;
+    }
+    Transmit t;
+    t.transport = Transport::Udp;
+    t.from = a.relay;
+    t.to = ch->second.peer;
+    t.data = std::move(cd->data);
+    ++m_counters.relayed_to_peers;
+    m_counters.relayed_bytes_to_peers += t.data.size();
+    m_transmits.push_back(std::move(t));
+}
+
+void Server::HandlePeerInput(const Endpoint& relay, const Endpoint& peer, ByteView bytes,
+                             Instant now) {
+    auto owner = m_by_relay.find(relay);
+    if (owner == m_by_relay.end()) {
+        ++m_counters.dropped_no_allocation;
+        return;
+    }
+    auto it = m_allocations.find(owner->second);
+    if (it == m_allocations.end() || it->second.expires <= now) {
+        ++m_counters.dropped_no_allocation;
+        return;
+    }
+    const Allocation& a = it->second;
+    if (!HasPermission(a, peer.address, now)) {
+        ++m_counters.dropped_unpermitted;
+        return;
+    }
+    if (bytes.size > kMaxRelayedData) {
+        ++m_counters.dropped_malformed;
+        return;
+    }
+    std::uint16_t channel = 0;
+    for (const auto& [number, ch] : a.channels)
+        if (ch.peer == peer && ch.expires > now)
+            channel = number;
+    if (channel) {
+        ToClient(a.tuple,
+                 stun::EncodeChannelData(channel, bytes, a.tuple.transport == Transport::Tcp));
+    } else {
+        Message data = Message::Make(Class::Indication, method::kData, m_rng);
+        data.AddXorAddress(attr::kXorPeerAddress, peer);
+        data.AddData(bytes);
+        ToClient(a.tuple, data.Encode());
+    }
+    ++m_counters.relayed_to_clients;
+    m_counters.relayed_bytes_to_clients += bytes.size;
+}
+
+void Server::DeleteAllocation(std::map<FiveTuple, Allocation>::iterator it, ServerEvent::Type why) {
+    Allocation& a = it->second;
+    ServerEvent e;
+    e.type = why;
+    e.tuple = a.tuple;
+    e.username = a.username;
+    e.relay = a.relay;
+    e.advertised = a.advertised;
+    Emit(e);
+    e.type = ServerEvent::Type::RelayClosed;
+    Emit(e);
+    if (why == ServerEvent::Type::AllocationExpired)
+        ++m_counters.allocations_expired;
+    else
+        ++m_counters.allocations_deleted;
+    m_by_relay.erase(a.relay);
+    auto user = m_per_user.find(a.username);
+    if (user != m_per_user.end() && --user->second == 0)
+        m_per_user.erase(user);
+    m_allocations.erase(it);
+}
+
+std::optional<Instant> Server::NextTimeout() const {
+    std::optional<Instant> next;
+    auto consider = [&next](Instant t) {
+        if (!next || t < *next)
+            next = t;
+    };
+    for (const auto& [tuple, a] : m_allocations) {
+        consider(a.expires);
+        for (const auto& [ip, expires] : a.permissions)
+            consider(expires);
+        for (const auto& [number, ch] : a.channels)
+            consider(ch.expires);
+    }
+    return next;
+}
+
+void Server::HandleTimeout(Instant now) {
+    for (auto it = m_allocations.begin(); it != m_allocations.end();) {
+        if (it->second.expires <= now) {
+            auto dead = it++;
+            DeleteAllocation(dead, ServerEvent::Type::AllocationExpired);
+            continue;
+        }
+        Allocation& a = it->second;
+        for (auto p = a.permissions.begin(); p != a.permissions.end();)
+            p = p->second <= now ? a.permissions.erase(p) : std::next(p);
+        for (auto c = a.channels.begin(); c != a.channels.end();)
+            c = c->second.expires <= now ? a.channels.erase(c) : std::next(c);
+        ++it;
+    }
+}
+
+std::optional<Transmit> Server::PollTransmit() {
+    if (m_transmits.empty())
+        return std::nullopt;
+    Transmit t = std::move(m_transmits.front());
+    m_transmits.pop_front();
+    return t;
+}
+
+std::optional<ServerEvent> Server::PollEvent() {
+    if (m_events.empty())
+        return std::nullopt;
+    ServerEvent e = std::move(m_events.front());
+    m_events.pop_front();
+    return e;
+}
+
+ServerCounters Server::Counters() const {
+    ServerCounters c = m_counters;
+    std::set<Endpoint> clients;
+    c.active_allocations = m_allocations.size();
+    c.allocations_udp = 0;
+    c.allocations_tcp = 0;
+    c.permissions = 0;
+    c.channels = 0;
+    for (const auto& [tuple, a] : m_allocations) {
+        clients.insert(tuple.client);
+        if (tuple.transport == Transport::Udp)
+            ++c.allocations_udp;
+        else
+            ++c.allocations_tcp;
+        c.permissions += a.permissions.size();
+        c.channels += a.channels.size();
+    }
+    c.active_clients = clients.size();
+    return c;
+}
+
+std::vector<AllocationInfo> Server::Allocations() const {
+    std::vector<AllocationInfo> out;
+    for (const auto& [tuple, a] : m_allocations) {
+        AllocationInfo info;
+        info.tuple = tuple;
+        info.username = a.username;
+        info.relay = a.relay;
+        info.advertised = a.advertised;
+        info.expires = a.expires;
+        for (const auto& [ip, expires] : a.permissions)
+            info.permissions.push_back(ip);
+        for (const auto& [number, ch] : a.channels)
+            info.channels[number] = ch.peer;
+        out.push_back(std::move(info));
+    }
+    return out;
+}
+
+} // namespace cmslab::turn

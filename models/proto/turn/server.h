@@ -1,0 +1,207 @@
+// A sans-I/O TURN server (RFC 8656) with long-term credentials, modelled on what
+// Expressway-E's TURN service does: allocations on relay addresses of one side, the
+// static NAT address advertised in XOR-RELAYED-ADDRESS, a relay port range, quotas, and
+// a configurable answer to a wrong password (431 as Expressway-E, 401 as coturn).
+//
+// The server owns the relayed "sockets" logically: RelayOpened/RelayClosed events tell the
+// driver which (address, port) to listen on; data a peer sends there comes in through
+// HandlePeerInput; Transmit.from names the relay socket (or listening socket) to send from.
+#pragma once
+
+#include "common/address.h"
+#include "common/bytes.h"
+#include "common/rng.h"
+#include "common/time.h"
+#include "stun/error_code.h"
+#include "stun/message.h"
+#include "stun/stream_framer.h"
+#include "turn/nonce_book.h"
+#include "turn/types.h"
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cmslab::turn {
+
+struct RelayAddress {
+    IpAddress local;      // where the relay sockets are (e.g. the external NIC)
+    IpAddress advertised; // what clients are told (e.g. the static NAT address)
+};
+
+struct ServerConfig {
+    std::string realm;
+    std::map<std::string, std::string> users; // name -> password
+    std::vector<RelayAddress> relays;         // first of each family is used
+    std::uint16_t min_port = 24000;
+    std::uint16_t max_port = 29999;
+    Duration nonce_lifetime = std::chrono::seconds(600);
+    std::uint32_t default_lifetime = 600; // seconds
+    std::uint32_t max_lifetime = 3600;    // seconds
+    std::size_t per_user_quota = 0;       // allocations per username; 0: no limit
+    std::size_t total_quota = 0;          // allocations in all; 0: no limit
+    // The answer to a wrong password or unknown user: 431 "Integrity Check Failure"
+    // (Expressway-E, as captured) or 401 "Unauthorized" with a new challenge (RFC 8489,
+    // coturn).
+    std::uint16_t integrity_failure_code = stun::error::kIntegrityCheckFailure;
+    std::string software; // SOFTWARE in responses when not empty
+    Duration permission_lifetime = std::chrono::seconds(300);
+    Duration channel_lifetime = std::chrono::seconds(600);
+};
+
+struct ServerEvent {
+    enum class Type {
+        Challenged,          // 401 with REALM and NONCE to a request without credentials
+        StaleNonce,          // 438
+        AuthFailure,         // wrong password / unknown user: code is the configured one
+        RequestRejected,     // any other error response: code, reason, method
+        AllocationCreated,   // username, relay, advertised, lifetime
+        AllocationRefreshed, // lifetime
+        AllocationDeleted,   // by Refresh with LIFETIME 0, or the TCP connection closing
+        AllocationExpired,
+        PermissionCreated, // peer (port 0)
+        ChannelBound,      // peer, channel
+        RelayOpened,       // relay: the driver should receive on it
+        RelayClosed,       // relay: the driver should stop
+        StreamError,       // a TCP client's byte stream lost its framing: close it
+    };
+
+    Type type = Type::RequestRejected;
+    FiveTuple tuple;
+    std::string username;
+    std::uint16_t method = 0;
+    std::uint16_t code = 0;
+    std::string reason;
+    Endpoint relay;      // local relay socket
+    Endpoint advertised; // what XOR-RELAYED-ADDRESS said
+    Endpoint peer;
+    std::uint16_t channel = 0;
+    std::uint32_t lifetime = 0;
+};
+
+const char* ServerEventName(ServerEvent::Type type);
+
+// What a status page shows. Gauges are computed when asked; the rest count since start.
+struct ServerCounters {
+    std::size_t active_allocations = 0;
+    std::size_t active_clients = 0;  // distinct client transport addresses with an allocation
+    std::size_t allocations_udp = 0; // by the client's transport to the server
+    std::size_t allocations_tcp = 0;
+    std::size_t permissions = 0;
+    std::size_t channels = 0;
+
+    std::uint64_t requests = 0;
+    std::uint64_t allocations_created = 0;
+    std::uint64_t allocations_deleted = 0;
+    std::uint64_t allocations_expired = 0;
+    std::uint64_t challenges = 0;         // 401 to requests without credentials
+    std::uint64_t stale_nonces = 0;       // 438
+    std::uint64_t integrity_failures = 0; // the configured code
+    std::uint64_t quota_rejections = 0;   // 486
+    std::uint64_t bad_requests = 0;       // 400
+    std::uint64_t other_errors = 0;
+    std::uint64_t dropped_malformed = 0;   // not STUN/ChannelData, or unparseable
+    std::uint64_t dropped_unpermitted = 0; // no permission for the peer (either direction)
+    std::uint64_t dropped_no_allocation = 0;
+    std::uint64_t relayed_to_peers = 0; // datagrams
+    std::uint64_t relayed_to_clients = 0;
+    std::uint64_t relayed_bytes_to_peers = 0;
+    std::uint64_t relayed_bytes_to_clients = 0;
+};
+
+struct AllocationInfo {
+    FiveTuple tuple;
+    std::string username;
+    Endpoint relay;
+    Endpoint advertised;
+    Instant expires{};
+    std::vector<IpAddress> permissions;
+    std::map<std::uint16_t, Endpoint> channels;
+};
+
+class Server {
+  public:
+    Server(ServerConfig config, Rng rng);
+
+    // Bytes from a TURN client: one datagram for UDP, any piece of the stream for TCP.
+    void HandleClientInput(const FiveTuple& tuple, ByteView bytes, Instant now);
+    // The client's TCP connection closed: its allocation goes with it (RFC 8656 section 7).
+    void HandleConnectionClosed(const FiveTuple& tuple, Instant now);
+    // A datagram from a peer to a relay socket.
+    void HandlePeerInput(const Endpoint& relay, const Endpoint& peer, ByteView bytes, Instant now);
+
+    std::optional<Instant> NextTimeout() const;
+    void HandleTimeout(Instant now);
+
+    std::optional<Transmit> PollTransmit();
+    std::optional<ServerEvent> PollEvent();
+
+    ServerCounters Counters() const;
+    std::vector<AllocationInfo> Allocations() const;
+    const ServerConfig& Config() const { return m_config; }
+
+  private:
+    struct Channel {
+        Endpoint peer;
+        Instant expires{};
+    };
+    struct Allocation {
+        FiveTuple tuple;
+        std::string username;
+        Bytes key;
+        Endpoint relay;
+        Endpoint advertised;
+        Instant expires{};
+        std::map<IpAddress, Instant> permissions;
+        std::map<std::uint16_t, Channel> channels;
+        stun::TransactionId allocate_id{};
+        Bytes allocate_response; // resent to a retransmitted Allocate
+    };
+    struct Auth {
+        std::string username;
+        Bytes key;
+    };
+
+    void HandleFrame(const FiveTuple& tuple, ByteView frame, Instant now);
+    void HandleRequest(const FiveTuple& tuple, const stun::Message& request, Instant now);
+    void HandleAllocate(const FiveTuple& tuple, const stun::Message& request, const Auth& auth,
+                        Instant now);
+    void HandleRefresh(const FiveTuple& tuple, const stun::Message& request, const Auth& auth,
+                       Instant now);
+    void HandleCreatePermission(const FiveTuple& tuple, const stun::Message& request,
+                                const Auth& auth, Instant now);
+    void HandleChannelBind(const FiveTuple& tuple, const stun::Message& request, const Auth& auth,
+                           Instant now);
+    void HandleSendIndication(const FiveTuple& tuple, const stun::Message& indication, Instant now);
+    void HandleChannelDataFromClient(const FiveTuple& tuple, ByteView frame, Instant now);
+
+    // Sends an error response; signed with `key` when the request was authenticated.
+    void Reject(const FiveTuple& tuple, const stun::Message& request, std::uint16_t code,
+                const Bytes* key, const std::string& username, std::string_view reason = {});
+    void Respond(const FiveTuple& tuple, const stun::Message& request, stun::Message response,
+                 const Bytes* key);
+    void ToClient(const FiveTuple& tuple, Bytes data);
+    void Emit(ServerEvent event) { m_events.push_back(std::move(event)); }
+    void DeleteAllocation(std::map<FiveTuple, Allocation>::iterator it, ServerEvent::Type why);
+    std::optional<std::uint16_t> PickPort(const IpAddress& local);
+    std::uint32_t GrantedLifetime(const stun::Message& request, bool allocate) const;
+    const RelayAddress* RelayFor(IpAddress::Family family) const;
+    static bool HasPermission(const Allocation& a, const IpAddress& peer, Instant now);
+
+    ServerConfig m_config;
+    Rng m_rng;
+    NonceBook m_nonces;
+    std::map<FiveTuple, Allocation> m_allocations;
+    std::map<Endpoint, FiveTuple> m_by_relay;
+    std::map<std::string, std::size_t> m_per_user;
+    std::map<FiveTuple, stun::StreamFramer> m_streams;
+    std::deque<Transmit> m_transmits;
+    std::deque<ServerEvent> m_events;
+    ServerCounters m_counters;
+};
+
+} // namespace cmslab::turn

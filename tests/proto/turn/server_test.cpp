@@ -1,0 +1,333 @@
+// The TURN server alone, fed hand-made requests: each error path answers what RFC 8656
+// (or the configured Expressway-E behaviour) says.
+#include "harness.h"
+#include "stun/integrity.h"
+
+#include <gtest/gtest.h>
+
+using namespace cmslab;
+using namespace cmslab::turn;
+using namespace cmslab::turn::test;
+using stun::Message;
+namespace attr = stun::attr;
+namespace method = stun::method;
+
+namespace {
+
+const FiveTuple kTuple{Transport::Udp, Ep("198.51.100.10", 50000), kServerAddress};
+
+class ServerAlone : public ::testing::Test {
+  protected:
+    explicit ServerAlone(ServerConfig config = DefaultServerConfig())
+        : m_server(std::move(config), Rng(5)), m_rng(6) {}
+
+    // Sends raw bytes, returns the single answer (or nullopt).
+    std::optional<Message> Exchange(ByteView bytes, const FiveTuple& tuple = kTuple) {
+        m_server.HandleClientInput(tuple, bytes, m_now);
+        std::optional<Message> answer;
+        while (auto t = m_server.PollTransmit()) {
+            EXPECT_FALSE(answer.has_value()) << "more than one answer";
+            EXPECT_EQ(t->to, tuple.client);
+            EXPECT_EQ(t->from, tuple.server);
+            auto m = Message::Decode(t->data);
+            EXPECT_TRUE(m.Ok());
+            if (m)
+                answer = *m;
+        }
+        while (m_server.PollEvent()) {
+        }
+        return answer;
+    }
+
+    std::string Nonce() {
+        Message m = Message::Make(stun::Class::Request, method::kAllocate, m_rng);
+        m.AddRequestedTransport(stun::kProtocolUdp);
+        auto answer = Exchange(m.Encode());
+        EXPECT_TRUE(answer.has_value());
+        return answer ? answer->GetNonce().value_or("") : "";
+    }
+
+    // Signs `m` as alice (or `user`/`pass`) with a fresh nonce and sends it.
+    std::optional<Message> Signed(Message m, const std::string& user = "alice",
+                                  const std::string& pass = "secret",
+                                  const FiveTuple& tuple = kTuple, bool fingerprint = false) {
+        const std::string nonce = Nonce();
+        m.AddUsername(user);
+        m.AddRealm("example.org");
+        m.AddNonce(nonce);
+        stun::EncodeOptions options;
+        options.integrity_key = Key(user, pass);
+        options.fingerprint = fingerprint;
+        return Exchange(m.Encode(options), tuple);
+    }
+
+    static Bytes Key(const std::string& user = "alice", const std::string& pass = "secret") {
+        return stun::LongTermKey(user, "example.org", pass);
+    }
+
+    Message Request(std::uint16_t m) { return Message::Make(stun::Class::Request, m, m_rng); }
+    Message AllocateRequest() {
+        Message m = Request(method::kAllocate);
+        m.AddRequestedTransport(stun::kProtocolUdp);
+        return m;
+    }
+
+    static std::uint16_t Code(const std::optional<Message>& m) {
+        if (!m || m->MessageClass() != stun::Class::ErrorResponse)
+            return 0;
+        return m->GetErrorCode() ? m->GetErrorCode()->code : 1;
+    }
+
+    Server m_server;
+    Rng m_rng;
+    Instant m_now{};
+};
+
+class ServerWithTwoPorts : public ServerAlone {
+  protected:
+    static ServerConfig Config() {
+        ServerConfig c = DefaultServerConfig();
+        c.min_port = 24000;
+        c.max_port = 24001;
+        return c;
+    }
+    ServerWithTwoPorts() : ServerAlone(Config()) {}
+};
+
+} // namespace
+
+TEST_F(ServerAlone, ChallengeCarriesRealmAndNonceAndNoIntegrity) {
+    auto answer = Exchange(AllocateRequest().Encode());
+    ASSERT_TRUE(answer.has_value());
+    EXPECT_EQ(Code(answer), 401);
+    EXPECT_EQ(answer->GetRealm(), std::optional<std::string>("example.org"));
+    EXPECT_FALSE(answer->GetNonce().value_or("").empty());
+    EXPECT_FALSE(answer->Has(attr::kMessageIntegrity));
+    EXPECT_EQ(answer->GetSoftware(), std::optional<std::string>("cmslab-turn"));
+    // Every challenge hands out a new nonce.
+    EXPECT_NE(Nonce(), Nonce());
+}
+
+TEST_F(ServerAlone, SuccessIsSignedWithTheUsersKeyAndFingerprintedWhenAskedTo) {
+    auto answer = Signed(AllocateRequest(), "alice", "secret", kTuple, true);
+    ASSERT_TRUE(answer.has_value());
+    ASSERT_EQ(answer->MessageClass(), stun::Class::SuccessResponse);
+    EXPECT_EQ(stun::CheckMessageIntegrity(*answer, Key()), stun::Check::Valid);
+    EXPECT_EQ(stun::CheckFingerprint(*answer), stun::Check::Valid);
+    EXPECT_EQ(answer->GetXorAddress(attr::kXorMappedAddress), kTuple.client);
+    EXPECT_EQ(answer->GetXorAddress(attr::kXorRelayedAddress)->address, kRelayAdvertised);
+    EXPECT_EQ(answer->GetLifetime(), std::optional<std::uint32_t>(600));
+}
+
+TEST_F(ServerAlone, AllocateErrorsFollowRfc8656) {
+    // No REQUESTED-TRANSPORT: 400.
+    EXPECT_EQ(Code(Signed(Request(method::kAllocate))), 400);
+    // TCP relaying is not offered: 442.
+    Message tcp = Request(method::kAllocate);
+    tcp.AddRequestedTransport(stun::kProtocolTcp);
+    EXPECT_EQ(Code(Signed(tcp)), 442);
+    // IPv6 relay asked for, none configured: 440.
+    Message v6 = AllocateRequest();
+    v6.Add(attr::kRequestedAddressFamily, Bytes{0x02, 0, 0, 0});
+    EXPECT_EQ(Code(Signed(v6)), 440);
+    // An attribute the server does not understand: 420 listing it (EVEN-PORT here).
+    Message even = AllocateRequest();
+    even.Add(attr::kEvenPort, Bytes{0x80, 0, 0, 0});
+    auto answer = Signed(even);
+    EXPECT_EQ(Code(answer), 420);
+    ASSERT_TRUE(answer.has_value());
+    EXPECT_EQ(answer->GetUnknownAttributes(), std::optional<std::vector<std::uint16_t>>(
+                                                  std::vector<std::uint16_t>{attr::kEvenPort}));
+    EXPECT_EQ(stun::CheckMessageIntegrity(*answer, Key()), stun::Check::Valid);
+    // Success, then a second Allocate on the same 5-tuple: 437.
+    ASSERT_EQ(Code(Signed(AllocateRequest())), 0);
+    EXPECT_EQ(Code(Signed(AllocateRequest())), 437);
+    EXPECT_EQ(m_server.Counters().active_allocations, 1u);
+    EXPECT_EQ(m_server.Counters().bad_requests, 1u);
+}
+
+TEST_F(ServerAlone, LifetimeIsClampedBetweenDefaultAndMaximum) {
+    Message longer = AllocateRequest();
+    longer.AddLifetime(100000);
+    EXPECT_EQ(Signed(longer)->GetLifetime(), std::optional<std::uint32_t>(3600));
+    Message shorter = AllocateRequest();
+    shorter.AddLifetime(10);
+    const FiveTuple other{Transport::Udp, Ep("198.51.100.10", 50001), kServerAddress};
+    EXPECT_EQ(Signed(shorter, "alice", "secret", other)->GetLifetime(),
+              std::optional<std::uint32_t>(600));
+    Message refresh = Request(method::kRefresh);
+    refresh.AddLifetime(1200);
+    auto answer = Signed(refresh);
+    ASSERT_EQ(Code(answer), 0);
+    EXPECT_EQ(answer->GetLifetime(), std::optional<std::uint32_t>(1200));
+}
+
+TEST_F(ServerAlone, AuthenticationFailuresInRfcOrder) {
+    // MESSAGE-INTEGRITY without USERNAME/REALM/NONCE: 400.
+    Message bare = AllocateRequest();
+    stun::EncodeOptions options;
+    options.integrity_key = Key();
+    EXPECT_EQ(Code(Exchange(bare.Encode(options))), 400);
+    // A nonce the server never issued: 438 with a new one, even with a wrong password.
+    Message unknown_nonce = AllocateRequest();
+    unknown_nonce.AddUsername("alice");
+    unknown_nonce.AddRealm("example.org");
+    unknown_nonce.AddNonce("not-a-nonce");
+    options.integrity_key = Key("alice", "wrong");
+    auto answer = Exchange(unknown_nonce.Encode(options));
+    EXPECT_EQ(Code(answer), 438);
+    EXPECT_FALSE(answer->GetNonce().value_or("").empty());
+    EXPECT_EQ(answer->GetRealm(), std::optional<std::string>("example.org"));
+    // A good nonce and a wrong password: 431 Integrity Check Failure, no challenge.
+    answer = Signed(AllocateRequest(), "alice", "wrong");
+    EXPECT_EQ(Code(answer), 431);
+    EXPECT_EQ(answer->GetErrorCode()->reason, "Integrity Check Failure");
+    EXPECT_FALSE(answer->Has(attr::kNonce));
+    EXPECT_FALSE(answer->Has(attr::kMessageIntegrity));
+    // The same password under another realm does not verify either.
+    Message other_realm = AllocateRequest();
+    other_realm.AddUsername("alice");
+    other_realm.AddRealm("elsewhere.org");
+    other_realm.AddNonce(Nonce());
+    options.integrity_key = stun::LongTermKey("alice", "elsewhere.org", "secret");
+    EXPECT_EQ(Code(Exchange(other_realm.Encode(options))), 431);
+    EXPECT_EQ(m_server.Counters().integrity_failures, 2u);
+    EXPECT_EQ(m_server.Counters().stale_nonces, 1u);
+}
+
+TEST_F(ServerAlone, RequestsOnAnAllocationNeedItAndTheSameUser) {
+    EXPECT_EQ(Code(Signed(Request(method::kRefresh))), 437);
+    Message perm = Request(method::kCreatePermission);
+    perm.AddXorAddress(attr::kXorPeerAddress, Ep("198.51.100.200", 0));
+    EXPECT_EQ(Code(Signed(perm)), 437);
+    ASSERT_EQ(Code(Signed(AllocateRequest())), 0);
+    // Bob on alice's 5-tuple: 441.
+    Message bob = Request(method::kCreatePermission);
+    bob.AddXorAddress(attr::kXorPeerAddress, Ep("198.51.100.200", 0));
+    EXPECT_EQ(Code(Signed(bob, "bob", "hunter2")), 441);
+    // CreatePermission without a peer: 400; an IPv6 peer on an IPv4 relay: 443.
+    EXPECT_EQ(Code(Signed(Request(method::kCreatePermission))), 400);
+    Message v6 = Request(method::kCreatePermission);
+    v6.AddXorAddress(attr::kXorPeerAddress, Ep("2001:db8::1", 0));
+    EXPECT_EQ(Code(Signed(v6)), 443);
+    // Two peers in one request.
+    Message two = Request(method::kCreatePermission);
+    two.AddXorAddress(attr::kXorPeerAddress, Ep("198.51.100.200", 0));
+    two.AddXorAddress(attr::kXorPeerAddress, Ep("198.51.100.201", 0));
+    EXPECT_EQ(Code(Signed(two)), 0);
+    EXPECT_EQ(m_server.Counters().permissions, 2u);
+}
+
+TEST_F(ServerAlone, ChannelBindRules) {
+    ASSERT_EQ(Code(Signed(AllocateRequest())), 0);
+    auto bind = [&](std::uint16_t channel, const Endpoint& peer) {
+        Message m = Request(method::kChannelBind);
+        m.AddChannelNumber(channel);
+        m.AddXorAddress(attr::kXorPeerAddress, peer);
+        return Code(Signed(m));
+    };
+    const Endpoint p1 = Ep("198.51.100.200", 1000);
+    const Endpoint p2 = Ep("198.51.100.200", 2000);
+    EXPECT_EQ(bind(0x3FFF, p1), 400); // outside the range
+    EXPECT_EQ(bind(0x5000, p1), 400);
+    EXPECT_EQ(bind(0x4000, p1), 0);
+    EXPECT_EQ(bind(0x4000, p1), 0);   // a refresh
+    EXPECT_EQ(bind(0x4000, p2), 400); // channel taken by another peer
+    EXPECT_EQ(bind(0x4001, p1), 400); // peer has another channel
+    EXPECT_EQ(bind(0x4001, p2), 0);
+    Message no_peer = Request(method::kChannelBind);
+    no_peer.AddChannelNumber(0x4002);
+    EXPECT_EQ(Code(Signed(no_peer)), 400);
+    EXPECT_EQ(m_server.Counters().channels, 2u);
+    // The binding installed a permission for the peer's address.
+    EXPECT_EQ(m_server.Counters().permissions, 1u);
+}
+
+TEST_F(ServerAlone, MalformedInputIsAnswered400OrDroppedAndCounted) {
+    // Parseable STUN with a malformed known attribute: 400.
+    Message bad = Request(method::kAllocate);
+    bad.Add(attr::kRequestedTransport, Bytes{17});
+    EXPECT_EQ(Code(Exchange(bad.Encode())), 400);
+    // An unknown method: 400.
+    EXPECT_EQ(Code(Exchange(Request(0x0ab).Encode())), 400);
+    // Binding works without credentials.
+    auto binding = Exchange(Request(method::kBinding).Encode());
+    ASSERT_TRUE(binding.has_value());
+    EXPECT_EQ(binding->MessageClass(), stun::Class::SuccessResponse);
+    EXPECT_EQ(binding->GetXorAddress(attr::kXorMappedAddress), kTuple.client);
+    // Not STUN at all, STUN that does not decode, a bad FINGERPRINT, a response: dropped.
+    const auto before = m_server.Counters().dropped_malformed;
+    EXPECT_FALSE(Exchange(Bytes{0x80, 1, 2, 3}).has_value());
+    EXPECT_FALSE(Exchange(Bytes{0x00, 0x01, 0x00, 0x04, 1, 2}).has_value());
+    stun::EncodeOptions fp;
+    fp.fingerprint = true;
+    Bytes broken = AllocateRequest().Encode(fp);
+    broken.back() ^= 1;
+    EXPECT_FALSE(Exchange(broken).has_value());
+    EXPECT_FALSE(
+        Exchange(Message::Make(stun::Class::SuccessResponse, method::kAllocate, m_rng).Encode())
+            .has_value());
+    EXPECT_FALSE(Exchange(Bytes{}).has_value());
+    EXPECT_EQ(m_server.Counters().dropped_malformed, before + 5);
+    // ChannelData and Send indications without an allocation: dropped, counted.
+    EXPECT_FALSE(Exchange(Bytes{0x40, 0x00, 0x00, 0x01, 0xAA}).has_value());
+    Message send = Message::Make(stun::Class::Indication, method::kSend, m_rng);
+    send.AddXorAddress(attr::kXorPeerAddress, Ep("198.51.100.200", 1));
+    send.AddData(Bytes{1});
+    EXPECT_FALSE(Exchange(send.Encode()).has_value());
+    EXPECT_EQ(m_server.Counters().dropped_no_allocation, 2u);
+    // A TCP stream that loses its framing is reported so the driver closes it.
+    const FiveTuple tcp{Transport::Tcp, kTuple.client, kServerAddress};
+    m_server.HandleClientInput(tcp, Bytes{0xFF, 0xFF, 0xFF, 0xFF}, m_now);
+    bool stream_error = false;
+    while (auto e = m_server.PollEvent())
+        stream_error |= e->type == ServerEvent::Type::StreamError;
+    EXPECT_TRUE(stream_error);
+}
+
+TEST_F(ServerWithTwoPorts, PortRangeExhaustionAnswers508) {
+    for (std::uint16_t i = 0; i < 2; ++i) {
+        const FiveTuple t{Transport::Udp, Ep("198.51.100.10", static_cast<std::uint16_t>(1000 + i)),
+                          kServerAddress};
+        auto answer = Signed(AllocateRequest(), "alice", "secret", t);
+        ASSERT_EQ(Code(answer), 0);
+        const auto port = answer->GetXorAddress(attr::kXorRelayedAddress)->port;
+        EXPECT_TRUE(port == 24000 || port == 24001);
+    }
+    const FiveTuple third{Transport::Udp, Ep("198.51.100.10", 1002), kServerAddress};
+    EXPECT_EQ(Code(Signed(AllocateRequest(), "alice", "secret", third)), 508);
+}
+
+TEST(NonceBook, NoncesExpireAndTheBookStaysBounded) {
+    NonceBook book(60s, 4);
+    Rng rng(1);
+    const std::string n = book.Issue(rng, Instant(0s));
+    EXPECT_EQ(n.size(), 24u);
+    EXPECT_TRUE(book.IsValid(n, Instant(59s)));
+    EXPECT_FALSE(book.IsValid(n, Instant(60s)));
+    EXPECT_FALSE(book.IsValid("other", Instant(0s)));
+    for (int i = 0; i < 10; ++i)
+        book.Issue(rng, Instant(1s));
+    EXPECT_LE(book.Size(), 4u);
+    EXPECT_FALSE(book.IsValid(n, Instant(1s))); // forgotten to make room
+}
+
+TEST(RetransmitTimer, UdpScheduleAndTcpTimeout) {
+    RetransmitTimer udp(RetransmitPolicy{}, false, Instant(0ms));
+    std::vector<long> sends = {0};
+    for (int i = 0; i < 20 && !udp.Done(); ++i) {
+        const Instant t = udp.Next();
+        const auto action = udp.OnTimer(t);
+        const long ms =
+            static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(t).count());
+        if (action == RetransmitTimer::Action::Send)
+            sends.push_back(ms);
+        else if (action == RetransmitTimer::Action::GiveUp)
+            sends.push_back(-ms);
+    }
+    EXPECT_EQ(sends, (std::vector<long>{0, 500, 1500, 3500, 7500, 15500, 31500, -39500}));
+    RetransmitTimer tcp(RetransmitPolicy{}, true, Instant(0ms));
+    EXPECT_EQ(tcp.OnTimer(Instant(39499ms)), RetransmitTimer::Action::None);
+    EXPECT_EQ(tcp.OnTimer(Instant(39500ms)), RetransmitTimer::Action::GiveUp);
+    EXPECT_TRUE(tcp.Done());
+}
