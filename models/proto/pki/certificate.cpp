@@ -114,6 +114,8 @@ Certificate Certificate::Adopt(X509* cert) {
 }
 
 Bytes Certificate::ToDer() const {
+    if (Empty())
+        return {};
     unsigned char* out = nullptr;
     const int n = i2d_X509(m_cert.get(), &out);
     if (n <= 0)
@@ -124,6 +126,8 @@ Bytes Certificate::ToDer() const {
 }
 
 std::string Certificate::ToPem() const {
+    if (Empty())
+        return {};
     OpenSslPtr<BIO> bio(BIO_new(BIO_s_mem()));
     PEM_write_bio_X509(bio.get(), m_cert.get());
     return BioText(bio.get());
@@ -138,6 +142,8 @@ std::string Certificate::Issuer() const {
 }
 
 std::string Certificate::CommonName() const {
+    if (Empty())
+        return {};
     const X509_NAME* name = X509_get_subject_name(m_cert.get());
     int last = -1, i = -1;
     while ((i = X509_NAME_get_index_by_NID(name, NID_commonName, i)) >= 0)
@@ -155,6 +161,8 @@ std::string Certificate::CommonName() const {
 }
 
 std::string Certificate::SerialHex() const {
+    if (Empty())
+        return {};
     OpenSslPtr<BIGNUM> bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(m_cert.get()), nullptr));
     if (!bn)
         return {};
@@ -173,6 +181,8 @@ UnixTime Certificate::NotAfter() const {
 }
 
 std::vector<SubjectAltName> Certificate::SubjectAltNames() const {
+    if (Empty())
+        return {};
     std::vector<SubjectAltName> out;
     OpenSslPtr<GENERAL_NAMES> names(static_cast<GENERAL_NAMES*>(
         X509_get_ext_d2i(m_cert.get(), NID_subject_alt_name, nullptr, nullptr)));
@@ -239,11 +249,11 @@ bool Certificate::IsSelfSigned() const {
 }
 
 bool Certificate::MatchesHost(std::string_view name) const {
-    return X509_check_host(m_cert.get(), name.data(), name.size(), 0, nullptr) == 1;
+    return !Empty() && X509_check_host(m_cert.get(), name.data(), name.size(), 0, nullptr) == 1;
 }
 
 bool Certificate::MatchesIp(const IpAddress& address) const {
-    return X509_check_ip(m_cert.get(), address.bytes.data(), address.Length(), 0) == 1;
+    return !Empty() && X509_check_ip(m_cert.get(), address.bytes.data(), address.Length(), 0) == 1;
 }
 
 Fingerprint Certificate::ComputeFingerprint(std::string_view algorithm) const {
@@ -260,7 +270,7 @@ Fingerprint Certificate::ComputeFingerprint(std::string_view algorithm) const {
         md = EVP_sha384();
     else if (algorithm == "sha-512")
         md = EVP_sha512();
-    if (md == nullptr)
+    if (md == nullptr || Empty())
         return f;
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
@@ -270,7 +280,9 @@ Fingerprint Certificate::ComputeFingerprint(std::string_view algorithm) const {
 }
 
 bool Certificate::operator==(const Certificate& o) const {
-    return m_cert == o.m_cert || X509_cmp(m_cert.get(), o.m_cert.get()) == 0;
+    if (m_cert == o.m_cert)
+        return true;
+    return !Empty() && !o.Empty() && X509_cmp(m_cert.get(), o.m_cert.get()) == 0;
 }
 
 std::string ToPem(const std::vector<Certificate>& certificates) {

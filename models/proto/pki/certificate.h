@@ -28,9 +28,13 @@ struct SubjectAltName {
     bool operator==(const SubjectAltName& o) const { return kind == o.kind && value == o.value; }
 };
 
-// Immutable; copies share the same OpenSSL object.
+// Immutable; copies share the same OpenSSL object. A default-constructed Certificate is
+// empty (so configuration structs can hold one): its accessors return empty values.
 class Certificate {
   public:
+    Certificate() = default;
+    bool Empty() const { return !m_cert; }
+
     static Expected<Certificate> FromDer(ByteView der);
     // The first certificate of a PEM text.
     static Expected<Certificate> FromPem(std::string_view pem);

@@ -81,11 +81,15 @@ PrivateKey PrivateKey::Adopt(EVP_PKEY* key) {
 }
 
 KeyType PrivateKey::Type() const {
+    if (Empty())
+        return KeyType::EcdsaP256;
     return EVP_PKEY_get_base_id(m_key.get()) == EVP_PKEY_RSA ? KeyType::Rsa2048
                                                              : KeyType::EcdsaP256;
 }
 
 Bytes PrivateKey::ToDer() const {
+    if (Empty())
+        return {};
     OpenSslPtr<PKCS8_PRIV_KEY_INFO> info(EVP_PKEY2PKCS8(m_key.get()));
     if (!info)
         return {};
@@ -99,6 +103,8 @@ Bytes PrivateKey::ToDer() const {
 }
 
 std::string PrivateKey::ToPem() const {
+    if (Empty())
+        return {};
     OpenSslPtr<BIO> bio(BIO_new(BIO_s_mem()));
     if (!PEM_write_bio_PKCS8PrivateKey(bio.get(), m_key.get(), nullptr, nullptr, 0, nullptr,
                                        nullptr))
@@ -107,6 +113,8 @@ std::string PrivateKey::ToPem() const {
 }
 
 Bytes PrivateKey::PublicKeyDer() const {
+    if (Empty())
+        return {};
     unsigned char* out = nullptr;
     const int n = i2d_PUBKEY(m_key.get(), &out);
     if (n <= 0)

@@ -20,9 +20,13 @@ enum class KeyType {
 
 std::string_view KeyTypeName(KeyType type); // "ECDSA P-256", "RSA 2048"
 
-// An immutable key pair; copies share the same OpenSSL object.
+// An immutable key pair; copies share the same OpenSSL object. A default-constructed key
+// is empty: its exports return nothing.
 class PrivateKey {
   public:
+    PrivateKey() = default;
+    bool Empty() const { return !m_key; }
+
     // Draws only from `rng`: the same stream gives the same key.
     static Expected<PrivateKey> Generate(KeyType type, Rng& rng);
     // PKCS#8 or traditional ("EC PRIVATE KEY", "RSA PRIVATE KEY"), unencrypted.
