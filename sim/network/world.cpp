@@ -235,6 +235,7 @@ Expected<std::unique_ptr<World>> World::Build(const scenario::Scenario& s,
                            static_cast<std::uint32_t>(impl.interfaces[{name, nat.outside_network}]),
                            impl.logs[name].get());
         impl.nats[name] = engine;
+        world->AddStatus(name, [engine] { return engine->Status(); });
     }
 
     if (!options.out_dir.empty()) {
@@ -284,6 +285,35 @@ std::vector<std::string> World::NatFirewallNodes() const {
 const devices::NatFirewallEngine* World::NatFirewall(const std::string& node) const {
     auto it = m_impl->nats.find(node);
     return it == m_impl->nats.end() ? nullptr : it->second.get();
+}
+
+void World::AddStatus(const std::string& node, StatusProvider provider) {
+    m_status[node].push_back(std::move(provider));
+}
+
+std::vector<std::string> World::StatusNodes() const {
+    std::vector<std::string> nodes;
+    for (const auto& [node, providers] : m_status)
+        nodes.push_back(node);
+    return nodes;
+}
+
+nlohmann::json World::Status(const std::string& node) const {
+    nlohmann::json page = nlohmann::json::object();
+    page["node"] = node;
+    for (const scenario::Node& n : m_scenario.nodes) {
+        if (n.name == node)
+            page["role"] = n.role;
+    }
+    auto it = m_status.find(node);
+    if (it == m_status.end())
+        return page;
+    for (const StatusProvider& provider : it->second) {
+        const nlohmann::json part = provider();
+        if (part.is_object())
+            page.update(part);
+    }
+    return page;
 }
 
 void World::RunFor(double seconds) {

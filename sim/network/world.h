@@ -8,12 +8,16 @@
 
 #include "box_log.h"
 #include "common/expected.h"
+#include "common/rng.h"
 #include "scenario/scenario.h"
 
 // GetNode hands out a Ptr<Node>; its users need the complete type.
 #include "ns3/node.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -21,8 +25,9 @@
 #include <vector>
 
 namespace cmslab::devices {
+class DnsResolver;
 class NatFirewallEngine;
-}
+} // namespace cmslab::devices
 
 namespace cmslab::network {
 
@@ -65,6 +70,25 @@ class World {
     // Files written: pcap/<network>.pcap by network name (empty without out_dir).
     const std::map<std::string, std::string>& PcapFiles() const { return m_pcaps; }
 
+    // Status pages: status/<node>.json is {"node", "role"} merged with the object of every
+    // provider registered for the node, asked when the page is written.
+    using StatusProvider = std::function<nlohmann::json()>;
+    void AddStatus(const std::string& node, StatusProvider provider);
+    std::vector<std::string> StatusNodes() const;
+    nlohmann::json Status(const std::string& node) const;
+
+    // An independent random stream for one user (a box, a protocol), from the run's seed.
+    Rng ForkRng(const std::string& label) const { return Rng(m_seed).Fork(label); }
+
+    // The node's system resolver: its scenario dns_servers on port 53, the stub
+    // resolver's defaults, a random stream of its own. Keep it alive while lookups run.
+    std::unique_ptr<devices::DnsResolver> MakeResolver(const std::string& node) const;
+
+    // Runs a DNS server (UDP and TCP 53) on every node the scenario gives zones to;
+    // each answers from its zones and logs its queries. Returns the nodes started, or
+    // what is wrong with a zone.
+    Expected<std::vector<std::string>> StartDnsServers();
+
     // Runs the simulation until `seconds` of simulated time from now, or until no event
     // is left.
     void RunFor(double seconds);
@@ -78,6 +102,7 @@ class World {
     std::uint64_t m_seed = 1;
     std::int64_t m_epoch = kDefaultEpochUnixSeconds;
     std::map<std::string, std::string> m_pcaps;
+    std::map<std::string, std::vector<StatusProvider>> m_status;
     std::unique_ptr<Impl> m_impl;
 };
 

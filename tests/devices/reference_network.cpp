@@ -35,6 +35,32 @@ scenario::FirewallRule Allow(scenario::Protocol protocol, std::uint16_t low, std
     return r;
 }
 
+scenario::DnsRecord A(const char* name, const char* address) {
+    scenario::DnsRecord r;
+    r.name = name;
+    r.type = "A";
+    r.address = Ip(address);
+    return r;
+}
+
+scenario::DnsRecord Srv(const char* name, std::uint16_t port, const char* target) {
+    scenario::DnsRecord r;
+    r.name = name;
+    r.type = "SRV";
+    r.priority = 10;
+    r.weight = 10;
+    r.port = port;
+    r.target = target;
+    return r;
+}
+
+scenario::DnsZone Zone(const char* origin, std::vector<scenario::DnsRecord> records) {
+    scenario::DnsZone z;
+    z.origin = origin;
+    z.records = std::move(records);
+    return z;
+}
+
 } // namespace
 
 scenario::Scenario ReferenceNetwork() {
@@ -105,6 +131,25 @@ scenario::Scenario ReferenceNetwork() {
     nat.allow_outbound_default = true;
     nat.reflection = true;
     s.nat_firewalls.push_back(nat);
+
+    // deployment.md section 2: split horizon for the web bridge name.
+    scenario::DnsServer ad;
+    ad.node = "ad-dns";
+    ad.zones.push_back(Zone(
+        "octavio.local",
+        {A("cmsweb.cms.octavio.local", "172.16.85.180"),
+         A("xmpp.cms.octavio.local", "172.16.85.180"),
+         A("admin.cms.octavio.local", "172.16.85.180"), A("vcsc.octavio.local", "172.16.85.167"),
+         Srv("_xmpp-client._tcp.cms.octavio.local", 5222, "xmpp.cms.octavio.local"),
+         Srv("_xmpp-server._tcp.cms.octavio.local", 5269, "xmpp.cms.octavio.local")}));
+    ad.zones.push_back(Zone("octavio.com", {A("cmsweb.octavio.com", "172.16.85.180"),
+                                            A("vcse.octavio.com", "172.16.85.168")}));
+    s.dns_servers.push_back(ad);
+    scenario::DnsServer ext;
+    ext.node = "ext-dns";
+    ext.zones.push_back(Zone("octavio.com", {A("cmsweb.octavio.com", "10.88.246.156"),
+                                             A("vcse.octavio.com", "10.88.246.156")}));
+    s.dns_servers.push_back(ext);
     return s;
 }
 

@@ -28,6 +28,8 @@ std::vector<std::uint8_t> Payload(std::size_t size) {
 
 void DrainAndEcho(ns3::Ptr<ns3::Socket> socket, const std::shared_ptr<Seen>& seen) {
     while (ns3::Ptr<ns3::Packet> p = socket->Recv()) {
+        if (p->GetSize() == 0)
+            break; // ns-3 hands out an empty packet for end of stream
         seen->bytes += p->GetSize();
         if (socket->GetTxAvailable() >= p->GetSize())
             socket->Send(p);
@@ -104,8 +106,11 @@ std::shared_ptr<Seen> TcpConnect(ns3::Ptr<ns3::Node> node, const std::string& ds
         },
         [seen](ns3::Ptr<ns3::Socket>) { seen->failed = true; });
     socket->SetRecvCallback([seen](ns3::Ptr<ns3::Socket> s) {
-        while (ns3::Ptr<ns3::Packet> p = s->Recv())
+        while (ns3::Ptr<ns3::Packet> p = s->Recv()) {
+            if (p->GetSize() == 0)
+                break; // end of stream
             seen->bytes += p->GetSize();
+        }
     });
     const ns3::InetSocketAddress to(ns3::Ipv4Address(dst.c_str()), port);
     ns3::Simulator::Schedule(ns3::Seconds(at_s), [socket, to] {
