@@ -349,3 +349,33 @@ TEST(StubResolver, BadNamesAndNoServersFailAtOnce) {
     EXPECT_EQ(r.output.results[0].status, ResolveStatus::NoServer);
     EXPECT_EQ(none.Outstanding(), 0u);
 }
+
+TEST(StubResolver, TakesAnAnswerCapturedFromARealRecursiveServer) {
+    // The bytes a real recursive resolver (with no upstream) sent back for a plain query
+    // "www.cisco.com A", id 0x1234: QR RD RA, NXDOMAIN, the question echoed.
+    Bytes captured;
+    ASSERT_TRUE(
+        FromHex("1234818300010000000000000377777705636973636f03636f6d0000010001", captured));
+    auto m = DecodeMessage(captured);
+    ASSERT_TRUE(m.Ok()) << m.Message();
+    EXPECT_TRUE(m->header.qr);
+    EXPECT_TRUE(m->header.rd);
+    EXPECT_TRUE(m->header.ra);
+    EXPECT_FALSE(m->header.aa);
+    EXPECT_EQ(m->FullRcode(), Rcode::NxDomain);
+    EXPECT_EQ(m->questions.at(0).name, "www.cisco.com");
+    EXPECT_EQ(*EncodeMessage(*m), captured);
+
+    // Our resolver, had it drawn id 0x1234, takes it as the answer.
+    ResolverConfig config;
+    config.servers = {kServer1};
+    StubResolver resolver(config, Rng(12));
+    auto started = resolver.Resolve("www.cisco.com", RecordType::A, At(0ms));
+    const std::uint16_t id = IdOf(started.output.transmits[0].payload);
+    auto out = resolver.HandleResponse(WithId(captured, id), kServer1, At(5ms));
+    ASSERT_EQ(out.results.size(), 1u);
+    EXPECT_EQ(out.results[0].status, ResolveStatus::NxDomain);
+    // Its query bytes are those of the capture but for the id.
+    EXPECT_EQ(ToHex(WithId(started.output.transmits[0].payload, 0x1234)),
+              "123401000001000000000000" + ToHex(captured).substr(24));
+}
