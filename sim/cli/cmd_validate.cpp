@@ -1,13 +1,61 @@
 #include "commands.h"
 
+#include "scenario/default_scenario.h"
+#include "scenario/loader.h"
+
 #include <iostream>
 
 namespace cmslab::cli {
 
-// Placeholder until the validate command lands.
-int Validate(const Args&) {
-    std::cerr << "cmslab validate: not implemented yet\n";
-    return 2;
+namespace {
+
+void ValidateUsage(std::ostream& os) {
+    os << "usage: cmslab validate [SCENARIO...]\n\n"
+          "Checks scenario files without simulating them: JSON syntax, known keys and their\n"
+          "types, addresses and prefixes, names and references, duplicates, and whether each\n"
+          "node reaches the DNS servers it uses. Prints every error as\n"
+          "  <file>: <JSON pointer>: <message>\n"
+          "and the settings the lab reads but does not simulate as warnings.\n"
+          "Without SCENARIO, checks the built-in reference deployment.\n\n"
+          "exit status: 0 valid (warnings allowed), 2 errors or usage error.\n"
+          "Writes nothing but this report.\n";
+}
+
+} // namespace
+
+int Validate(const Args& args) {
+    std::vector<std::string> paths;
+    for (const auto& a : args) {
+        if (a == "--help" || a == "-h") {
+            ValidateUsage(std::cout);
+            return 0;
+        }
+        if (a.size() > 1 && a[0] == '-') {
+            std::cerr << "cmslab validate: unknown option '" << a << "'\n\n";
+            ValidateUsage(std::cerr);
+            return 2;
+        }
+        paths.push_back(a);
+    }
+    if (paths.empty())
+        paths.push_back(scenario::DefaultScenarioPath());
+    int status = 0;
+    for (const auto& path : paths) {
+        const auto result = scenario::LoadScenario(path);
+        std::cerr << result.Report();
+        if (result.Ok()) {
+            std::cout << path << ": valid";
+            if (result.WarningCount())
+                std::cout << " (" << result.WarningCount() << " warning"
+                          << (result.WarningCount() == 1 ? "" : "s") << ")";
+            std::cout << "\n";
+        } else {
+            std::cerr << path << ": " << result.ErrorCount() << " error"
+                      << (result.ErrorCount() == 1 ? "" : "s") << "\n";
+            status = 2;
+        }
+    }
+    return status;
 }
 
 } // namespace cmslab::cli

@@ -7,12 +7,16 @@
 #pragma once
 
 #include "common/address.h"
+#include "scenario/box_config.h"
+#include "scenario/certificates.h"
+#include "scenario/guest_config.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cmslab::scenario {
@@ -23,12 +27,16 @@ struct Prefix {
 
     bool Contains(const IpAddress& a) const;
     std::string ToString() const; // "172.16.85.0/24"
+    // "a.b.c.d/len" (or IPv6) with the host bits zero; nullopt otherwise.
+    static std::optional<Prefix> Parse(std::string_view text);
+    bool Overlaps(const Prefix& other) const;
 };
 
 // One broadcast segment (an ns-3 CSMA channel, one pcap).
 struct Network {
     std::string name;
     Prefix prefix;
+    std::string description;
 };
 
 struct Interface {
@@ -54,6 +62,13 @@ struct Node {
     // The role's own configuration block, as written in the file. Devices read their
     // typed settings from it (see the loader's per-role structs).
     nlohmann::json config = nlohmann::json::object();
+    std::string description;
+    // The typed form of `config`, set for the matching role only.
+    std::optional<CmsConfig> cms;
+    std::optional<ExpresswayCConfig> expressway_c;
+    std::optional<ExpresswayEConfig> expressway_e;
+
+    const Interface* FindInterface(const std::string& interface_name) const;
 };
 
 // Static 1:1 NAT: `outside` is owned by the NAT node on its outside network and stands
@@ -77,14 +92,16 @@ struct FirewallRule {
 };
 
 struct NatFirewall {
-    std::string node;             // the Node that does NAT and filtering
-    std::string outside_network;  // Network::name of its public side
+    std::string node;            // the Node that does NAT and filtering
+    std::string outside_network; // Network::name of its public side
     std::vector<NatMapping> mappings;
     std::vector<FirewallRule> rules;
     bool allow_inbound_default = false;
     bool allow_outbound_default = true;
     // Translate inside hosts' traffic addressed to a mapped outside address (hairpin).
     bool reflection = true;
+    // Let replies of flows that a rule (or the outbound default) allowed back through.
+    bool stateful = true;
 };
 
 struct DnsRecord {
@@ -121,8 +138,15 @@ struct Scenario {
     nlohmann::json guest = nlohmann::json::object();  // the guest's script and trust
     nlohmann::json expect = nlohmann::json::object(); // the expected outcome
 
+    // Typed forms and additions (see scenarios/README.md).
+    std::int64_t start_time = 0; // Unix seconds at simulated time zero
+    GuestConfig guest_config;    // the typed form of `guest`
+    Pki pki;                     // "certificates" in the file
+
     const Node* FindNode(const std::string& name) const;
     const Network* FindNetwork(const std::string& name) const;
+    const NatFirewall* FindNatFirewall(const std::string& node) const;
+    const DnsServer* FindDnsServer(const std::string& node) const;
 };
 
 } // namespace cmslab::scenario

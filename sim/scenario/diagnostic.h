@@ -1,0 +1,47 @@
+// What validation says about a scenario file: errors (the file cannot be simulated) and
+// warnings (settings the lab reads but does not simulate), each at a JSON pointer.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cmslab::scenario {
+
+enum class Severity { Error, Warning };
+
+struct Diagnostic {
+    Severity severity = Severity::Error;
+    std::string file;    // the label the scenario was loaded under (usually its path)
+    std::string pointer; // RFC 6901 JSON pointer, "" for the whole document
+    std::string message;
+
+    // "<file>: <pointer>: <message>", warnings with "warning: " before the message;
+    // without a pointer "<file>: <message>".
+    std::string ToString() const;
+};
+
+class Diagnostics {
+  public:
+    explicit Diagnostics(std::string file) : m_file(std::move(file)) {}
+
+    void Error(const std::string& pointer, const std::string& message);
+    void Warning(const std::string& pointer, const std::string& message);
+
+    const std::vector<Diagnostic>& All() const { return m_all; }
+    std::vector<Diagnostic>& All() { return m_all; }
+    std::size_t ErrorCount() const { return m_errors; }
+    const std::string& File() const { return m_file; }
+
+  private:
+    std::string m_file;
+    std::vector<Diagnostic> m_all;
+    std::size_t m_errors = 0;
+};
+
+// Appends one reference token to a JSON pointer, escaping '~' and '/' (RFC 6901).
+std::string JoinPointer(const std::string& base, std::string_view key);
+std::string JoinPointer(const std::string& base, std::size_t index);
+
+} // namespace cmslab::scenario

@@ -1,0 +1,21 @@
+// The person at the browser: where they go, what they type, whom their browser trusts.
+#pragma once
+
+#include "scenario/url.h"
+
+#include <string>
+#include <vector>
+
+namespace cmslab::scenario {
+
+struct GuestConfig {
+    std::string node;                     // a node of role "browser"
+    std::vector<std::string> trusted_cas; // authority or certificate names
+    Url url;
+    std::string call_id;
+    std::string passcode;
+    std::string display_name;
+    double media_duration_s = 10;
+};
+
+} // namespace cmslab::scenario

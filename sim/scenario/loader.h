@@ -1,0 +1,35 @@
+// Reading a scenario file: JSON syntax, the scenario schema (keys, types, required keys,
+// defaults), the syntax of every address, prefix, name, URL and port, and the checks that
+// need the whole deployment (references between parts, addresses inside their networks,
+// duplicates, reachability of DNS servers through the topology graph). Every problem is
+// reported, not just the first; nothing is simulated from a file with errors.
+#pragma once
+
+#include "scenario/diagnostic.h"
+#include "scenario/scenario.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cmslab::scenario {
+
+struct LoadResult {
+    std::optional<Scenario> scenario;    // set when there is no error
+    std::vector<Diagnostic> diagnostics; // errors and warnings, in file order of discovery
+
+    bool Ok() const { return scenario.has_value(); }
+    std::size_t ErrorCount() const;
+    std::size_t WarningCount() const;
+    // One diagnostic per line, as Diagnostic::ToString.
+    std::string Report() const;
+};
+
+// Reads and validates a scenario file. Diagnostics name the file as `path`.
+LoadResult LoadScenario(const std::string& path);
+
+// The same for text already in memory; `label` stands for the file name in diagnostics
+// and becomes Scenario::source_path.
+LoadResult LoadScenarioFromString(const std::string& text, const std::string& label);
+
+} // namespace cmslab::scenario
