@@ -59,6 +59,8 @@ class Message {
     // FINGERPRINT, and all after FINGERPRINT, are dropped as RFC 8489 section 14 says.
     // Padding content is ignored.
     static Expected<Message> Decode(ByteView bytes);
+    // The caller keeps the attributes within the 16-bit message length (65535 bytes in
+    // all); a single attribute value is cut at 65535 bytes when added.
     Bytes Encode(const EncodeOptions& options = {}) const;
 
     Class MessageClass() const { return m_class; }

@@ -301,7 +301,7 @@ std::optional<std::uint16_t> Server::PickPort(const IpAddress& local) {
     return std::nullopt;
 }
 
-std::uint32_t Server::GrantedLifetime(const Message& request, bool) const {
+std::uint32_t Server::GrantedLifetime(const Message& request) const {
     const auto requested = request.GetLifetime();
     if (!requested)
         return m_config.default_lifetime;
@@ -359,7 +359,7 @@ void Server::HandleAllocate(const FiveTuple& tuple, const Message& request, cons
         Reject(tuple, request, error::kInsufficientCapacity, &auth.key, auth.username);
         return;
     }
-    const std::uint32_t lifetime = GrantedLifetime(request, true);
+    const std::uint32_t lifetime = GrantedLifetime(request);
 
     Allocation a;
     a.tuple = tuple;
@@ -413,7 +413,7 @@ void Server::HandleRefresh(const FiveTuple& tuple, const Message& request, const
         DeleteAllocation(it, ServerEvent::Type::AllocationDeleted);
         return;
     }
-    const std::uint32_t lifetime = GrantedLifetime(request, false);
+    const std::uint32_t lifetime = GrantedLifetime(request);
     it->second.expires = now + std::chrono::seconds(lifetime);
     response.AddLifetime(lifetime);
     Respond(tuple, request, std::move(response), &auth.key);

@@ -188,7 +188,7 @@ class Server {
     void Emit(ServerEvent event) { m_events.push_back(std::move(event)); }
     void DeleteAllocation(std::map<FiveTuple, Allocation>::iterator it, ServerEvent::Type why);
     std::optional<std::uint16_t> PickPort(const IpAddress& local);
-    std::uint32_t GrantedLifetime(const stun::Message& request, bool allocate) const;
+    std::uint32_t GrantedLifetime(const stun::Message& request) const;
     const RelayAddress* RelayFor(IpAddress::Family family) const;
     static bool HasPermission(const Allocation& a, const IpAddress& peer, Instant now);
 
