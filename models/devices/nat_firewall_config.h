@@ -39,6 +39,9 @@ struct NatFirewallConfig {
     bool allow_outbound_default = true;
     // Translate inside hosts' traffic addressed to a mapped outside address (hairpin).
     bool reflection = true;
+    // Track flows, so that the replies of a flow a rule or a default admitted pass the
+    // other way. Off: every datagram is judged by the rules alone, like a plain ACL.
+    bool stateful = true;
 };
 
 } // namespace cmslab::devices

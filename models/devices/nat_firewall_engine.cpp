@@ -148,7 +148,16 @@ bool NatFirewallEngine::IsRelated(const Ipv4Datagram& d, bool inbound) const {
     const FlowKey key =
         inbound ? FlowKey{d.quote_protocol, d.quote_destination, dport, d.quote_source, sport}
                 : FlowKey{d.quote_protocol, d.quote_source, sport, d.quote_destination, dport};
-    return m_flows.count(key) != 0;
+    return m_config.stateful && m_flows.count(key) != 0;
+}
+
+bool NatFirewallEngine::Tracked(const FlowKey& key) const {
+    return m_config.stateful && m_flows.count(key) != 0;
+}
+
+void NatFirewallEngine::Track(const FlowKey& key) {
+    if (m_config.stateful)
+        m_flows.insert(key);
 }
 
 NatVerdict NatFirewallEngine::Drop(const FlowKey& key, const std::string& line) {
@@ -196,7 +205,7 @@ NatVerdict NatFirewallEngine::ProcessInbound(Bytes& bytes, Ipv4Datagram& d) {
     const std::uint16_t dport = d.has_ports ? d.destination_port : 0;
     const FlowKey key{d.protocol, d.source, sport, d.destination, dport};
     NatVerdict v;
-    v.forward = m_flows.count(key) != 0 || IsRelated(d, true);
+    v.forward = Tracked(key) || IsRelated(d, true);
     if (!v.forward) {
         const int rule =
             MatchRule(FlowDirection::Inbound, d.protocol, d.destination, d.has_ports, dport);
@@ -209,7 +218,7 @@ NatVerdict NatFirewallEngine::ProcessInbound(Bytes& bytes, Ipv4Datagram& d) {
             v.forward = true;
         }
         if (v.forward && !d.IsIcmpError())
-            m_flows.insert(key);
+            Track(key);
     }
     if (!v.forward) {
         ++m_counters.dropped_inbound;
@@ -243,7 +252,7 @@ NatVerdict NatFirewallEngine::ProcessOutbound(Bytes& bytes, Ipv4Datagram& d) {
     const std::uint16_t dport = d.has_ports ? d.destination_port : 0;
     const FlowKey key{d.protocol, d.destination, dport, d.source, sport};
     NatVerdict v;
-    v.forward = m_flows.count(key) != 0 || IsRelated(d, false);
+    v.forward = Tracked(key) || IsRelated(d, false);
     if (!v.forward) {
         const int rule =
             MatchRule(FlowDirection::Outbound, d.protocol, d.destination, d.has_ports, dport);
@@ -251,7 +260,7 @@ NatVerdict NatFirewallEngine::ProcessOutbound(Bytes& bytes, Ipv4Datagram& d) {
             ++m_rule_hits[static_cast<std::size_t>(rule)];
         v.forward = rule >= 0 || m_config.allow_outbound_default;
         if (v.forward && !d.IsIcmpError())
-            m_flows.insert(key);
+            Track(key);
     }
     if (!v.forward) {
         ++m_counters.dropped_outbound;
@@ -342,6 +351,7 @@ nlohmann::json NatFirewallEngine::Status() const {
           {"reflected", c.reflected}}},
         {"firewall",
          {{"default_inbound", m_config.allow_inbound_default ? "allow" : "deny"},
+          {"stateful", m_config.stateful},
           {"default_outbound", m_config.allow_outbound_default ? "allow" : "deny"},
           {"accepted_inbound", c.accepted_inbound},
           {"accepted_outbound", c.accepted_outbound},

@@ -85,6 +85,8 @@ class NatFirewallEngine {
                   bool has_ports, std::uint16_t port) const;
     bool IsRelated(const Ipv4Datagram& d, bool inbound) const;
     NatVerdict Drop(const FlowKey& key, const std::string& line);
+    bool Tracked(const FlowKey& key) const;
+    void Track(const FlowKey& key);
 
     const std::uint32_t* InsideFor(std::uint32_t outside) const;
     const std::uint32_t* OutsideFor(std::uint32_t inside) const;

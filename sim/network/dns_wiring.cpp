@@ -73,6 +73,7 @@ Expected<std::vector<std::string>> World::StartDnsServers() {
         node->AddApplication(app);
         app->SetStartTime(ns3::Seconds(0));
         AddStatus(entry.node, [app] { return nlohmann::json{{"dns_server", app->Status()}}; });
+        NoteDevice(entry.node, "dns_server");
         started.push_back(entry.node);
     }
     return started;

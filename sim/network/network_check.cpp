@@ -49,6 +49,19 @@ int InterfaceOnLinkWith(const scenario::Scenario& scenario, const scenario::Node
     return -1;
 }
 
+std::string FileNameFor(const std::string& name) {
+    std::string out = name;
+    for (char& c : out) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+        if (!ok)
+            c = '_';
+    }
+    if (out.empty() || out[0] == '.')
+        out = "_" + out;
+    return out;
+}
+
 std::optional<std::string> CheckNetwork(const scenario::Scenario& s) {
     if (s.networks.empty())
         return "the scenario has no networks";

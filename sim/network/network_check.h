@@ -17,6 +17,10 @@ std::optional<std::string> CheckNetwork(const scenario::Scenario& scenario);
 bool InPrefix(const scenario::Prefix& prefix, const IpAddress& address);
 std::string PrefixText(const scenario::Prefix& prefix);
 
+// A scenario name (node, network) as a file name: as written unless a character would
+// escape the folder or upset a shell.
+std::string FileNameFor(const std::string& name);
+
 // The node's interface whose network holds `address`, or -1.
 int InterfaceOnLinkWith(const scenario::Scenario& scenario, const scenario::Node& node,
                         const IpAddress& address);

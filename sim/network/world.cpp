@@ -18,21 +18,6 @@ namespace {
 
 bool g_world_alive = false;
 
-// File names from scenario names: keep them as written unless a character would escape
-// the folder or upset a shell.
-std::string FileSafe(const std::string& name) {
-    std::string out = name;
-    for (char& c : out) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                        (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
-        if (!ok)
-            c = '_';
-    }
-    if (out.empty() || out == "." || out == "..")
-        out = "_" + out;
-    return out;
-}
-
 ns3::Ipv4Address ToNs3(const IpAddress& a) {
     return ns3::Ipv4Address(a.V4Value());
 }
@@ -127,10 +112,13 @@ Expected<std::unique_ptr<World>> World::Build(const scenario::Scenario& s,
     for (const scenario::Node& node : s.nodes) {
         std::string path;
         if (!options.out_dir.empty())
-            path = (fs::path(options.out_dir) / "logs" / (FileSafe(node.name) + ".log")).string();
+            path =
+                (fs::path(options.out_dir) / "logs" / (FileNameFor(node.name) + ".log")).string();
         auto log = std::make_unique<devices::BoxLog>(node.name, epoch, clock, path);
         if (log->Failed())
             return Error{"cannot write " + path};
+        if (!path.empty())
+            world->m_log_files[node.name] = path;
         impl.logs[node.name] = std::move(log);
     }
 
@@ -236,6 +224,7 @@ Expected<std::unique_ptr<World>> World::Build(const scenario::Scenario& s,
                            impl.logs[name].get());
         impl.nats[name] = engine;
         world->AddStatus(name, [engine] { return engine->Status(); });
+        world->NoteDevice(name, "nat_firewall");
     }
 
     if (!options.out_dir.empty()) {
@@ -246,7 +235,7 @@ Expected<std::unique_ptr<World>> World::Build(const scenario::Scenario& s,
             if (it == capture_device.end())
                 continue; // a network nobody is attached to carries nothing
             const std::string path =
-                (fs::path(options.out_dir) / "pcap" / (FileSafe(net.name) + ".pcap")).string();
+                (fs::path(options.out_dir) / "pcap" / (FileNameFor(net.name) + ".pcap")).string();
             ns3::Ptr<ns3::PcapFileWrapper> file =
                 pcap.CreateFile(path, std::ios::out, ns3::PcapHelper::DLT_EN10MB);
             if (file->Fail())
@@ -289,6 +278,10 @@ const devices::NatFirewallEngine* World::NatFirewall(const std::string& node) co
 
 void World::AddStatus(const std::string& node, StatusProvider provider) {
     m_status[node].push_back(std::move(provider));
+}
+
+void World::NoteDevice(const std::string& node, const std::string& model) {
+    m_devices[node].push_back(model);
 }
 
 std::vector<std::string> World::StatusNodes() const {

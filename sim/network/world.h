@@ -69,6 +69,8 @@ class World {
     const devices::NatFirewallEngine* NatFirewall(const std::string& node) const;
     // Files written: pcap/<network>.pcap by network name (empty without out_dir).
     const std::map<std::string, std::string>& PcapFiles() const { return m_pcaps; }
+    // Files written: logs/<node>.log by node name (empty without out_dir).
+    const std::map<std::string, std::string>& LogFiles() const { return m_log_files; }
 
     // Status pages: status/<node>.json is {"node", "role"} merged with the object of every
     // provider registered for the node, asked when the page is written.
@@ -76,6 +78,11 @@ class World {
     void AddStatus(const std::string& node, StatusProvider provider);
     std::vector<std::string> StatusNodes() const;
     nlohmann::json Status(const std::string& node) const;
+
+    // Which device model runs on each node ("nat_firewall", "dns_server", ...), as the
+    // builder and the Start* calls installed them.
+    void NoteDevice(const std::string& node, const std::string& model);
+    const std::map<std::string, std::vector<std::string>>& Devices() const { return m_devices; }
 
     // An independent random stream for one user (a box, a protocol), from the run's seed.
     Rng ForkRng(const std::string& label) const { return Rng(m_seed).Fork(label); }
@@ -102,7 +109,9 @@ class World {
     std::uint64_t m_seed = 1;
     std::int64_t m_epoch = kDefaultEpochUnixSeconds;
     std::map<std::string, std::string> m_pcaps;
+    std::map<std::string, std::string> m_log_files;
     std::map<std::string, std::vector<StatusProvider>> m_status;
+    std::map<std::string, std::vector<std::string>> m_devices;
     std::unique_ptr<Impl> m_impl;
 };
 

@@ -133,6 +133,23 @@ TEST(NatEngine, OutboundFlowLetsItsRepliesBackInButNothingElse) {
                      "matches; default deny)");
 }
 
+TEST(NatEngine, StatelessFirewallJudgesRepliesByTheRulesAlone) {
+    NatFirewallConfig c = ReferenceConfig();
+    c.stateful = false;
+    NatFirewallEngine nat(c);
+    Bytes query = MakeUdp("192.168.245.61", 40000, "10.88.246.210", 53);
+    ASSERT_TRUE(nat.Process(query, NatPath::Outbound).forward);
+    Bytes answer = MakeUdp("10.88.246.210", 53, "10.88.246.156", 40000, 60);
+    EXPECT_FALSE(nat.Process(answer, NatPath::Inbound).forward);
+    // Traffic a rule admits still passes both ways (outbound by the default).
+    Bytes syn = MakeTcp("172.16.84.124", 49152, "10.88.246.156", 443);
+    EXPECT_TRUE(nat.Process(syn, NatPath::Inbound).forward);
+    Bytes syn_ack = MakeTcp("192.168.245.61", 443, "172.16.84.124", 49152, 0x12);
+    EXPECT_TRUE(nat.Process(syn_ack, NatPath::Outbound).forward);
+    EXPECT_EQ(nat.TrackedFlows(), 0u);
+    EXPECT_EQ(nat.Status()["firewall"]["stateful"], false);
+}
+
 TEST(NatEngine, ZeroUdpChecksumStaysZero) {
     NatFirewallEngine nat(ReferenceConfig());
     Bytes d = MakeUdp("172.16.84.124", 50000, "10.88.246.156", 3478, 20, false);
