@@ -6,8 +6,6 @@
 
 #include <gtest/gtest.h>
 
-#include <regex>
-
 using namespace cmslab;
 using namespace cmslab::dns;
 using namespace cmslab::dns::testing;
@@ -16,7 +14,15 @@ namespace {
 
 // dig's output with every run of blanks made one space, so lines compare as text.
 std::string Squeeze(const std::string& s) {
-    return std::regex_replace(s, std::regex("[ \t]+"), " ");
+    std::string out;
+    for (char c : s) {
+        const bool blank = c == ' ' || c == '\t';
+        if (!blank)
+            out.push_back(c);
+        else if (out.empty() || out.back() != ' ')
+            out.push_back(' ');
+    }
+    return out;
 }
 
 class DigTest : public ::testing::Test {
