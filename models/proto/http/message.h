@@ -42,12 +42,16 @@ struct ResponseHead {
     }
 };
 
+// Whole messages, for owners that do not stream bodies. Trailers travel only with
+// chunked framing.
 struct Request : RequestHead {
     Bytes body;
+    Headers trailers;
 };
 
 struct Response : ResponseHead {
     Bytes body;
+    Headers trailers;
 };
 
 // RFC 9112 9.3: whether the connection may carry another message after this one.

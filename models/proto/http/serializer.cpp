@@ -61,10 +61,11 @@ void AppendLastChunk(std::string& out, const Headers& trailers) {
 }
 
 // Head and body, chunked when the fields say so.
-Bytes WithBody(std::string head_text, const Headers& headers, ByteView body) {
+Bytes WithBody(std::string head_text, const Headers& headers, ByteView body,
+               const Headers& trailers) {
     if (IsChunked(headers)) {
         AppendChunk(head_text, body);
-        AppendLastChunk(head_text, {});
+        AppendLastChunk(head_text, trailers);
     } else {
         head_text.append(reinterpret_cast<const char*>(body.data), body.size);
     }
@@ -87,7 +88,7 @@ Bytes Serialize(const Request& request) {
                               head.method == "PUT" || head.method == "PATCH";
     if (!IsChunked(head.headers) && wants_length && !head.headers.Has("Content-Length"))
         head.headers.Add("Content-Length", std::to_string(request.body.size()));
-    return WithBody(HeadText(head), head.headers, request.body);
+    return WithBody(HeadText(head), head.headers, request.body, request.trailers);
 }
 
 Bytes Serialize(const Response& response) {
@@ -96,7 +97,7 @@ Bytes Serialize(const Response& response) {
         return SerializeHead(head);
     if (!IsChunked(head.headers) && !head.headers.Has("Content-Length"))
         head.headers.Add("Content-Length", std::to_string(response.body.size()));
-    return WithBody(HeadText(head), head.headers, response.body);
+    return WithBody(HeadText(head), head.headers, response.body, response.trailers);
 }
 
 Bytes EncodeChunk(ByteView data) {

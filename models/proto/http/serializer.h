@@ -13,8 +13,8 @@ Bytes SerializeHead(const RequestHead& head);
 Bytes SerializeHead(const ResponseHead& head);
 
 // Whole messages. With "Transfer-Encoding: chunked" among the fields the body goes out
-// as one chunk and the last chunk. Otherwise a Content-Length is added when missing:
-// for a request that has a body (or whose method is POST, PUT or PATCH); for every
+// as one chunk and the last chunk, with the message's trailers. Otherwise a Content-Length is added
+// when missing: for a request that has a body (or whose method is POST, PUT or PATCH); for every
 // response that may carry content (not 1xx, 204, 304), whose body is then dropped.
 // For a response to HEAD, write SerializeHead with the Content-Length of the GET.
 Bytes Serialize(const Request& request);

@@ -1,3 +1,4 @@
+#include "http/assembler.h"
 #include "http/serializer.h"
 #include "http/status.h"
 #include "http_test_util.h"
@@ -145,4 +146,36 @@ TEST(HttpSerializer, HeadersSetReplacesAllAndKeepsPosition) {
     EXPECT_EQ(conn.Tokens("CONNECTION"), (std::vector<std::string>{"keep-alive", "upgrade", "te"}));
     EXPECT_TRUE(conn.HasToken("connection", "UPGRADE"));
     EXPECT_FALSE(conn.HasToken("connection", "close"));
+}
+
+TEST(HttpAssembler, GathersWholeMessagesWithTrailers) {
+    Response r;
+    r.status = 200;
+    r.headers.Add("Transfer-Encoding", "chunked");
+    r.body = B("streamed body");
+    r.trailers.Add("Checksum", "42");
+    Response plain;
+    plain.status = 404;
+    plain.body = B("missing");
+    Bytes wire = Serialize(r);
+    const Bytes second = Serialize(plain);
+    wire.insert(wire.end(), second.begin(), second.end());
+
+    Parser p(MessageKind::Response);
+    ResponseAssembler assembler;
+    std::vector<Response> got;
+    for (auto byte : wire) {
+        for (const auto& e : p.Feed(ByteView(&byte, 1))) {
+            if (auto m = assembler.Add(e))
+                got.push_back(std::move(*m));
+        }
+    }
+    ASSERT_EQ(got.size(), 2u);
+    r.reason = "OK";
+    EXPECT_EQ(static_cast<const ResponseHead&>(got[0]), static_cast<const ResponseHead&>(r));
+    EXPECT_EQ(got[0].body, r.body);
+    EXPECT_EQ(got[0].trailers, r.trailers);
+    EXPECT_EQ(got[1].status, 404);
+    EXPECT_EQ(Text(got[1].body), "missing");
+    EXPECT_FALSE(assembler.InMessage());
 }
