@@ -300,3 +300,35 @@ TEST_F(ServerFeaturesTest, BadConfigurationsAreRefused) {
     client.identities = {pki::Identity{}};
     EXPECT_FALSE(Context::Create(client, rng).Ok());
 }
+
+TEST_F(ServerFeaturesTest, ServerSendsItsIntermediateAndTheClientBuildsTheChainToTheRoot) {
+    pki::CaProfile issuing;
+    issuing.subject = {"US", "", "", "Example Lab", "", "Example Lab Issuing CA"};
+    issuing.not_before = pki.now - 100000;
+    issuing.not_after = pki.now + 100000;
+    auto intermediate = pki.ca->IssueIntermediate(issuing, pki.rng);
+    ASSERT_TRUE(intermediate.Ok()) << intermediate.Message();
+    pki::CertificateProfile p;
+    p.subject.common_name = "cmsweb.example.com";
+    p.dns_names = {"cmsweb.example.com"};
+    p.not_before = pki.now - 1000;
+    p.not_after = pki.now + 1000;
+    auto leaf = intermediate->Issue(p, pki.rng);
+    ASSERT_TRUE(leaf.Ok());
+    TlsEndpoint client(MakeContext(Client(), 1), Options("cmsweb.example.com"), Rng(1));
+    TlsEndpoint server(MakeContext(Server({*leaf}), 2), Options(), Rng(2));
+    auto r = Pump(client, server);
+    ASSERT_TRUE(client.Established()) << Describe(r.client.events);
+    ASSERT_EQ(client.PeerChain().size(), 2u);
+    EXPECT_EQ(client.PeerChain()[0], leaf->certificate);
+    EXPECT_EQ(client.PeerChain()[1], intermediate->Cert());
+
+    // Without the intermediate the browser cannot reach the root.
+    pki::Identity bare = *leaf;
+    bare.chain.clear();
+    TlsEndpoint client2(MakeContext(Client(), 1), Options("cmsweb.example.com"), Rng(1));
+    TlsEndpoint server2(MakeContext(Server({bare}), 2), Options(), Rng(2));
+    Pump(client2, server2);
+    ASSERT_FALSE(client2.VerifyErrors().empty());
+    EXPECT_EQ(client2.VerifyErrors()[0].code, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+}
