@@ -1,0 +1,197 @@
+#include "cms/call_bridge.h"
+
+#include "cms/uuid.h"
+#include "common/bytes.h"
+
+#include <algorithm>
+
+namespace cmslab::cms {
+
+namespace {
+
+std::string Quoted(const std::string& s) {
+    return "\"" + s + "\"";
+}
+
+} // namespace
+
+CallBridge::CallBridge(WebBridgeSettings web_bridge, std::vector<SpaceSettings> spaces, Rng rng,
+                       LogSink log)
+    : m_web_bridge(std::move(web_bridge)), m_rng(rng), m_log(std::move(log)) {
+    for (auto& space : spaces)
+        m_spaces.push_back({std::move(space), NewUuid(m_rng)});
+}
+
+void CallBridge::Log(const std::string& text) const {
+    if (m_log)
+        m_log(kInfo, text);
+}
+
+CallBridge::Resolution CallBridge::Resolve(const std::string& call_id, const std::string& passcode,
+                                           std::size_t& space) const {
+    for (std::size_t i = 0; i < m_spaces.size(); ++i) {
+        const auto& s = m_spaces[i].settings;
+        if (s.call_id.empty() || s.call_id != call_id)
+            continue;
+        space = i;
+        // A space without a passcode lets anyone with the ID in, whatever was typed.
+        if (s.passcode.empty() || s.passcode == passcode)
+            return Resolution::Ok;
+        if (passcode.empty() &&
+            m_web_bridge.guest_access_via_id_and_passcode == GuestAccessMode::Legacy)
+            return Resolution::PasscodeRequired;
+        return Resolution::NotRecognized;
+    }
+    return Resolution::NotRecognized;
+}
+
+webapp::JoinAnswer CallBridge::LookupCall(const webapp::CallLookupRequest& request) const {
+    std::size_t space = 0;
+    switch (Resolve(request.call_id, request.passcode, space)) {
+    case Resolution::Ok:
+        break;
+    case Resolution::PasscodeRequired:
+        return webapp::JoinRefused(webapp::JoinError::PasscodeRequired);
+    case Resolution::NotRecognized:
+        return webapp::JoinRefused(webapp::JoinError::CallNotRecognized);
+    }
+    webapp::JoinAnswer answer;
+    answer.space_name = m_spaces[space].settings.name;
+    answer.call_id = request.call_id;
+    return answer;
+}
+
+webapp::JoinAnswer CallBridge::GuestLogin(std::uint64_t link,
+                                          const webapp::GuestLoginRequest& request) {
+    const std::uint64_t n = m_next_login_request++;
+    const std::string req = "guest login request " + std::to_string(n);
+    const std::string on_link = "web bridge link " + std::to_string(link) + ": ";
+    Log(on_link + "new " + req + " received");
+    Log(req + ": passcode resolution scheduled");
+    Log(req + ": resolution in progress");
+    std::size_t space = 0;
+    const auto resolution = Resolve(request.call_id, request.passcode, space);
+    if (resolution != Resolution::Ok) {
+        Log(req + ": passcode resolution failed");
+        Log(on_link + req + ": response written");
+        return webapp::JoinRefused(resolution == Resolution::PasscodeRequired
+                                       ? webapp::JoinError::PasscodeRequired
+                                       : webapp::JoinError::CallNotRecognized);
+    }
+    Log(req + ": credential storage scheduled (queue length: 1)");
+    std::string jid;
+    do {
+        jid = "guest" + std::to_string(m_rng.Uniform(1000000000ULL, 9999999999ULL)) + "@" +
+              m_web_bridge.guest_account_jid_domain;
+    } while (std::any_of(m_sessions.begin(), m_sessions.end(),
+                         [&](const auto& s) { return s.second.jid == jid; }));
+    Log("created guest account with user ID " + Quoted(jid));
+    Log(req + ": credential storage executed");
+    Log(req + ": credential storage in progress");
+    Log(req + ": successfully stored credentials");
+    Log(on_link + req + ": response written");
+
+    std::uint8_t raw[16];
+    m_rng.Fill(raw, sizeof raw);
+    GuestSession session;
+    session.token = ToHex(ByteView(raw, sizeof raw));
+    session.jid = jid;
+    session.display_name = request.display_name;
+    session.space = space;
+
+    webapp::JoinAnswer answer;
+    answer.space_name = m_spaces[space].settings.name;
+    answer.call_id = request.call_id;
+    answer.guest_jid = jid;
+    answer.session = session.token;
+    answer.signaling_url = webapp::SignalingTarget(session.token);
+    m_sessions[session.token] = std::move(session);
+    return answer;
+}
+
+Expected<webapp::JoinedMessage> CallBridge::Join(const std::string& token) {
+    const auto it = m_sessions.find(token);
+    if (it == m_sessions.end())
+        return Error{"no such session"};
+    auto& session = it->second;
+    if (session.call)
+        return Error{"session already joined"};
+    const auto& space = m_spaces[session.space];
+    Log("successful login request from " + session.jid);
+    Log("instantiating user " + Quoted(session.jid));
+    Log("new session created for user " + Quoted(session.jid));
+    session.call = m_next_call++;
+    session.participant_id = NewUuid(m_rng);
+    const std::string call = "call " + std::to_string(*session.call);
+    Log(call + ": allocated for " + session.jid + " \"Web client\" conference participation");
+    Log(call + ": setting up combined RTP session for DTLS (combined media and control)");
+    Log("participant " + Quoted(session.jid) + " joined space " + space.id + " (" +
+        space.settings.name + ")");
+    m_join_order.push_back(token);
+
+    webapp::JoinedMessage joined;
+    joined.space_name = space.settings.name;
+    joined.space_id = space.id;
+    joined.participant_id = session.participant_id;
+    joined.participants = Participants(session.space);
+    return joined;
+}
+
+void CallBridge::StartDtls(const std::string& token) {
+    const auto* session = Session(token);
+    if (session && session->call)
+        Log("call " + std::to_string(*session->call) +
+            ": starting DTLS combined media negotiation (as initiator)");
+}
+
+void CallBridge::IceFailure(const std::string& token, int code, const std::string& reason) {
+    const auto* session = Session(token);
+    if (session && session->call && m_log)
+        m_log(kWarning, "call " + std::to_string(*session->call) + ": ICE failure " +
+                            std::to_string(code) + " (" + reason + ")");
+}
+
+void CallBridge::Leave(const std::string& token, const std::string& reason) {
+    const auto it = m_sessions.find(token);
+    if (it == m_sessions.end())
+        return;
+    const auto& session = it->second;
+    if (session.call) {
+        const auto& space = m_spaces[session.space];
+        Log("participant " + Quoted(session.jid) + " left space " + space.id + " (" +
+            space.settings.name + ")");
+        Log("call " + std::to_string(*session.call) + ": tearing down (" + reason + ")");
+    }
+    Log("destroying guest account with user ID " + Quoted(session.jid));
+    m_join_order.erase(std::remove(m_join_order.begin(), m_join_order.end(), token),
+                       m_join_order.end());
+    m_sessions.erase(it);
+}
+
+const GuestSession* CallBridge::Session(const std::string& token) const {
+    const auto it = m_sessions.find(token);
+    return it == m_sessions.end() ? nullptr : &it->second;
+}
+
+std::vector<webapp::Participant> CallBridge::Participants(std::size_t space) const {
+    std::vector<webapp::Participant> out;
+    for (const auto& token : m_join_order) {
+        const auto& s = m_sessions.at(token);
+        if (s.space == space)
+            out.push_back({s.participant_id, s.display_name});
+    }
+    return out;
+}
+
+std::vector<std::string> CallBridge::Peers(const std::string& token) const {
+    std::vector<std::string> out;
+    const auto* me = Session(token);
+    if (!me)
+        return out;
+    for (const auto& other : m_join_order)
+        if (other != token && m_sessions.at(other).space == me->space)
+            out.push_back(other);
+    return out;
+}
+
+} // namespace cmslab::cms

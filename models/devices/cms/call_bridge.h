@@ -1,0 +1,84 @@
+// The Call Bridge's side of a web guest, sans-I/O: call ID and passcode resolution per
+// the guest access mode, guest accounts, sessions, calls in spaces, and the CMS event
+// log lines of each step in the product's words and order (reference section 6).
+//
+// The web bridge hands requests in with the number of its link from the Call Bridge
+// (which the log lines name); counters number guest login requests and calls.
+#pragma once
+
+#include "cms/log_sink.h"
+#include "cms/settings.h"
+#include "common/expected.h"
+#include "common/rng.h"
+#include "webapp/guest_join.h"
+#include "webapp/signaling.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cmslab::cms {
+
+struct SpaceState {
+    SpaceSettings settings;
+    std::string id; // uuid
+};
+
+struct GuestSession {
+    std::string token;
+    std::string jid;
+    std::string display_name;
+    std::size_t space = 0;             // index into Spaces()
+    std::optional<std::uint64_t> call; // once joined
+    std::string participant_id;
+};
+
+class CallBridge {
+  public:
+    CallBridge(WebBridgeSettings web_bridge, std::vector<SpaceSettings> spaces, Rng rng,
+               LogSink log);
+
+    // First POST of the join form: is there a space for this call ID (and passcode)?
+    webapp::JoinAnswer LookupCall(const webapp::CallLookupRequest& request) const;
+
+    // The guest login request carried over web bridge link `link`: resolves the
+    // passcode, creates the guest account, answers with a session. Logs each step.
+    webapp::JoinAnswer GuestLogin(std::uint64_t link, const webapp::GuestLoginRequest& request);
+
+    // The guest's client logs in with its session and joins the space: a call is
+    // allocated. Gives the joined message (without iceServers: the caller adds them).
+    Expected<webapp::JoinedMessage> Join(const std::string& token);
+
+    // The call's DTLS starts (the Call Bridge is the DTLS client).
+    void StartDtls(const std::string& token);
+    // The call's media failed to connect; `code` and `reason` as the product writes them.
+    void IceFailure(const std::string& token, int code, const std::string& reason);
+
+    // The guest left or the channel closed: the call is torn down, the account destroyed.
+    void Leave(const std::string& token, const std::string& reason);
+
+    const GuestSession* Session(const std::string& token) const;
+    const std::vector<SpaceState>& Spaces() const { return m_spaces; }
+    std::vector<webapp::Participant> Participants(std::size_t space) const;
+    // Sessions in the same space as `token`, other than it, that joined.
+    std::vector<std::string> Peers(const std::string& token) const;
+
+  private:
+    enum class Resolution { Ok, NotRecognized, PasscodeRequired };
+    Resolution Resolve(const std::string& call_id, const std::string& passcode,
+                       std::size_t& space) const;
+    void Log(const std::string& text) const;
+
+    WebBridgeSettings m_web_bridge;
+    std::vector<SpaceState> m_spaces;
+    Rng m_rng;
+    LogSink m_log;
+    std::uint64_t m_next_login_request = 1;
+    std::uint64_t m_next_call = 1;
+    std::map<std::string, GuestSession> m_sessions;
+    std::vector<std::string> m_join_order; // tokens, in the order they joined
+};
+
+} // namespace cmslab::cms
