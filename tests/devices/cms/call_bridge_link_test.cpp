@@ -118,3 +118,58 @@ TEST(CallBridgeLink, ParseHttpsUri) {
                             "https://a:1x", "https://[::1"})
         EXPECT_FALSE(ParseHttpsUri(bad)) << bad;
 }
+
+// --- the TURN probe ---------------------------------------------------------------
+
+#include "cms/turn_probe.h"
+#include "stun/constants.h"
+#include "stun/message.h"
+
+TEST(TurnProbe, MeasuresRoundTripAndMappedAddress) {
+    const Endpoint server{IpAddress::V4(172, 16, 85, 168), 3478};
+    TurnProbe probe(server, Rng(5));
+    const auto request_bytes = probe.Start(1000ms);
+    const auto request = stun::Message::Decode(request_bytes);
+    ASSERT_TRUE(request);
+    EXPECT_EQ(request->Method(), stun::method::kBinding);
+    EXPECT_TRUE(request->IsRequest());
+    EXPECT_EQ(*probe.NextTimer(), 1500ms);
+
+    // A stranger's answer is ignored.
+    auto stray = stun::Message(stun::Class::SuccessResponse, stun::method::kBinding, {});
+    EXPECT_FALSE(probe.OnDatagram(1010ms, stray.Encode()));
+    EXPECT_FALSE(probe.OnDatagram(1010ms, ByteView("garbage")));
+
+    auto response = request->MakeResponse(stun::Class::SuccessResponse);
+    response.AddXorAddress(stun::attr::kXorMappedAddress,
+                           Endpoint{IpAddress::V4(172, 16, 85, 180), 41574});
+    EXPECT_TRUE(probe.OnDatagram(1052ms, response.Encode()));
+    EXPECT_TRUE(probe.Done());
+    const auto status = probe.Status();
+    EXPECT_EQ(status.state, TurnProbeStatus::State::Success);
+    EXPECT_TRUE(status.reachable);
+    EXPECT_EQ(status.round_trip_ms, 52);
+    EXPECT_EQ(status.address, "172.16.85.168");
+    EXPECT_EQ(status.port, 3478);
+    EXPECT_EQ(status.mapped_address, "172.16.85.180");
+    EXPECT_EQ(status.mapped_port, 41574);
+}
+
+TEST(TurnProbe, RetransmitsThenGivesUp) {
+    TurnProbe probe(Endpoint{IpAddress::V4(192, 0, 2, 1), 3478}, Rng(5));
+    const auto first = probe.Start(0ms);
+    std::vector<Instant> sends{0ms};
+    while (!probe.Done()) {
+        const auto at = *probe.NextTimer();
+        const auto again = probe.OnTimer(at);
+        if (!again.empty()) {
+            EXPECT_EQ(again, first);
+            sends.push_back(at);
+        }
+        ASSERT_LT(at, 60s);
+    }
+    EXPECT_EQ(sends, (std::vector<Instant>{0ms, 500ms, 1500ms, 3500ms, 7500ms, 15500ms, 31500ms}));
+    EXPECT_EQ(probe.Status().state, TurnProbeStatus::State::Failure);
+    EXPECT_FALSE(probe.Status().reachable);
+    EXPECT_FALSE(probe.NextTimer());
+}
