@@ -1,0 +1,64 @@
+// The reference network with captures in a temp folder, for the devnet tests.
+#pragma once
+
+#include "reference_network.h"
+#include "tshark.h"
+#include "world.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cmslab::devices::net::test {
+
+class DevnetTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        ASSERT_TRUE(network::test::TsharkAvailable())
+            << "tshark is missing: install it (tools/setup)";
+        char dir_template[] = "/tmp/cmslab-devnet-XXXXXX";
+        ASSERT_NE(mkdtemp(dir_template), nullptr);
+        m_dir = dir_template;
+        network::BuildOptions options;
+        options.out_dir = m_dir;
+        auto world = network::World::Build(network::test::ReferenceNetwork(), options);
+        ASSERT_TRUE(world) << world.Message();
+        m_world = std::move(*world);
+    }
+    void TearDown() override {
+        m_world.reset();
+        if (!m_dir.empty() && !HasFailure())
+            std::filesystem::remove_all(m_dir);
+        else if (!m_dir.empty())
+            std::cerr << "kept " << m_dir << " for a look\n";
+    }
+
+    ns3::Ptr<ns3::Node> Node(const std::string& name) { return m_world->GetNode(name); }
+    std::string Pcap(const std::string& network) const {
+        return m_dir + "/pcap/" + network + ".pcap";
+    }
+    // Ends the simulation so that every capture is complete on disk.
+    void Finish() { m_world.reset(); }
+
+    std::vector<std::string> Tshark(const std::string& network, const std::string& args) {
+        bool ok = false;
+        auto lines = network::test::Tshark(Pcap(network), args, ok);
+        EXPECT_TRUE(ok) << "tshark failed on " << Pcap(network) << " with " << args;
+        return lines;
+    }
+
+    std::string m_dir;
+    std::unique_ptr<network::World> m_world;
+};
+
+inline IpAddress Ip(const char* text) {
+    return *IpAddress::Parse(text);
+}
+inline Endpoint Ep(const char* address, std::uint16_t port) {
+    return Endpoint{Ip(address), port};
+}
+
+} // namespace cmslab::devices::net::test
