@@ -226,13 +226,33 @@ class IceNode : public Node {
                 while (auto e = client->PollEvent()) {
                     moved = true;
                     turn_events.push_back(*e);
-                    if (e->type == turn::ClientEvent::Type::Data)
-                        agent.HandleInput(client->RelayedAddress(), e->peer, e->data, m_net.now);
+                    if (e->type == turn::ClientEvent::Type::Data &&
+                        !agent.HandleInput(client->RelayedAddress(), e->peer, e->data, m_net.now))
+                        other.push_back(e->data);
                 }
             }
             if (!moved)
                 return;
         }
+    }
+
+    // Application data (DTLS, SRTP) over the selected pair, the way a device sends it.
+    bool SendOnSelectedPair(ByteView data) {
+        auto selected = agent.SelectedPair();
+        if (!selected)
+            return false;
+        if (selected->first.type == CandidateType::Relayed) {
+            if (!client || !client->Send(selected->second.address, data, m_net.now))
+                return false;
+        } else {
+            m_net.Send(selected->first.address, selected->second.address, data.ToBytes());
+        }
+        Pump();
+        return true;
+    }
+
+    bool Allocated() const {
+        return client && client->GetState() == turn::Client::State::Allocated;
     }
 
     std::vector<AgentEvent> EventsOf(AgentEvent::Type type) const {
