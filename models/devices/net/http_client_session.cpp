@@ -1,0 +1,282 @@
+#include "http_client_session.h"
+
+#include "http/assembler.h"
+#include "http/serializer.h"
+#include "http/ws_handshake.h"
+#include "sim_time.h"
+
+#include <deque>
+#include <utility>
+
+namespace cmslab::devices::net {
+
+struct HttpClientSession::Impl : std::enable_shared_from_this<HttpClientSession::Impl> {
+    struct Pending {
+        ResponseHandler handler;
+        // WebSocket opening handshake
+        bool websocket = false;
+        std::string key;
+        std::vector<std::string> protocols;
+        std::function<void(WebSocketUpgradeResult)> upgrade_handler;
+    };
+
+    Impl(std::unique_ptr<ByteStream> s, Rng r, http::Limits limits)
+        : stream(std::move(s)), rng(std::move(r)), parser(http::MessageKind::Response, limits) {}
+
+    std::unique_ptr<ByteStream> stream;
+    Rng rng;
+    http::Parser parser;
+    http::ResponseAssembler assembler;
+    std::deque<Pending> pending;
+    bool finished = false; // no more responses will come
+    bool no_more = false;  // a response closed the connection: take no new request
+    bool switched = false; // a 101 arrived for a plain Send()
+    bool handed_over = false;
+    bool local_closed = false;
+    bool detached = false;
+    std::uint64_t responses = 0;
+    std::function<void(const CloseInfo&)> on_closed;
+
+    void Start() {
+        std::weak_ptr<Impl> weak = shared_from_this();
+        stream->SetOnData([weak](const Bytes& data) {
+            if (auto self = weak.lock()) {
+                self->parser.Receive(data);
+                self->Pump();
+            }
+        });
+        stream->SetOnClosed([weak](const CloseInfo& info) {
+            if (auto self = weak.lock())
+                self->StreamClosed(info);
+        });
+    }
+
+    bool Usable() const {
+        return !finished && !no_more && !switched && !handed_over && !local_closed;
+    }
+
+    void Pump() {
+        auto self = shared_from_this();
+        while (!finished && !handed_over && !switched) {
+            http::Event event = parser.Next();
+            if (std::holds_alternative<http::NeedData>(event) ||
+                std::holds_alternative<http::Paused>(event))
+                break;
+            if (std::holds_alternative<http::ConnectionClosed>(event))
+                break;
+            if (auto* error = std::get_if<http::ProtocolError>(&event)) {
+                Fail("unreadable response: " + error->message,
+                     {CloseReason::ProtocolError, error->message});
+                return;
+            }
+            std::optional<http::Response> response = assembler.Add(event);
+            if (!response)
+                continue;
+            if (response->status >= 100 && response->status < 200 && response->status != 101)
+                continue; // interim (100 Continue): the real answer follows
+            Complete(std::move(*response));
+        }
+    }
+
+    void Complete(http::Response response) {
+        ++responses;
+        if (pending.empty())
+            return; // an answer nobody asked for
+        Pending p = std::move(pending.front());
+        pending.pop_front();
+        const http::Parser::State state = parser.GetState();
+        if (state == http::Parser::State::Done)
+            no_more = true;
+        if (p.websocket) {
+            WebSocketUpgradeResult result;
+            auto checked = ws::CheckServerHandshake(response, p.key, p.protocols);
+            if (checked) {
+                Bytes leftover = parser.TakeTrailingData();
+                stream->SetOnData(nullptr);
+                stream->SetOnClosed(nullptr);
+                handed_over = true;
+                finished = true;
+                result.session = WebSocketSession::Client(std::move(stream), rng.Fork("websocket"),
+                                                          std::move(leftover));
+                FailPending("the connection was handed to a WebSocket");
+            } else {
+                result.error = checked.Message();
+                if (state == http::Parser::State::SwitchedProtocols) {
+                    // Switched, but not to a WebSocket we can speak: nothing more to say.
+                    switched = true;
+                }
+            }
+            result.response = std::move(response);
+            if (p.upgrade_handler && !detached)
+                p.upgrade_handler(std::move(result));
+            return;
+        }
+        if (state == http::Parser::State::SwitchedProtocols)
+            switched = true;
+        if (p.handler && !detached)
+            p.handler(std::move(response));
+    }
+
+    void FailPending(const std::string& why) {
+        std::deque<Pending> failed = std::move(pending);
+        pending.clear();
+        for (Pending& p : failed) {
+            if (detached)
+                return;
+            if (p.websocket) {
+                WebSocketUpgradeResult result;
+                result.response.status = 0;
+                result.error = why;
+                if (p.upgrade_handler)
+                    p.upgrade_handler(std::move(result));
+            } else if (p.handler) {
+                p.handler(Error{why});
+            }
+        }
+    }
+
+    void Fail(const std::string& why, CloseInfo info) {
+        auto self = shared_from_this();
+        finished = true;
+        stream->Close();
+        FailPending(why);
+        Report(info);
+    }
+
+    void StreamClosed(const CloseInfo& info) {
+        auto self = shared_from_this();
+        if (finished)
+            return;
+        // A response framed by the end of the connection completes now.
+        parser.ReceiveEof();
+        Pump();
+        if (finished || handed_over)
+            return;
+        finished = true;
+        FailPending("no response: " + info.ToString());
+        Report(info);
+    }
+
+    void Report(const CloseInfo& info) {
+        if (!on_closed || detached || local_closed)
+            return;
+        auto handler = std::move(on_closed);
+        on_closed = nullptr;
+        handler(info);
+    }
+
+    void FailLater(ResponseHandler handler, std::string why) {
+        Defer(shared_from_this(), [handler = std::move(handler), why] { handler(Error{why}); });
+    }
+};
+
+HttpClientSession::HttpClientSession(std::unique_ptr<ByteStream> stream, Rng rng,
+                                     http::Limits limits)
+    : m_impl(std::make_shared<Impl>(std::move(stream), std::move(rng), limits)) {
+    m_impl->Start();
+}
+
+HttpClientSession::~HttpClientSession() {
+    Impl& impl = *m_impl;
+    impl.detached = true;
+    impl.pending.clear();
+    impl.on_closed = nullptr;
+    if (!impl.handed_over && impl.stream) {
+        impl.stream->SetOnData(nullptr);
+        impl.stream->SetOnClosed(nullptr);
+        if (!impl.finished && !impl.local_closed)
+            impl.stream->Close();
+    }
+    impl.finished = true;
+}
+
+void HttpClientSession::Send(http::Request request, ResponseHandler handler) {
+    Impl& impl = *m_impl;
+    if (!impl.Usable()) {
+        if (handler)
+            impl.FailLater(std::move(handler), "the connection takes no more requests");
+        return;
+    }
+    impl.parser.ExpectResponseTo(request.method);
+    Impl::Pending p;
+    p.handler = std::move(handler);
+    impl.pending.push_back(std::move(p));
+    impl.stream->Send(http::Serialize(request));
+}
+
+void HttpClientSession::UpgradeToWebSocket(const std::string& host, const std::string& target,
+                                           const std::string& origin,
+                                           const std::vector<std::string>& protocols,
+                                           std::function<void(WebSocketUpgradeResult)> handler,
+                                           const http::Headers& extra_headers) {
+    Impl& impl = *m_impl;
+    if (!impl.Usable()) {
+        std::weak_ptr<Impl> weak = m_impl;
+        Defer(weak, [handler = std::move(handler)] {
+            WebSocketUpgradeResult result;
+            result.response.status = 0;
+            result.error = "the connection takes no more requests";
+            if (handler)
+                handler(std::move(result));
+        });
+        return;
+    }
+    ws::ClientHandshake handshake =
+        ws::BuildClientHandshake(impl.rng, host, target, origin, protocols);
+    for (const http::HeaderField& field : extra_headers)
+        handshake.request.headers.Add(field.name, field.value);
+    impl.parser.ExpectResponseTo("GET");
+    Impl::Pending p;
+    p.websocket = true;
+    p.key = handshake.key;
+    p.protocols = protocols;
+    p.upgrade_handler = std::move(handler);
+    impl.pending.push_back(std::move(p));
+    impl.stream->Send(http::Serialize(handshake.request));
+}
+
+UpgradedStream HttpClientSession::TakeUpgradedStream() {
+    Impl& impl = *m_impl;
+    UpgradedStream out;
+    if (!impl.switched || impl.handed_over || !impl.stream)
+        return out;
+    out.leftover = impl.parser.TakeTrailingData();
+    impl.stream->SetOnData(nullptr);
+    impl.stream->SetOnClosed(nullptr);
+    out.stream = std::move(impl.stream);
+    impl.handed_over = true;
+    impl.finished = true;
+    return out;
+}
+
+void HttpClientSession::SetOnClosed(std::function<void(const CloseInfo&)> handler) {
+    m_impl->on_closed = std::move(handler);
+}
+
+void HttpClientSession::Close() {
+    Impl& impl = *m_impl;
+    if (impl.local_closed || impl.handed_over)
+        return;
+    impl.local_closed = true;
+    impl.pending.clear();
+    if (!impl.finished)
+        impl.stream->Close();
+}
+
+bool HttpClientSession::IsOpen() const {
+    return m_impl->Usable();
+}
+
+std::size_t HttpClientSession::Outstanding() const {
+    return m_impl->pending.size();
+}
+
+ByteStream* HttpClientSession::Stream() {
+    return m_impl->handed_over ? nullptr : m_impl->stream.get();
+}
+
+std::uint64_t HttpClientSession::ResponsesReceived() const {
+    return m_impl->responses;
+}
+
+} // namespace cmslab::devices::net
