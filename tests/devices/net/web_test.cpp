@@ -20,6 +20,8 @@
 #include <openssl/x509_vfy.h>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <map>
 
 namespace cmslab::devices::net::test {
@@ -387,6 +389,45 @@ TEST_F(WebTest, CertificateWithoutTheNameFailsVerificationAndTheAlertIsOnTheWire
     EXPECT_EQ(alerts[0].substr(0, alerts[0].find('\t')), "172.16.84.124");
     EXPECT_NE(alerts[0].find("\t2\t"), std::string::npos) << "fatal: " << alerts[0];
     EXPECT_TRUE(Decrypted("http", "-e http.host").empty()) << "the request never left the client";
+}
+
+// The same seed gives the same bytes: handshakes, key log, whole capture.
+TEST_F(WebTest, SameSeedSameCaptureAndKeyLog) {
+    auto run_once = [this](const std::string& dir) {
+        KeyLogFile keys(dir + "/sslkeys.log");
+        auto server =
+            std::make_unique<WebServer>(Node("vcse"), ServerContext(m_pki.with_web_bridge, keys),
+                                        m_world->ForkRng("vcse/web"), Page(5000));
+        auto tcp = TcpStream::Connect(Node("guest-pc"), Ep("10.88.246.156", 443));
+        auto tls = TlsStream::Client(std::move(tcp), BrowserContext(m_pki.ca->Cert(), keys),
+                                     BrowserOptions(), m_world->ForkRng("guest/tls"));
+        HttpClientSession browser(std::move(tls), m_world->ForkRng("guest/http"));
+        int status = 0;
+        browser.Send(Get("/"), [&](Expected<http::Response> r) { status = r ? r->status : -1; });
+        m_world->RunFor(2);
+        EXPECT_EQ(status, 200);
+        server.reset();
+        return keys.Lines();
+    };
+    auto read = [](const std::string& path) {
+        std::ifstream in(path, std::ios::binary);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    const std::vector<std::string> first_keys = run_once(m_dir);
+    Finish();
+    const std::string first_pcap = read(Pcap("public"));
+
+    const std::string first_dir = m_dir;
+    SetUp(); // a second world, same scenario and seed, its own folder
+    const std::vector<std::string> second_keys = run_once(m_dir);
+    Finish();
+    const std::string second_pcap = read(Pcap("public"));
+    std::filesystem::remove_all(first_dir);
+
+    EXPECT_EQ(first_keys.size(), 5u) << "TLS 1.3: handshake and traffic secrets, exporter";
+    EXPECT_EQ(first_keys, second_keys);
+    EXPECT_GT(first_pcap.size(), 8000u);
+    EXPECT_TRUE(first_pcap == second_pcap) << "the captures differ";
 }
 
 } // namespace
