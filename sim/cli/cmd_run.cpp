@@ -1,13 +1,123 @@
 #include "commands.h"
 
+#include "network_check.h"
+#include "results_writer.h"
+#include "scenario/default_scenario.h"
+#include "scenario/loader.h"
+#include "world.h"
+
+#include <charconv>
 #include <iostream>
+#include <optional>
 
 namespace cmslab::cli {
 
-// Placeholder until the run command lands.
-int Run(const Args&) {
-    std::cerr << "cmslab run: not implemented yet\n";
+namespace {
+
+void RunUsage(std::ostream& os) {
+    os << "usage: cmslab run [SCENARIO] [--out DIR] [--seed N]\n\n"
+          "Simulates the deployment a scenario file describes, on ns-3, and writes what a\n"
+          "person would look at. Without SCENARIO, runs the built-in reference deployment.\n\n"
+          "options:\n"
+          "  --out DIR   where to write (default: results/<scenario name>)\n"
+          "  --seed N    the run's seed instead of the scenario's (same seed, same bytes)\n"
+          "  --help      this text\n\n"
+          "writes:\n"
+          "  pcap/<network>.pcap   one capture per network segment (all its traffic)\n"
+          "  logs/<node>.log       each box's log, stamped with the scenario's clock\n"
+          "  status/<node>.json    the status pages (NAT/firewall counters, DNS servers)\n"
+          "  summary.json          scenario, seed, simulated time, files, counters\n\n"
+          "exit status: 0 the run completed, 2 unusable scenario or usage error\n"
+          "(nothing is written then).\n";
+}
+
+std::optional<std::uint64_t> ParseSeed(const std::string& text) {
+    std::uint64_t value = 0;
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc() || ptr != end || text.empty())
+        return std::nullopt;
+    return value;
+}
+
+int UsageError(const std::string& message) {
+    std::cerr << "cmslab run: " << message << "\n\n";
+    RunUsage(std::cerr);
     return 2;
+}
+
+} // namespace
+
+int Run(const Args& args) {
+    std::optional<std::string> path;
+    std::optional<std::string> out_dir;
+    std::optional<std::uint64_t> seed;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--help" || a == "-h") {
+            RunUsage(std::cout);
+            return 0;
+        }
+        if (a == "--out" || a == "--seed") {
+            if (i + 1 >= args.size())
+                return UsageError(a + " needs a value");
+            const std::string& value = args[++i];
+            if (a == "--out") {
+                if (value.empty())
+                    return UsageError("--out needs a folder");
+                out_dir = value;
+            } else {
+                seed = ParseSeed(value);
+                if (!seed)
+                    return UsageError("--seed takes a whole number from 0 to 2^64-1, not '" +
+                                      value + "'");
+            }
+            continue;
+        }
+        if (a.size() > 1 && a[0] == '-')
+            return UsageError("unknown option '" + a + "'");
+        if (path)
+            return UsageError("one scenario at a time ('" + *path + "' and '" + a + "')");
+        path = a;
+    }
+    if (!path)
+        path = scenario::DefaultScenarioPath();
+
+    const scenario::LoadResult loaded = scenario::LoadScenario(*path);
+    std::cerr << loaded.Report();
+    if (!loaded.Ok()) {
+        std::cerr << "cmslab run: " << *path << ": not simulated (" << loaded.ErrorCount()
+                  << " error" << (loaded.ErrorCount() == 1 ? "" : "s") << ")\n";
+        return 2;
+    }
+    const scenario::Scenario& s = *loaded.scenario;
+
+    network::BuildOptions options;
+    options.out_dir = out_dir.value_or("results/" + network::FileNameFor(s.name));
+    options.seed = seed;
+    auto built = network::World::Build(s, options);
+    if (!built) {
+        std::cerr << "cmslab run: " << *path << ": " << built.Message() << "\n";
+        return 2;
+    }
+    network::World& world = **built;
+    auto dns = world.StartDnsServers();
+    if (!dns) {
+        std::cerr << "cmslab run: " << *path << ": " << dns.Message() << "\n";
+        return 2;
+    }
+
+    world.RunFor(s.duration_s);
+
+    auto summary = network::WriteResults(world, options.out_dir);
+    if (!summary) {
+        std::cerr << "cmslab run: " << summary.Message() << "\n";
+        return 2;
+    }
+    std::cout << s.name << ": simulated " << world.NowSeconds() << " s (seed " << world.Seed()
+              << ", from " << network::IsoUtc(world.EpochUnixSeconds()) << ") -> "
+              << options.out_dir << "\n";
+    return 0;
 }
 
 } // namespace cmslab::cli

@@ -39,6 +39,7 @@ devices::NatFirewallConfig ToDeviceConfig(const scenario::NatFirewall& nat) {
     config.allow_inbound_default = nat.allow_inbound_default;
     config.allow_outbound_default = nat.allow_outbound_default;
     config.reflection = nat.reflection;
+    config.stateful = nat.stateful;
     return config;
 }
 

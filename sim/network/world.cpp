@@ -89,7 +89,8 @@ Expected<std::unique_ptr<World>> World::Build(const scenario::Scenario& s,
     std::unique_ptr<World> world(new World(s));
     g_world_alive = true;
     world->m_seed = options.seed.value_or(s.seed);
-    world->m_epoch = options.epoch_unix_s;
+    world->m_epoch =
+        options.epoch_unix_s.value_or(s.start_time != 0 ? s.start_time : kDefaultEpochUnixSeconds);
     Impl& impl = *world->m_impl;
 
     // These must hold before the first node exists: checksums are decided per header at

@@ -32,14 +32,16 @@ class NatFirewallEngine;
 namespace cmslab::network {
 
 // 2017-05-20T10:00:00Z, the date of the reference document's logs: the wall-clock time
-// at simulated time zero when the scenario names none.
+// at simulated time zero for a scenario that names none (start_time 0, as when made in
+// code; the loader fills the schema's default).
 constexpr std::int64_t kDefaultEpochUnixSeconds = 1495274400;
 
 struct BuildOptions {
     // Where pcap/ and logs/ go. Empty: no files; logs are kept in memory only.
     std::string out_dir;
     std::optional<std::uint64_t> seed; // overrides the scenario's seed
-    std::int64_t epoch_unix_s = kDefaultEpochUnixSeconds;
+    // The wall clock at simulated time zero; default: the scenario's start_time.
+    std::optional<std::int64_t> epoch_unix_s;
     // Every segment's link, as ns-3 attribute strings.
     std::string data_rate = "1Gbps";
     std::string delay = "50us";

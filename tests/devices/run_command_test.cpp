@@ -1,0 +1,118 @@
+// `cmslab run` as a person runs it: the built binary, a results folder, exit codes.
+#include "tshark.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sys/wait.h>
+
+namespace cmslab::network {
+namespace {
+
+namespace fs = std::filesystem;
+
+class RunCommandTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        char dir_template[] = "/tmp/cmslab-run-XXXXXX";
+        ASSERT_NE(mkdtemp(dir_template), nullptr);
+        m_dir = dir_template;
+        ASSERT_TRUE(fs::exists(Binary())) << Binary() << " is not built";
+    }
+    void TearDown() override { fs::remove_all(m_dir); }
+
+    static std::string Binary() { return std::string(CMSLAB_BINARY_DIR) + "/cmslab"; }
+    static std::string Reference() {
+        return std::string(CMSLAB_SOURCE_DIR) + "/scenarios/reference.json";
+    }
+
+    // Runs `cmslab run <args>` from the temp folder, bounded in time; the exit status.
+    int Run(const std::string& args) {
+        const std::string command = "cd '" + m_dir + "' && timeout 100 '" + Binary() + "' run " +
+                                    args + " >'" + m_dir + "/stdout.txt' 2>'" + m_dir +
+                                    "/stderr.txt'";
+        const int status = std::system(command.c_str());
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    std::string Read(const std::string& relative) {
+        std::ifstream in(m_dir + "/" + relative);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    }
+    nlohmann::json Json(const std::string& relative) {
+        return nlohmann::json::parse(Read(relative), nullptr, false);
+    }
+
+    std::string m_dir;
+};
+
+TEST_F(RunCommandTest, WritesCapturesLogsStatusAndSummary) {
+    ASSERT_EQ(Run("'" + Reference() + "' --out out --seed 7"), 0) << Read("stderr.txt");
+    for (const char* network : {"internal", "dmz", "public", "guest"})
+        EXPECT_TRUE(fs::exists(m_dir + "/out/pcap/" + network + ".pcap")) << network;
+    for (const char* node :
+         {"edge-fw", "guest-router", "ad-dns", "ext-dns", "cms", "vcsc", "vcse", "guest-pc"})
+        EXPECT_TRUE(fs::exists(m_dir + "/out/logs/" + node + ".log")) << node;
+
+    const nlohmann::json fw = Json("out/status/edge-fw.json");
+    ASSERT_TRUE(fw.is_object()) << Read("out/status/edge-fw.json");
+    EXPECT_EQ(fw["node"], "edge-fw");
+    EXPECT_EQ(fw["role"], "nat_firewall");
+    EXPECT_EQ(fw["nat"]["mappings"][0]["outside"], "10.88.246.156");
+    EXPECT_EQ(fw["nat"]["mappings"][0]["inside"], "192.168.245.61");
+    EXPECT_EQ(fw["firewall"]["rules"].size(), 4u);
+    EXPECT_EQ(fw["firewall"]["default_inbound"], "deny");
+    EXPECT_TRUE(fs::exists(m_dir + "/out/status/ext-dns.json"));
+
+    const nlohmann::json summary = Json("out/summary.json");
+    ASSERT_TRUE(summary.is_object()) << Read("out/summary.json");
+    EXPECT_EQ(summary["scenario"], "reference");
+    EXPECT_EQ(summary["seed"], 7);
+    EXPECT_EQ(summary["start_time"], "2017-05-20T10:00:00Z");
+    EXPECT_EQ(summary["simulated_duration_s"], 120);
+    EXPECT_EQ(summary["captures"]["dmz"], "pcap/dmz.pcap");
+    EXPECT_TRUE(summary["nat_firewalls"].contains("edge-fw"));
+    EXPECT_FALSE(summary.contains("stages")) << "the guest join is not simulated yet";
+
+    EXPECT_NE(Read("out/logs/ext-dns.log").find("2017-05-20 10:00:00.000 "), std::string::npos);
+    ASSERT_TRUE(test::TsharkAvailable()) << "tshark is missing: install it (tools/setup)";
+    for (const char* network : {"internal", "dmz", "public", "guest"}) {
+        bool ok = false;
+        EXPECT_EQ(test::ExpertProblems(m_dir + "/out/pcap/" + network + ".pcap", ok),
+                  std::vector<std::string>{});
+        EXPECT_TRUE(ok) << network << ": tshark cannot read the capture";
+    }
+}
+
+TEST_F(RunCommandTest, DefaultsToTheReferenceDeploymentAndItsResultsFolder) {
+    ASSERT_EQ(Run(""), 0) << Read("stderr.txt");
+    EXPECT_TRUE(fs::exists(m_dir + "/results/reference/summary.json"));
+    EXPECT_TRUE(fs::exists(m_dir + "/results/reference/status/edge-fw.json"));
+    EXPECT_NE(Read("stdout.txt").find("results/reference"), std::string::npos);
+}
+
+TEST_F(RunCommandTest, UnusableInputExitsTwoAndWritesNothing) {
+    EXPECT_EQ(Run("'" + m_dir + "/no-such-scenario.json' --out out"), 2);
+    EXPECT_FALSE(fs::exists(m_dir + "/out"));
+    EXPECT_FALSE(Read("stderr.txt").empty());
+
+    std::ofstream(m_dir + "/broken.json") << "{ \"name\": \"broken\", ";
+    EXPECT_EQ(Run("broken.json --out out"), 2);
+    EXPECT_FALSE(fs::exists(m_dir + "/out"));
+
+    EXPECT_EQ(Run("'" + Reference() + "' --out out --seed nine"), 2);
+    EXPECT_EQ(Run("'" + Reference() + "' --frobnicate"), 2);
+    EXPECT_FALSE(fs::exists(m_dir + "/out"));
+    EXPECT_FALSE(fs::exists(m_dir + "/results"));
+}
+
+TEST_F(RunCommandTest, HelpDescribesTheCommand) {
+    EXPECT_EQ(Run("--help"), 0);
+    EXPECT_NE(Read("stdout.txt").find("usage: cmslab run [SCENARIO] [--out DIR] [--seed N]"),
+              std::string::npos);
+}
+
+} // namespace
+} // namespace cmslab::network
