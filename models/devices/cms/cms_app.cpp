@@ -1,0 +1,682 @@
+#include "cms/cms_app.h"
+
+#include "cms/c2w_trust.h"
+#include "dns_resolver.h"
+#include "http/basic_auth.h"
+#include "http/form.h"
+#include "http_client_session.h"
+#include "http_server_session.h"
+#include "sim_time.h"
+#include "tcp_listener.h"
+#include "tcp_stream.h"
+#include "tls/context.h"
+#include "tls_stream.h"
+#include "udp_port.h"
+#include "webapp/ice_servers.h"
+#include "webapp/paths.h"
+#include "websocket_session.h"
+
+#include "ns3/ipv4-static-routing-helper.h"
+#include "ns3/ipv4.h"
+#include "ns3/log.h"
+#include "ns3/node.h"
+
+namespace cmslab::cms {
+
+NS_OBJECT_ENSURE_REGISTERED(CmsApp);
+
+struct CmsApp::Probe {
+    std::unique_ptr<TurnProbe> probe;
+    std::unique_ptr<net::UdpPort> port;
+    net::Timer timer;
+    net::Timer repeat;
+    std::optional<dns::LookupId> lookup;
+};
+
+struct CmsApp::C2w {
+    std::unique_ptr<net::HttpClientSession> session;
+    bool tcp_connected = false;
+};
+
+ns3::TypeId CmsApp::GetTypeId() {
+    static ns3::TypeId tid = ns3::TypeId("cmslab::cms::CmsApp")
+                                 .SetParent<ns3::Application>()
+                                 .SetGroupName("cmslab")
+                                 .AddConstructor<CmsApp>();
+    return tid;
+}
+
+CmsApp::CmsApp() = default;
+CmsApp::~CmsApp() = default;
+
+void CmsApp::Configure(CmsAppSettings settings, std::unique_ptr<devices::DnsResolver> resolver,
+                       devices::BoxLog* log, Rng rng) {
+    m_settings = std::move(settings);
+    m_resolver = std::move(resolver);
+    m_log = log;
+    m_rng = rng;
+    LogSink sink = [this](std::string_view level, const std::string& text) { Log(level, text); };
+    m_api = std::make_unique<ApiHandler>(m_settings.api_users, rng.Fork("api"));
+    m_call_bridge = std::make_unique<CallBridge>(m_settings.web_bridge, m_settings.spaces,
+                                                 rng.Fork("call-bridge"), sink);
+    m_web_bridge = std::make_unique<WebBridge>(m_settings.web_bridge, *m_call_bridge, [this] {
+        std::vector<webapp::IceServer> servers;
+        for (const auto& r : m_api->TurnServers())
+            servers.push_back(
+                webapp::TurnIceServer(r.AddressForClients(), r.Port(), r.username, r.password));
+        return servers;
+    });
+    m_link = std::make_unique<CallBridgeLink>(m_settings.web_bridge.guest_account_client_uri, sink,
+                                              m_settings.c2w_retry_interval);
+    m_api->OnChange([this](const std::string& id) {
+        // Not from inside the API request's own handling.
+        net::Defer(m_alive, [this, id] { StartProbe(id); });
+    });
+}
+
+void CmsApp::Log(std::string_view level, const std::string& text) {
+    if (m_log)
+        m_log->Write(level, text);
+}
+
+bool CmsApp::LinkUp() const {
+    return m_link && m_link->Up();
+}
+
+void CmsApp::StartApplication() {
+    if (!m_rng) {
+        NS_FATAL_ERROR("CmsApp started without Configure()");
+    }
+    Rng ctx_rng = m_rng->Fork("tls-contexts");
+    auto make = [&](tls::ContextConfig config, const char* what) {
+        std::shared_ptr<const tls::Context> out;
+        config.key_log = m_settings.key_log;
+        auto ctx = tls::Context::Create(std::move(config), ctx_rng);
+        if (ctx)
+            out = *ctx;
+        else
+            Log(kError, std::string("TLS: ") + what + " context failed: " + ctx.Message());
+        return out;
+    };
+    if (m_settings.web_bridge_identity) {
+        tls::ContextConfig web;
+        web.role = tls::Role::Server;
+        web.identities = {*m_settings.web_bridge_identity};
+        web.alpn = {"http/1.1"};
+        if (!m_settings.c2w_trust.empty()) {
+            // Ask clients for a certificate, to recognise the Call Bridge; clients
+            // without one (browsers, proxies) go on as ordinary web clients.
+            web.trust_anchors = m_settings.c2w_trust;
+            web.verify = tls::VerifyMode::Report;
+        }
+        m_web_ctx = make(web, "web bridge");
+    }
+    if (m_settings.admin_identity) {
+        tls::ContextConfig admin;
+        admin.role = tls::Role::Server;
+        admin.identities = {*m_settings.admin_identity};
+        admin.alpn = {"http/1.1"};
+        m_admin_ctx = make(admin, "web admin");
+    }
+    tls::ContextConfig c2w;
+    c2w.role = tls::Role::Client;
+    if (m_settings.call_bridge_identity)
+        c2w.identities = {*m_settings.call_bridge_identity};
+    // The Call Bridge does not judge the web bridge's certificate; the trust runs the
+    // other way (the web bridge's c2w trust list).
+    c2w.verify = tls::VerifyMode::None;
+    c2w.alpn = {"http/1.1"};
+    m_c2w_ctx = make(c2w, "call bridge");
+    tls::ContextConfig api_client;
+    api_client.role = tls::Role::Client;
+    api_client.verify = tls::VerifyMode::None;
+    m_api_client_ctx = make(api_client, "API client");
+
+    RouteOwnAddressesLocally();
+    ListenWebBridge();
+    ListenAdmin();
+    m_link_timer = std::make_unique<net::Timer>();
+    m_boot_timer = std::make_unique<net::Timer>();
+    m_boot_timer->ScheduleIn(m_settings.start_delay, [this](Instant) { Boot(); });
+}
+
+void CmsApp::RouteOwnAddressesLocally() {
+    // The box talks to itself (its API client to its admin port, the Call Bridge to a
+    // web bridge on the same box). ns-3's static routing would send such packets out of
+    // the NIC, where nobody answers ARP for them; a host route through the loopback
+    // interface delivers them locally, as an operating system does.
+    ns3::Ptr<ns3::Ipv4> ipv4 = GetNode()->GetObject<ns3::Ipv4>();
+    if (!ipv4)
+        return;
+    ns3::Ipv4StaticRoutingHelper helper;
+    ns3::Ptr<ns3::Ipv4StaticRouting> routes = helper.GetStaticRouting(ipv4);
+    if (!routes)
+        return;
+    for (std::uint32_t i = 1; i < ipv4->GetNInterfaces(); ++i)
+        for (std::uint32_t a = 0; a < ipv4->GetNAddresses(i); ++a)
+            routes->AddHostRouteTo(ipv4->GetAddress(i, a).GetLocal(), 0);
+}
+
+void CmsApp::Boot() {
+    CreateTurnServers();
+    ApplyLink(m_link->Start(net::SimNow()));
+    LinkChanged();
+}
+
+void CmsApp::StopApplication() {
+    m_alive = std::make_shared<int>(0);
+    m_boot_timer.reset();
+    m_link_timer.reset();
+    m_probes.clear();
+    m_c2w.reset();
+    m_api_client.reset();
+    m_signaling.clear();
+    m_web_sessions.clear();
+    m_admin_sessions.clear();
+    m_web_listener.reset();
+    m_admin_listener.reset();
+}
+
+void CmsApp::DoDispose() {
+    StopApplication();
+    m_resolver.reset();
+    ns3::Application::DoDispose();
+}
+
+// --- servers -------------------------------------------------------------------------
+
+void CmsApp::ListenWebBridge() {
+    if (!m_web_ctx) {
+        Log(kError, "web bridge: no certificate configured; not listening");
+        return;
+    }
+    auto listener = net::TcpListener::Listen(
+        GetNode(), net::AnyAddress(m_settings.web_bridge.port),
+        [this](std::unique_ptr<net::TcpStream> tcp) {
+            const std::uint64_t id = m_next_conn++;
+            tls::EndpointOptions options;
+            options.verify_time = net::WallClockSeconds(m_settings.epoch_unix_s);
+            auto tls = net::TlsStream::Server(std::move(tcp), m_web_ctx, options,
+                                              m_rng->Fork("web-bridge-conn:" + std::to_string(id)));
+            net::TlsStream* raw = tls.get();
+            auto session = std::make_unique<net::HttpServerSession>(
+                std::move(tls),
+                [this, id, raw](http::Request request, net::HttpResponder responder) {
+                    if (request.method == "POST" &&
+                        http::SplitTarget(request.target).path == kC2wRegisterPath) {
+                        const bool trusted = raw->HandshakeDone() &&
+                                             TrustedCallBridge(raw->Session().peer_certificate,
+                                                               m_settings.c2w_trust);
+                        http::Response r;
+                        r.status = trusted ? 200 : 403;
+                        r.headers.Add("Content-Length", "0");
+                        if (trusted)
+                            m_c2w_server_conn = id;
+                        else
+                            r.headers.Add("Connection", "close");
+                        responder.Respond(std::move(r));
+                        return;
+                    }
+                    HandleWebRequest(id, std::move(request), std::move(responder));
+                });
+            session->SetOnClosed([this, id](const net::CloseInfo&) {
+                if (m_c2w_server_conn == id)
+                    m_c2w_server_conn.reset();
+                DropServerSession(m_web_sessions, id);
+            });
+            m_web_sessions[id] = std::move(session);
+        });
+    if (!listener) {
+        Log(kError, "web bridge: cannot listen on port " +
+                        std::to_string(m_settings.web_bridge.port) + ": " + listener.Message());
+        return;
+    }
+    m_web_listener = std::move(*listener);
+}
+
+void CmsApp::ListenAdmin() {
+    auto listener = net::TcpListener::Listen(
+        GetNode(), net::AnyAddress(m_settings.admin_port),
+        [this](std::unique_ptr<net::TcpStream> tcp) {
+            const std::uint64_t id = m_next_conn++;
+            std::unique_ptr<net::ByteStream> stream = std::move(tcp);
+            if (m_admin_ctx) {
+                tls::EndpointOptions options;
+                options.verify_time = net::WallClockSeconds(m_settings.epoch_unix_s);
+                stream = net::TlsStream::Server(std::move(stream), m_admin_ctx, options,
+                                                m_rng->Fork("admin-conn:" + std::to_string(id)));
+            }
+            auto session = std::make_unique<net::HttpServerSession>(
+                std::move(stream), [this](http::Request request, net::HttpResponder responder) {
+                    responder.Respond(m_api->Handle(request));
+                });
+            session->SetOnClosed(
+                [this, id](const net::CloseInfo&) { DropServerSession(m_admin_sessions, id); });
+            m_admin_sessions[id] = std::move(session);
+        });
+    if (!listener) {
+        Log(kError, "web admin: cannot listen on port " + std::to_string(m_settings.admin_port) +
+                        ": " + listener.Message());
+        return;
+    }
+    if (!m_admin_ctx)
+        Log(kWarning, "web admin: no certificate configured; the API is served over plain HTTP");
+    m_admin_listener = std::move(*listener);
+}
+
+void CmsApp::DropServerSession(
+    std::map<std::uint64_t, std::unique_ptr<net::HttpServerSession>>& from, std::uint64_t id) {
+    auto* map = &from;
+    net::Defer(m_alive, [map, id] { map->erase(id); });
+}
+
+void CmsApp::HandleWebRequest(std::uint64_t conn, http::Request request,
+                              net::HttpResponder responder) {
+    if (responder.IsUpgradeRequest()) {
+        auto upgrade = m_web_bridge->HandleUpgrade(request);
+        if (!upgrade.session) {
+            responder.Respond(std::move(upgrade.response));
+            return;
+        }
+        OpenSignaling(*upgrade.session, std::move(responder));
+        // The HTTP session handed its stream over; it is no longer needed.
+        DropServerSession(m_web_sessions, conn);
+        return;
+    }
+    if (http::SplitTarget(request.target).path == webapp::kPagePath)
+        ++m_pages_served;
+    responder.Respond(m_web_bridge->Handle(request));
+}
+
+void CmsApp::OpenSignaling(const std::string& session, net::HttpResponder responder) {
+    auto ws = responder.AcceptWebSocket({webapp::kSignalingProtocol});
+    if (!ws)
+        return;
+    ws->SetOnMessage([this, session](const net::WebSocketMessage& message) {
+        if (message.binary)
+            return;
+        const auto result = m_web_bridge->OnSignaling(session, message.text);
+        DeliverSignaling(result);
+        if (result.close) {
+            auto it = m_signaling.find(session);
+            if (it != m_signaling.end())
+                it->second->Close();
+        }
+    });
+    ws->SetOnClosed([this, session](const net::WebSocketClosed&) {
+        const auto result = m_web_bridge->OnChannelClosed(session);
+        net::Defer(m_alive, [this, session] { m_signaling.erase(session); });
+        DeliverSignaling(result);
+    });
+    // A second channel for the same session replaces the first.
+    m_signaling[session] = std::move(ws);
+}
+
+void CmsApp::DeliverSignaling(const WebBridge::SignalingResult& result) {
+    for (const auto& out : result.messages) {
+        auto it = m_signaling.find(out.session);
+        if (it != m_signaling.end() && it->second)
+            it->second->Send(out.text);
+    }
+}
+
+// --- turnServers through the API -----------------------------------------------------
+
+void CmsApp::CreateTurnServers() {
+    if (m_settings.turn_servers.empty())
+        return;
+    if (m_settings.api_users.empty()) {
+        m_api_errors.push_back("no API user configured");
+        Log(kWarning, "turnServers: no API user to create them with");
+        return;
+    }
+    const Endpoint admin{m_settings.address, m_settings.admin_port};
+    net::TcpConnectOptions connect;
+    connect.local_address = m_settings.address;
+    std::unique_ptr<net::ByteStream> stream = net::TcpStream::Connect(GetNode(), admin, connect);
+    if (m_admin_ctx && m_api_client_ctx) {
+        tls::EndpointOptions options;
+        options.server_name = m_settings.address.ToString();
+        options.verify_time = net::WallClockSeconds(m_settings.epoch_unix_s);
+        stream = net::TlsStream::Client(std::move(stream), m_api_client_ctx, options,
+                                        m_rng->Fork("api-client"));
+    }
+    m_api_client =
+        std::make_unique<net::HttpClientSession>(std::move(stream), m_rng->Fork("api-client-http"));
+    m_next_turn_server = 0;
+    PostNextTurnServer();
+}
+
+void CmsApp::PostNextTurnServer() {
+    if (m_next_turn_server >= m_settings.turn_servers.size() || !m_api_client) {
+        if (m_api_client) {
+            m_api_client->Close();
+            net::Defer(m_alive, [this] { m_api_client.reset(); });
+        }
+        return;
+    }
+    const auto& t = m_settings.turn_servers[m_next_turn_server];
+    http::FormFields fields = {{"serverAddress", t.server_address}};
+    if (!t.client_address.empty())
+        fields.push_back({"clientAddress", t.client_address});
+    fields.push_back({"username", t.username});
+    fields.push_back({"password", t.password});
+    fields.push_back({"type", t.type});
+    if (t.tcp_port_number_override != 0)
+        fields.push_back({"tcpPortNumberOverride", std::to_string(t.tcp_port_number_override)});
+    if (t.num_registrations != 0)
+        fields.push_back({"numRegistrations", std::to_string(t.num_registrations)});
+    const std::string body = http::FormEncode(fields);
+    http::Request request;
+    request.method = "POST";
+    request.target = "/api/v1/turnServers";
+    request.headers.Add("Host", m_settings.address.ToString() + ":" +
+                                    std::to_string(m_settings.admin_port));
+    const auto& user = m_settings.api_users.front();
+    if (auto auth = http::EncodeBasicAuth(user.name, user.password))
+        request.headers.Add("Authorization", *auth);
+    request.headers.Add("Content-Type", webapp::kFormContentType);
+    request.body.assign(body.begin(), body.end());
+    const std::size_t index = m_next_turn_server++;
+    m_api_client->Send(std::move(request), [this, index](Expected<http::Response> response) {
+        std::string error;
+        if (!response)
+            error = response.Message();
+        else if (response->status != 200)
+            error = "HTTP " + std::to_string(response->status) + " " +
+                    std::string(response->body.begin(), response->body.end());
+        if (!error.empty()) {
+            m_api_errors.push_back("turnServers[" + std::to_string(index) + "]: " + error);
+            Log(kWarning, "API client: creating turn server " +
+                              m_settings.turn_servers[index].server_address + " failed: " + error);
+        }
+        if (!response) {
+            net::Defer(m_alive, [this] { m_api_client.reset(); });
+            return;
+        }
+        PostNextTurnServer();
+    });
+}
+
+// --- TURN probes ---------------------------------------------------------------------
+
+void CmsApp::StartProbe(const std::string& id) {
+    const TurnServerRecord* record = m_api->FindTurnServer(id);
+    if (!record) {
+        m_probes.erase(id);
+        return;
+    }
+    auto& slot = m_probes[id];
+    if (slot && slot->lookup && m_resolver)
+        m_resolver->Cancel(*slot->lookup);
+    slot = std::make_unique<Probe>();
+    const std::uint16_t port = record->Port();
+    if (const auto address = IpAddress::Parse(record->server_address)) {
+        ProbeResolved(id, Endpoint{*address, port});
+        return;
+    }
+    if (!m_resolver)
+        return;
+    Probe* probe = slot.get();
+    const std::string name = record->server_address;
+    probe->lookup = m_resolver->Resolve(
+        name, dns::RecordType::A, [this, id, port, probe, name](const dns::LookupResult& result) {
+            auto it = m_probes.find(id);
+            if (it == m_probes.end() || it->second.get() != probe)
+                return;
+            probe->lookup.reset();
+            if (result.addresses.empty()) {
+                TurnProbeStatus status;
+                status.state = TurnProbeStatus::State::Failure;
+                status.address = name;
+                status.port = port;
+                m_api->SetProbeStatus(id, status);
+                ArmProbe(id);
+                return;
+            }
+            ProbeResolved(id, Endpoint{result.addresses.front(), port});
+        });
+}
+
+void CmsApp::ProbeResolved(const std::string& id, const Endpoint& server) {
+    auto it = m_probes.find(id);
+    if (it == m_probes.end())
+        return;
+    Probe* probe = it->second.get();
+    auto port = net::UdpPort::Bind(GetNode(), Endpoint{IpAddress::V4(0), 0});
+    if (!port) {
+        Log(kWarning, "turn server probe: cannot bind a UDP port: " + port.Message());
+        return;
+    }
+    probe->port = std::move(*port);
+    probe->probe = std::make_unique<TurnProbe>(server, m_rng->Fork("turn-probe:" + id));
+    auto finish = [this, id, probe] {
+        m_api->SetProbeStatus(id, probe->probe->Status());
+        probe->timer.Cancel();
+        net::Defer(m_alive, [this, id, probe] {
+            auto found = m_probes.find(id);
+            if (found != m_probes.end() && found->second.get() == probe)
+                probe->port.reset();
+        });
+        ArmProbe(id);
+    };
+    probe->port->SetOnDatagram(
+        [probe, finish](const Endpoint& from, const Endpoint&, const Bytes& data) {
+            if (from != probe->probe->Server())
+                return;
+            if (probe->probe->OnDatagram(net::SimNow(), data))
+                finish();
+        });
+    const Bytes first = probe->probe->Start(net::SimNow());
+    probe->port->SendTo(server, first);
+    // Each firing re-arms for the probe's next deadline until it is done.
+    struct Rearm {
+        Probe* probe;
+        std::function<void()> finish;
+        void operator()(Instant now) const {
+            const Bytes again = probe->probe->OnTimer(now);
+            if (!again.empty())
+                probe->port->SendTo(probe->probe->Server(), again);
+            if (probe->probe->Done()) {
+                finish();
+                return;
+            }
+            probe->timer.Arm(probe->probe->NextTimer(), *this);
+        }
+    };
+    probe->timer.Arm(probe->probe->NextTimer(), Rearm{probe, finish});
+}
+
+void CmsApp::ArmProbe(const std::string& id) {
+    auto it = m_probes.find(id);
+    if (it == m_probes.end())
+        return;
+    it->second->repeat.ScheduleIn(m_settings.turn_probe_interval,
+                                  [this, id](Instant) { StartProbe(id); });
+}
+
+// --- the c2w link --------------------------------------------------------------------
+
+void CmsApp::ApplyLink(const LinkStep& step) {
+    const Instant now = net::SimNow();
+    if (step.timer)
+        m_link_timer->ScheduleAt(*step.timer, [this](Instant at) {
+            ApplyLink(m_link->OnTimer(at));
+            LinkChanged();
+        });
+    switch (step.action) {
+    case LinkStep::Do::Nothing:
+    case LinkStep::Do::StartTls: // the TLS client starts with the connection
+        return;
+    case LinkStep::Do::Close:
+        if (m_c2w) {
+            auto old = std::shared_ptr<C2w>(std::move(m_c2w));
+            net::Defer(m_alive, [old] {});
+        }
+        return;
+    case LinkStep::Do::Resolve: {
+        if (!m_resolver) {
+            ApplyLink(m_link->OnResolved(now, Error{"no resolver"}));
+            return;
+        }
+        m_resolver->Resolve(step.host, dns::RecordType::A, [this](const dns::LookupResult& result) {
+            Expected<std::vector<IpAddress>> addresses =
+                result.addresses.empty() ? Expected<std::vector<IpAddress>>(Error{result.error})
+                                         : Expected<std::vector<IpAddress>>(result.addresses);
+            ApplyLink(m_link->OnResolved(net::SimNow(), addresses));
+            LinkChanged();
+        });
+        return;
+    }
+    case LinkStep::Do::Connect: {
+        if (m_c2w) {
+            auto old = std::shared_ptr<C2w>(std::move(m_c2w));
+            net::Defer(m_alive, [old] {});
+        }
+        m_c2w = std::make_unique<C2w>();
+        C2w* c2w = m_c2w.get();
+        net::TcpConnectOptions connect;
+        connect.local_address = m_settings.address;
+        auto tcp = net::TcpStream::Connect(GetNode(), step.endpoint, connect);
+        tcp->SetOnConnected([this, c2w] {
+            if (m_c2w.get() != c2w)
+                return;
+            c2w->tcp_connected = true;
+            ApplyLink(m_link->OnConnected(net::SimNow(), true));
+        });
+        tls::EndpointOptions options;
+        options.server_name = m_link->Host();
+        options.verify_time = net::WallClockSeconds(m_settings.epoch_unix_s);
+        auto tls =
+            net::TlsStream::Client(std::move(tcp), m_c2w_ctx, options,
+                                   m_rng->Fork("c2w:" + std::to_string(m_link->LinkNumber())));
+        c2w->session = std::make_unique<net::HttpClientSession>(
+            std::move(tls), m_rng->Fork("c2w-http:" + std::to_string(m_link->LinkNumber())));
+        auto failed = [this, c2w](const std::string& why) {
+            if (m_c2w.get() != c2w)
+                return;
+            const Instant at = net::SimNow();
+            switch (m_link->GetState()) {
+            case CallBridgeLink::State::Connecting:
+                ApplyLink(m_link->OnConnected(at, false));
+                break;
+            case CallBridgeLink::State::Handshaking:
+                ApplyLink(m_link->OnTlsDone(at, false, why));
+                break;
+            case CallBridgeLink::State::Up:
+                ApplyLink(m_link->OnClosed(at));
+                break;
+            default:
+                break;
+            }
+            LinkChanged();
+        };
+        c2w->session->SetOnClosed(
+            [failed](const net::CloseInfo& info) { failed(info.ToString()); });
+        http::Request request;
+        request.method = "POST";
+        request.target = kC2wRegisterPath;
+        request.headers.Add("Host", m_link->Host());
+        request.headers.Add("Content-Length", "0");
+        c2w->session->Send(
+            std::move(request), [this, c2w, failed](Expected<http::Response> response) {
+                if (m_c2w.get() != c2w)
+                    return;
+                if (!response) {
+                    failed(response.Message());
+                    return;
+                }
+                if (response->status != 200) {
+                    failed("registration refused: HTTP " + std::to_string(response->status));
+                    return;
+                }
+                if (m_link->GetState() == CallBridgeLink::State::Connecting)
+                    ApplyLink(m_link->OnConnected(net::SimNow(), true));
+                ApplyLink(m_link->OnTlsDone(net::SimNow(), true));
+                LinkChanged();
+            });
+        return;
+    }
+    }
+}
+
+void CmsApp::LinkChanged() {
+    const bool up = m_link->Up();
+    m_web_bridge->SetLink(up, m_link->LinkNumber());
+    m_was_up = up;
+}
+
+// --- status ----------------------------------------------------------------------------
+
+nlohmann::json CmsApp::Status() const {
+    using nlohmann::json;
+    json faults = json::array();
+    json alarms = json::array();
+    json link = json::object();
+    if (m_link) {
+        if (!m_link->Fault().empty())
+            faults.push_back(m_link->Fault());
+        for (const auto& a : m_link->Alarms())
+            alarms.push_back(a);
+        static const char* kStates[] = {"idle", "resolving",        "connecting", "handshaking",
+                                        "up",   "waiting to retry", "unusable"};
+        link = {{"uri", m_settings.web_bridge.guest_account_client_uri},
+                {"host", m_link->Host()},
+                {"port", m_link->Port()},
+                {"state", kStates[static_cast<int>(m_link->GetState())]},
+                {"link_number", m_link->LinkNumber()}};
+    }
+    json turn = json::array();
+    if (m_api) {
+        for (const auto& r : m_api->TurnServers()) {
+            json entry = {{"id", r.id},
+                          {"serverAddress", r.server_address},
+                          {"clientAddress", r.client_address},
+                          {"username", r.username},
+                          {"type", r.type},
+                          {"port", r.Port()}};
+            const TurnProbeStatus* s = m_api->ProbeStatus(r.id);
+            if (s) {
+                json st = {
+                    {"status", s->state == TurnProbeStatus::State::Success ? "success" : "failure"},
+                    {"address", s->address},
+                    {"portNumber", s->port},
+                    {"reachable", s->reachable}};
+                if (s->reachable) {
+                    st["roundTripTimeMs"] = s->round_trip_ms;
+                    st["mappedAddress"] = s->mapped_address;
+                    st["mappedPortNumber"] = s->mapped_port;
+                }
+                entry["status"] = st;
+            } else {
+                entry["status"] = {{"status", "pending"}};
+            }
+            turn.push_back(entry);
+        }
+    }
+    json api_errors = json::array();
+    for (const auto& e : m_api_errors)
+        api_errors.push_back(e);
+    json spaces = json::array();
+    if (m_call_bridge)
+        for (const auto& s : m_call_bridge->Spaces())
+            spaces.push_back(
+                {{"id", s.id}, {"name", s.settings.name}, {"callId", s.settings.call_id}});
+    return {{"cms",
+             {{"faults", faults},
+              {"alarms", alarms},
+              {"web_bridge_link", link},
+              {"web_bridge",
+               {{"port", m_settings.web_bridge.port},
+                {"listening", m_web_listener != nullptr},
+                {"join_call_offered", LinkUp()},
+                {"pages_served", m_pages_served},
+                {"signaling_channels", m_signaling.size()}}},
+              {"web_admin",
+               {{"port", m_settings.admin_port}, {"listening", m_admin_listener != nullptr}}},
+              {"turn_servers", turn},
+              {"api_client_errors", api_errors},
+              {"spaces", spaces}}}};
+}
+
+} // namespace cmslab::cms

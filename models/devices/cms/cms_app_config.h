@@ -1,0 +1,46 @@
+// What the CMS application is configured with: plain values the harness fills from the
+// scenario (sim/network/wire_cms.cpp), certificates already issued. Free of ns-3 and of
+// the scenario format.
+#pragma once
+
+#include "cms/settings.h"
+#include "common/address.h"
+#include "common/time.h"
+#include "pki/certificate.h"
+#include "pki/identity.h"
+#include "tls/config.h"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cmslab::cms {
+
+struct CmsAppSettings {
+    std::string node; // for the status page
+    WebBridgeSettings web_bridge;
+    std::vector<SpaceSettings> spaces;
+    std::vector<TurnServerSettings> turn_servers; // created through the API at start
+    std::vector<ApiUser> api_users;
+    std::uint16_t admin_port = 443;
+    // The box's own address: where its API client reaches its admin port.
+    IpAddress address;
+
+    std::optional<pki::Identity> web_bridge_identity;  // served on the web bridge port
+    std::optional<pki::Identity> call_bridge_identity; // presented on the c2w link
+    std::optional<pki::Identity> admin_identity;       // served on the admin port
+    std::vector<pki::Certificate> c2w_trust;           // the web bridge accepts these Call Bridges
+
+    std::int64_t epoch_unix_s = 0; // wall clock at simulated time zero
+    tls::KeyLogSink key_log;
+
+    // Boot: when the API client creates the turnServers and the c2w link first starts.
+    Duration start_delay = std::chrono::seconds(1);
+    Duration c2w_retry_interval = std::chrono::seconds(10);
+    // How often the TURN servers are probed again.
+    Duration turn_probe_interval = std::chrono::seconds(60);
+};
+
+} // namespace cmslab::cms
