@@ -1,5 +1,7 @@
 #include "bytes.h"
 
+#include "text.h"
+
 namespace cmslab {
 
 ByteView ByteView::Sub(std::size_t offset, std::size_t n) const {
@@ -100,23 +102,13 @@ std::string ToHex(ByteView bytes) {
     return out;
 }
 
-static int HexValue(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 bool FromHex(std::string_view hex, Bytes& out) {
     out.clear();
     int high = -1;
     for (char c : hex) {
         if (c == ' ' || c == '\n' || c == '\t')
             continue;
-        int v = HexValue(c);
+        int v = HexDigitValue(c);
         if (v < 0)
             return false;
         if (high < 0) {

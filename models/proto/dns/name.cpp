@@ -1,28 +1,13 @@
 #include "dns/name.h"
 
+#include "common/text.h"
+
 namespace cmslab::dns {
 namespace {
 
-char LowerAscii(char c) {
-    // Only ASCII letters fold (RFC 4343); bytes above 0x7f are compared as they are.
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
+// Only ASCII letters fold (RFC 4343); bytes above 0x7f are compared as they are.
 bool LabelEqual(const std::string& a, const std::string& b) {
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (LowerAscii(a[i]) != LowerAscii(b[i]))
-            return false;
-    }
-    return true;
-}
-
-std::string Lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        c = LowerAscii(c);
-    return out;
+    return EqualsIgnoreAsciiCase(a, b);
 }
 
 } // namespace
@@ -131,16 +116,16 @@ bool NamesEqual(std::string_view a, std::string_view b) {
     auto lb = ParseName(b);
     if (la && lb)
         return LabelsEqual(*la, *lb);
-    return Lower(a) == Lower(b);
+    return AsciiToLower(a) == AsciiToLower(b);
 }
 
 std::string CanonicalName(std::string_view name) {
     auto labels = ParseName(name);
     if (!labels)
-        return Lower(name);
+        return AsciiToLower(name);
     for (auto& l : *labels) {
         for (char& c : l)
-            c = LowerAscii(c);
+            c = AsciiLower(c);
     }
     return FormatName(*labels);
 }

@@ -1,5 +1,7 @@
 #include "form.h"
 
+#include "common/text.h"
+
 namespace cmslab::http {
 
 namespace {
@@ -7,16 +9,6 @@ namespace {
 bool IsUnreserved(unsigned char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
            c == '.' || c == '_' || c == '~';
-}
-
-int Hex(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 } // namespace
@@ -48,8 +40,8 @@ Expected<std::string> PercentDecode(std::string_view text, bool plus_as_space) {
         if (c == '%') {
             if (i + 2 >= text.size())
                 return Error{"truncated percent escape"};
-            const int hi = Hex(text[i + 1]);
-            const int lo = Hex(text[i + 2]);
+            const int hi = HexDigitValue(text[i + 1]);
+            const int lo = HexDigitValue(text[i + 2]);
             if (hi < 0 || lo < 0)
                 return Error{"invalid percent escape"};
             out += static_cast<char>(hi * 16 + lo);

@@ -1,32 +1,17 @@
 #include "headers.h"
 
+#include "common/text.h"
+
 #include <algorithm>
 
 namespace cmslab::http {
 
-namespace {
-
-char LowerAscii(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-}
-
-} // namespace
-
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (LowerAscii(a[i]) != LowerAscii(b[i]))
-            return false;
-    }
-    return true;
+    return EqualsIgnoreAsciiCase(a, b);
 }
 
 std::string ToLower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out)
-        c = LowerAscii(c);
-    return out;
+    return AsciiToLower(s);
 }
 
 std::string_view TrimOws(std::string_view s) {

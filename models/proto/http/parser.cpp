@@ -1,5 +1,7 @@
 #include "parser.h"
 
+#include "common/text.h"
+
 #include "http/status.h"
 
 #include <algorithm>
@@ -106,16 +108,6 @@ LengthCheck ParseContentLength(const Headers& headers, std::uint64_t& out) {
         }
     }
     return LengthCheck::Ok;
-}
-
-int HexValue(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 } // namespace
@@ -494,11 +486,11 @@ Event Parser::NextChunked() {
             std::uint64_t size = 0;
             std::size_t i = 0;
             bool too_big = false;
-            for (; i < line.size() && HexValue(line[i]) >= 0; ++i) {
+            for (; i < line.size() && HexDigitValue(line[i]) >= 0; ++i) {
                 if (size >> 56)
                     too_big = true;
                 else
-                    size = size * 16 + static_cast<unsigned>(HexValue(line[i]));
+                    size = size * 16 + static_cast<unsigned>(HexDigitValue(line[i]));
             }
             if (i == 0)
                 return Fail(400, "malformed chunk size");

@@ -1,0 +1,29 @@
+// ASCII-only text helpers shared by the codecs. Protocol names (DNS labels, HTTP header
+// names, host names) fold case in ASCII only (RFC 4343, RFC 9110): bytes above 0x7f
+// compare as they are, whatever the locale.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace cmslab {
+
+constexpr char AsciiLower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+}
+
+std::string AsciiToLower(std::string_view s);
+bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b);
+
+// 0-15 for a hex digit of either case, -1 for anything else.
+constexpr int HexDigitValue(char c) {
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+} // namespace cmslab
