@@ -8,16 +8,16 @@
 #include "http/host.h"
 #include "http/parser.h"
 #include "http/serializer.h"
-#include "process.h"
+#include "support/loopback.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
 
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
 #include <atomic>
 #include <fstream>
 #include <functional>
 #include <mutex>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <thread>
@@ -25,8 +25,8 @@
 
 using namespace cmslab;
 using namespace cmslab::http;
-using cmslab::testing::ProcessResult;
-using cmslab::testing::RunProcess;
+using cmslab::testkit::ProcessResult;
+using cmslab::testkit::RunProcess;
 
 namespace {
 
@@ -43,19 +43,11 @@ class LoopbackServer {
     using Handler = std::function<Bytes(const Request&)>;
 
     explicit LoopbackServer(Handler handler) : m_handler(std::move(handler)) {
-        m_listen = socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        addr.sin_port = 0;
-        if (m_listen < 0 || bind(m_listen, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-            listen(m_listen, 8) != 0) {
+        m_listen = testkit::ListenLoopback(m_port);
+        if (m_listen < 0) {
             ADD_FAILURE() << "cannot listen on 127.0.0.1";
             return;
         }
-        socklen_t len = sizeof addr;
-        getsockname(m_listen, reinterpret_cast<sockaddr*>(&addr), &len);
-        m_port = ntohs(addr.sin_port);
         m_thread = std::thread([this] { Run(); });
     }
 
@@ -136,7 +128,7 @@ class LoopbackServer {
             if (head && head->headers.HasToken("Expect", "100-continue")) {
                 Response cont;
                 cont.status = 100;
-                WriteAll(c.fd, Serialize(cont), deadline);
+                testkit::SendAll(c.fd, Serialize(cont), deadline);
             }
             if (auto request = c.assembler.Add(e)) {
                 {
@@ -144,7 +136,7 @@ class LoopbackServer {
                     m_requests.push_back(*request);
                 }
                 const Bytes answer = m_handler(*request);
-                if (!WriteAll(c.fd, answer, deadline))
+                if (!testkit::SendAll(c.fd, answer, deadline))
                     return false;
                 if (Text(answer).find("\r\nConnection: close\r\n") != std::string::npos)
                     return false;
@@ -153,7 +145,8 @@ class LoopbackServer {
                     std::lock_guard<std::mutex> lock(m_mutex);
                     m_errors.push_back(*err);
                 }
-                WriteAll(c.fd, Serialize(ErrorResponse(err->status, err->message)), deadline);
+                testkit::SendAll(c.fd, Serialize(ErrorResponse(err->status, err->message)),
+                                 deadline);
                 return false;
             } else if (std::holds_alternative<ConnectionClosed>(e)) {
                 return false;
@@ -162,21 +155,6 @@ class LoopbackServer {
         if (c.parser.GetState() == Parser::State::UpgradePending)
             c.parser.DeclineUpgrade();
         return n > 0 && c.parser.GetState() != Parser::State::Done;
-    }
-
-    static bool WriteAll(int fd, const Bytes& data,
-                         std::chrono::steady_clock::time_point deadline) {
-        std::size_t off = 0;
-        while (off < data.size() && std::chrono::steady_clock::now() < deadline) {
-            pollfd p{fd, POLLOUT, 0};
-            if (poll(&p, 1, 100) <= 0)
-                continue;
-            const ssize_t w = send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL);
-            if (w <= 0)
-                return false;
-            off += static_cast<std::size_t>(w);
-        }
-        return off == data.size();
     }
 
     Handler m_handler;
@@ -191,7 +169,7 @@ class LoopbackServer {
 };
 
 ProcessResult Curl(std::vector<std::string> args) {
-    if (!cmslab::testing::ProgramExists("curl")) {
+    if (!cmslab::testkit::ProgramExists("curl")) {
         ADD_FAILURE() << "curl is not installed (Debian package curl; tools/setup installs it)";
         return {};
     }
@@ -358,7 +336,7 @@ TEST(HttpCurl, KeepAliveCarriesTwoRequestsOnOneConnection) {
 }
 
 TEST(HttpCurl, ChunkedUploadWithExpectContinue) {
-    cmslab::testing::TempDir dir;
+    cmslab::testkit::TempDir dir;
     ASSERT_FALSE(dir.Path().empty());
     std::string payload;
     Rng rng(11);

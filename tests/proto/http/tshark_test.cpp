@@ -5,15 +5,15 @@
 #include "http/serializer.h"
 #include "http/ws_connection.h"
 #include "http/ws_handshake.h"
-#include "pcap_writer.h"
-#include "process.h"
-#include "tshark.h"
+#include "support/pcap_writer.h"
+#include "support/temp_dir.h"
+#include "support/tshark.h"
 
 #include <gtest/gtest.h>
 
 using namespace cmslab;
 using namespace cmslab::http;
-using namespace cmslab::testing;
+using namespace cmslab::testkit;
 
 namespace {
 

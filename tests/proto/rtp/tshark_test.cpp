@@ -1,17 +1,17 @@
 // tshark judges our RTP and RTCP encoders: a UDP capture decoded as RTP (-d
 // udp.port==N,rtp) shows our sequence numbers, payload types and SSRCs, with no expert
 // finding at warning level or above.
-#include "pcap_writer.h"
-#include "process.h"
 #include "rtp/rtcp.h"
 #include "rtp/rtp_packet.h"
-#include "tshark.h"
+#include "support/pcap_writer.h"
+#include "support/temp_dir.h"
+#include "support/tshark.h"
 
 #include <gtest/gtest.h>
 
 using namespace cmslab;
 using namespace cmslab::rtp;
-using namespace cmslab::testing;
+using namespace cmslab::testkit;
 
 TEST(RtpTshark, StreamDecodesAsRtpWithoutWarnings) {
     TempDir dir;
