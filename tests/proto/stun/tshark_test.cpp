@@ -1,75 +1,37 @@
 // tshark as an outside judge of the encoder: our messages, written into a pcap, must be
 // dissected as STUN with the fields we meant, no expert warnings and good fingerprints.
-#include "pcap_writer.h"
 #include "stun/channel_data.h"
 #include "stun/integrity.h"
 #include "stun/message.h"
+#include "support/pcap_writer.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
+#include "support/tshark.h"
 
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
-#include <cstdlib>
 #include <sstream>
-#include <unistd.h>
 
 using namespace cmslab;
 using namespace cmslab::stun;
-using cmslab::stun::test::PcapWriter;
+using namespace cmslab::testkit;
 
 namespace {
 
-// Runs a shell command with a deadline; gives its standard output. Standard error goes
-// to `errors` (tshark warns there about running as root, which is not a verdict).
-std::string RunCommand(const std::string& command, const std::string& errors) {
-    std::string out;
-    std::FILE* p = ::popen(("timeout 60 " + command + " 2>>'" + errors + "'").c_str(), "r");
-    if (!p)
-        return out;
-    std::array<char, 4096> buf;
-    std::size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0)
-        out.append(buf.data(), n);
-    ::pclose(p);
-    return out;
-}
-
-std::vector<std::string> Lines(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);)
-        lines.push_back(line);
-    return lines;
-}
-
-const std::string kChecksums = "-o ip.check_checksum:TRUE -o udp.check_checksum:TRUE ";
 // What tshark says when it dislikes a frame (the other test shows this filter can match).
-const std::string kComplaints =
-    kChecksums + "-Y '_ws.expert.severity >= warning || stun.att.crc32.bad'";
+const std::string kComplaints = "_ws.expert.severity >= warning || stun.att.crc32.bad";
 
 class TsharkJudge : public ::testing::Test {
   protected:
     void SetUp() override {
-        ASSERT_EQ(std::system("command -v tshark >/dev/null 2>&1"), 0)
+        ASSERT_TRUE(ProgramExists("tshark"))
             << "tshark is not installed (Debian package tshark; tools/setup installs it)";
-        char tmpl[] = "/tmp/cmslab-stun-tshark-XXXXXX";
-        ASSERT_NE(::mkdtemp(tmpl), nullptr);
-        m_dir = tmpl;
-        m_pcap = m_dir + "/stun.pcap";
-    }
-    void TearDown() override {
-        // CMSLAB_KEEP_TMP=1 keeps the capture for a person to open.
-        if (!m_dir.empty() && !std::getenv("CMSLAB_KEEP_TMP"))
-            std::system(("rm -rf '" + m_dir + "'").c_str());
-    }
-    std::string Tshark(const std::string& args) {
-        // A private profile directory keeps the user's preferences out of the verdict.
-        return RunCommand("env HOME='" + m_dir + "' tshark -n -r '" + m_pcap + "' " + args,
-                          m_dir + "/stderr.txt");
+        ASSERT_FALSE(m_dir.Path().empty());
     }
 
-    std::string m_dir;
-    std::string m_pcap;
+    // CMSLAB_KEEP_TMP=1 keeps the capture for a person to open.
+    TempDir m_dir{"cmslab-stun-tshark"};
+    std::string m_pcap = m_dir.File("stun.pcap");
 };
 
 } // namespace
@@ -87,19 +49,18 @@ TEST_F(TsharkJudge, DissectsOurTurnExchangeWithTheRightFields) {
     EncodeOptions fp_only;
     fp_only.fingerprint = true;
     {
-        PcapWriter pcap(m_pcap);
-        ASSERT_TRUE(pcap.Ok());
+        PcapWriter pcap;
         // 1: Allocate without credentials.
         Message a1 = Message::Make(Class::Request, method::kAllocate, rng);
         a1.AddRequestedTransport(kProtocolUdp);
         a1.AddSoftware("cmslab");
-        pcap.AddUdp(client, server, a1.Encode(fp_only));
+        pcap.Add(Ipv4Udp(client, server, a1.Encode(fp_only)));
         // 2: 401 challenge.
         Message e401 = a1.MakeResponse(Class::ErrorResponse);
         e401.AddErrorCode(401);
         e401.AddRealm("example.org");
         e401.AddNonce("3b1f9c2e5a7d4f60");
-        pcap.AddUdp(server, client, e401.Encode(fp_only));
+        pcap.Add(Ipv4Udp(server, client, e401.Encode(fp_only)));
         // 3: Allocate with credentials, MESSAGE-INTEGRITY and FINGERPRINT.
         Message a2 = Message::Make(Class::Request, method::kAllocate, rng);
         a2.AddRequestedTransport(kProtocolUdp);
@@ -107,14 +68,14 @@ TEST_F(TsharkJudge, DissectsOurTurnExchangeWithTheRightFields) {
         a2.AddUsername("alice");
         a2.AddRealm("example.org");
         a2.AddNonce("3b1f9c2e5a7d4f60");
-        pcap.AddUdp(client, server, a2.Encode(signed_fp));
+        pcap.Add(Ipv4Udp(client, server, a2.Encode(signed_fp)));
         // 4: success.
         Message ok = a2.MakeResponse(Class::SuccessResponse);
         ok.AddXorAddress(attr::kXorRelayedAddress, relayed);
         ok.AddXorAddress(attr::kXorMappedAddress, client);
         ok.AddLifetime(600);
         ok.AddSoftware("cmslab");
-        pcap.AddUdp(server, client, ok.Encode(signed_fp));
+        pcap.Add(Ipv4Udp(server, client, ok.Encode(signed_fp)));
         // 5: ChannelBind request.
         Message cb = Message::Make(Class::Request, method::kChannelBind, rng);
         cb.AddChannelNumber(0x4001);
@@ -122,20 +83,22 @@ TEST_F(TsharkJudge, DissectsOurTurnExchangeWithTheRightFields) {
         cb.AddUsername("alice");
         cb.AddRealm("example.org");
         cb.AddNonce("3b1f9c2e5a7d4f60");
-        pcap.AddUdp(client, server, cb.Encode(signed_fp));
+        pcap.Add(Ipv4Udp(client, server, cb.Encode(signed_fp)));
         // 6: 431 as Expressway-E answers a wrong password.
         Message e431 = cb.MakeResponse(Class::ErrorResponse);
         e431.AddErrorCode(431);
-        pcap.AddUdp(server, client, e431.Encode(fp_only));
+        pcap.Add(Ipv4Udp(server, client, e431.Encode(fp_only)));
         // 7: Send indication; 8: ChannelData.
         Message send = Message::Make(Class::Indication, method::kSend, rng);
         send.AddXorAddress(attr::kXorPeerAddress, peer);
         send.AddData(Bytes{0xde, 0xad, 0xbe, 0xef, 0x01});
-        pcap.AddUdp(client, server, send.Encode(fp_only));
-        pcap.AddUdp(client, server, EncodeChannelData(0x4001, Bytes{1, 2, 3, 4, 5, 6, 7}, false));
+        pcap.Add(Ipv4Udp(client, server, send.Encode(fp_only)));
+        pcap.Add(
+            Ipv4Udp(client, server, EncodeChannelData(0x4001, Bytes{1, 2, 3, 4, 5, 6, 7}, false)));
+        ASSERT_TRUE(pcap.WriteFile(m_pcap));
     }
 
-    const std::string verbose = Tshark("-V");
+    const std::string verbose = Tshark(m_pcap, {"-V"});
     ASSERT_NE(verbose.find("Session Traversal Utilities for NAT"), std::string::npos) << verbose;
     for (const char* expected :
          {"Message Type: 0x0003 (Allocate Request)", "[STUN Network Version: RFC-5389/8489 (3)]",
@@ -143,17 +106,17 @@ TEST_F(TsharkJudge, DissectsOurTurnExchangeWithTheRightFields) {
           "Transport: UDP (0x11)", "TURN ChannelData Message", "Channel Number: 0x4001"})
         EXPECT_NE(verbose.find(expected), std::string::npos) << "missing: " << expected;
 
-    const auto rows = Lines(
-        Tshark("-T fields -E separator=/t -e frame.number -e stun.type.class -e stun.type.method "
-               "-e stun.att.error -e stun.att.error.reason -e stun.att.realm -e stun.att.nonce "
-               "-e stun.att.username -e stun.att.transp -e stun.att.lifetime -e stun.att.ipv4 "
-               "-e stun.att.port -e stun.att.crc32.status -e stun.channel -e stun.att.channelnum "
-               "-e stun.att.hmac"));
-    ASSERT_EQ(rows.size(), 8u) << Tshark("");
+    const auto rows = TsharkFields(
+        m_pcap, "frame",
+        {"frame.number", "stun.type.class", "stun.type.method", "stun.att.error",
+         "stun.att.error.reason", "stun.att.realm", "stun.att.nonce", "stun.att.username",
+         "stun.att.transp", "stun.att.lifetime", "stun.att.ipv4", "stun.att.port",
+         "stun.att.crc32.status", "stun.channel", "stun.att.channelnum", "stun.att.hmac"});
+    ASSERT_EQ(rows.size(), 8u) << Tshark(m_pcap, {});
     auto field = [&](std::size_t frame, std::size_t column) {
         std::vector<std::string> cols;
         std::istringstream in(rows[frame - 1]);
-        for (std::string c; std::getline(in, c, '\t');)
+        for (std::string c; std::getline(in, c, '|');)
             cols.push_back(c);
         return column < cols.size() ? cols[column] : std::string();
     };
@@ -186,8 +149,9 @@ TEST_F(TsharkJudge, DissectsOurTurnExchangeWithTheRightFields) {
         EXPECT_EQ(field(f, 12), "1") << "frame " << f << ": FINGERPRINT not good";
 
     // Checksums verified; nothing at warning level or worse, no bad FINGERPRINT.
-    EXPECT_EQ(Tshark(kComplaints), "");
-    EXPECT_EQ(Lines(Tshark(kChecksums + "-Y 'stun'")).size(), 8u);
+    EXPECT_EQ(TsharkFields(m_pcap, kComplaints, {"frame.number"}), std::vector<std::string>{})
+        << TsharkWarnings(m_pcap);
+    EXPECT_EQ(TsharkFields(m_pcap, "stun", {"frame.number"}).size(), 8u);
 }
 
 TEST_F(TsharkJudge, NoticesABrokenFingerprint) {
@@ -198,12 +162,13 @@ TEST_F(TsharkJudge, NoticesABrokenFingerprint) {
     fp_only.fingerprint = true;
     Bytes wire = m.Encode(fp_only);
     wire.back() ^= 0x01;
-    {
-        PcapWriter pcap(m_pcap);
-        pcap.AddUdp(Endpoint{IpAddress::V4(10, 0, 0, 1), 5000},
-                    Endpoint{IpAddress::V4(10, 0, 0, 2), 3478}, wire);
-    }
-    EXPECT_EQ(Lines(Tshark("-Y 'stun.att.crc32.bad'")).size(), 1u);
-    EXPECT_EQ(Lines(Tshark(kComplaints)).size(), 1u);
-    EXPECT_EQ(Tshark("-T fields -e stun.att.crc32.status"), "0\n"); // bad
+    PcapWriter pcap;
+    pcap.Add(Ipv4Udp(Endpoint{IpAddress::V4(10, 0, 0, 1), 5000},
+                     Endpoint{IpAddress::V4(10, 0, 0, 2), 3478}, wire));
+    ASSERT_TRUE(pcap.WriteFile(m_pcap));
+    const std::vector<std::string> first_frame{"1"};
+    EXPECT_EQ(TsharkFields(m_pcap, "stun.att.crc32.bad", {"frame.number"}), first_frame);
+    EXPECT_EQ(TsharkFields(m_pcap, kComplaints, {"frame.number"}), first_frame);
+    EXPECT_EQ(TsharkFields(m_pcap, "frame", {"stun.att.crc32.status"}),
+              std::vector<std::string>{"0"}); // bad
 }
