@@ -2,9 +2,12 @@
 // a real client's judgement of our answers, and a real client's queries for our decoder.
 #include "dns/codec.h"
 #include "loopback_dns_server.h"
+#include "support/process.h"
 #include "test_zones.h"
 
 #include <gtest/gtest.h>
+
+#include <sstream>
 
 using namespace cmslab;
 using namespace cmslab::dns;
@@ -28,19 +31,25 @@ std::string Squeeze(const std::string& s) {
 class DigTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        ASSERT_TRUE(HaveProgram("dig"))
+        ASSERT_TRUE(testkit::ProgramExists("dig"))
             << "dig is not installed: install bind9-dnsutils (tools/setup does)";
         ASSERT_TRUE(m_loop.Ok()) << m_loop.Error();
     }
 
-    // One dig run against the loopback server; returns the squeezed output.
+    // One dig run against the loopback server (`args` split at blanks); returns the
+    // squeezed output, stderr included.
     std::string Dig(const std::string& args) {
-        int status = 0;
-        const std::string out = RunCommand("dig @127.0.0.1 -p " + std::to_string(m_loop.Port()) +
-                                               " +tries=1 +time=2 " + args,
-                                           15, status);
-        EXPECT_EQ(status, 0) << "dig " << args << " exited with " << status << ":\n" << out;
-        return Squeeze(out);
+        std::vector<std::string> argv{"dig",      "@127.0.0.1", "-p", std::to_string(m_loop.Port()),
+                                      "+tries=1", "+time=2"};
+        std::istringstream words(args);
+        for (std::string w; words >> w;)
+            argv.push_back(w);
+        const auto r = testkit::RunProcess(argv, std::chrono::seconds(15),
+                                           testkit::BackgroundProcess::Output::Merged);
+        EXPECT_FALSE(r.timed_out) << "dig " << args << " ran past its deadline";
+        EXPECT_EQ(r.exit_code, 0) << "dig " << args << " exited with " << r.exit_code << ":\n"
+                                  << r.out << r.err;
+        return Squeeze(r.out);
     }
 
     AuthoritativeServer m_server = TestServer();

@@ -1,43 +1,18 @@
 #include "loopback_dns_server.h"
 
 #include "dns/tcp_framing.h"
+#include "support/loopback.h"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <map>
 
 namespace cmslab::dns::testing {
-namespace {
-
-int BoundSocket(int type, std::uint16_t port, std::uint16_t& bound_port) {
-    const int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -1;
-    const int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        close(fd);
-        return -1;
-    }
-    socklen_t len = sizeof addr;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    bound_port = ntohs(addr.sin_port);
-    return fd;
-}
-
-} // namespace
 
 LoopbackDnsServer::LoopbackDnsServer(const AuthoritativeServer& server,
                                      std::chrono::seconds lifetime)
@@ -47,11 +22,11 @@ LoopbackDnsServer::LoopbackDnsServer(const AuthoritativeServer& server,
     for (int attempt = 0; attempt < 20 && m_tcp < 0; ++attempt) {
         if (m_udp >= 0)
             close(m_udp);
-        m_udp = BoundSocket(SOCK_DGRAM, 0, m_port);
+        m_udp = testkit::BindLoopback(SOCK_DGRAM, 0, m_port);
         if (m_udp < 0)
             break;
         std::uint16_t tcp_port = 0;
-        m_tcp = BoundSocket(SOCK_STREAM, m_port, tcp_port);
+        m_tcp = testkit::BindLoopback(SOCK_STREAM, m_port, tcp_port);
         if (m_tcp >= 0 && listen(m_tcp, 8) != 0) {
             close(m_tcp);
             m_tcp = -1;
@@ -142,29 +117,6 @@ void LoopbackDnsServer::Serve(std::chrono::steady_clock::time_point deadline) {
     }
     for (const auto& [fd, acc] : connections)
         close(fd);
-}
-
-std::string RunCommand(const std::string& command, int seconds, int& status) {
-    const std::string full = "timeout -k 2 " + std::to_string(seconds) + " " + command + " 2>&1";
-    FILE* pipe = popen(full.c_str(), "r");
-    if (!pipe) {
-        status = -1;
-        return "popen failed";
-    }
-    std::string out;
-    char buf[4096];
-    std::size_t n;
-    while ((n = fread(buf, 1, sizeof buf, pipe)) > 0)
-        out.append(buf, n);
-    const int raw = pclose(pipe);
-    status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    return out;
-}
-
-bool HaveProgram(const std::string& name) {
-    int status = 0;
-    RunCommand("sh -c 'command -v " + name + "'", 5, status);
-    return status == 0;
 }
 
 } // namespace cmslab::dns::testing

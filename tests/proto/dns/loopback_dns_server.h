@@ -49,10 +49,4 @@ class LoopbackDnsServer {
     std::thread m_thread;
 };
 
-// Runs a shell command with a time limit (coreutils `timeout`); returns its output
-// (stdout and stderr) and sets `status` to its exit status.
-std::string RunCommand(const std::string& command, int seconds, int& status);
-// True when the program is on PATH.
-bool HaveProgram(const std::string& name);
-
 } // namespace cmslab::dns::testing
