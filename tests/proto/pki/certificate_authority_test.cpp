@@ -3,12 +3,12 @@
 
 #include <gtest/gtest.h>
 
-#include "subprocess.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
 
 using namespace cmslab;
 using namespace cmslab::pki;
-using cmslab::testutil::RunCommand;
-using cmslab::testutil::TempDir;
+using cmslab::testkit::TempDir;
 
 namespace {
 
@@ -37,11 +37,14 @@ CertificateProfile ExpresswayE() {
 }
 
 // Runs `openssl <args>`; fails the test with the output when openssl is missing.
-testutil::CommandResult OpenSsl(std::vector<std::string> args) {
+// Its standard output and error come together in `out`, in the order written.
+testkit::ProcessResult OpenSsl(std::vector<std::string> args) {
     args.insert(args.begin(), "openssl");
-    auto r = RunCommand(args);
-    EXPECT_FALSE(testutil::FindProgram("openssl").empty())
+    auto r = testkit::RunProcess(args, std::chrono::seconds(20),
+                                 testkit::BackgroundProcess::Output::Merged);
+    EXPECT_TRUE(testkit::ProgramExists("openssl"))
         << "the openssl command line is not installed (tools/setup installs it)";
+    EXPECT_FALSE(r.timed_out) << "openssl ran past its deadline";
     return r;
 }
 
@@ -78,14 +81,14 @@ TEST_F(CertificateAuthorityTest, SanListIsExactlyTheConfiguredOneAsOpensslReadsI
     const std::string path = dir.Write("leaf.pem", leaf->certificate.ToPem());
 
     auto r = OpenSsl({"x509", "-in", path, "-noout", "-ext", "subjectAltName"});
-    ASSERT_EQ(r.exit_code, 0) << r.output;
+    ASSERT_EQ(r.exit_code, 0) << r.out;
     const std::string expected = "DNS:vcse.example.com, DNS:vcsc.example.local, "
                                  "DNS:cmsweb.example.com, DNS:join.example.com, "
                                  "IP Address:192.0.2.61, IP Address:2001:DB8:0:0:0:0:0:61";
-    const auto newline = r.output.find('\n');
-    ASSERT_NE(newline, std::string::npos) << r.output;
-    EXPECT_EQ(Trim(r.output.substr(0, newline)), "X509v3 Subject Alternative Name:");
-    EXPECT_EQ(Trim(r.output.substr(newline + 1)), expected);
+    const auto newline = r.out.find('\n');
+    ASSERT_NE(newline, std::string::npos) << r.out;
+    EXPECT_EQ(Trim(r.out.substr(0, newline)), "X509v3 Subject Alternative Name:");
+    EXPECT_EQ(Trim(r.out.substr(newline + 1)), expected);
 
     EXPECT_EQ(leaf->certificate.DnsNames(), ExpresswayE().dns_names);
     EXPECT_EQ(leaf->certificate.IpAddresses(), ExpresswayE().ip_addresses);
@@ -100,18 +103,18 @@ TEST_F(CertificateAuthorityTest, IssuedLeafVerifiesAgainstTheCaForServerUse) {
 
     auto r = OpenSsl({"verify", "-CAfile", ca_pem, "-attime", std::to_string(kNotBefore + 86400),
                       "-purpose", "sslserver", path});
-    EXPECT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_EQ(Trim(r.output), path + ": OK");
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_EQ(Trim(r.out), path + ": OK");
 
     // The browser's name check, done by openssl on the same file.
     r = OpenSsl({"verify", "-CAfile", ca_pem, "-attime", std::to_string(kNotBefore + 86400),
                  "-verify_hostname", "cmsweb.example.com", path});
-    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(r.exit_code, 0) << r.out;
     r = OpenSsl({"verify", "-CAfile", ca_pem, "-attime", std::to_string(kNotBefore + 86400),
                  "-verify_hostname", "meet.example.com", path});
     EXPECT_NE(r.exit_code, 0);
-    EXPECT_NE(r.output.find("error 62 at 0 depth lookup: hostname mismatch"), std::string::npos)
-        << r.output;
+    EXPECT_NE(r.out.find("error 62 at 0 depth lookup: hostname mismatch"), std::string::npos)
+        << r.out;
     EXPECT_TRUE(leaf->certificate.MatchesHost("cmsweb.example.com"));
     EXPECT_FALSE(leaf->certificate.MatchesHost("meet.example.com"));
     EXPECT_TRUE(leaf->certificate.MatchesIp(*IpAddress::Parse("192.0.2.61")));
@@ -126,19 +129,19 @@ TEST_F(CertificateAuthorityTest, ClientCertificateServesClientAuthOnly) {
     const std::string at = std::to_string(kNotBefore + 86400);
 
     auto r = OpenSsl({"verify", "-CAfile", ca_pem, "-attime", at, "-purpose", "sslclient", path});
-    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(r.exit_code, 0) << r.out;
     r = OpenSsl({"verify", "-CAfile", ca_pem, "-attime", at, "-purpose", "sslserver", path});
     EXPECT_NE(r.exit_code, 0);
-    EXPECT_NE(r.output.find("error 26 at 0 depth lookup: unsuitable certificate purpose"),
+    EXPECT_NE(r.out.find("error 26 at 0 depth lookup: unsuitable certificate purpose"),
               std::string::npos)
-        << r.output;
+        << r.out;
 
     r = OpenSsl(
         {"x509", "-in", path, "-noout", "-ext", "extendedKeyUsage,keyUsage,basicConstraints"});
-    EXPECT_NE(r.output.find("TLS Web Client Authentication"), std::string::npos) << r.output;
-    EXPECT_EQ(r.output.find("TLS Web Server Authentication"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("CA:FALSE"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("Digital Signature"), std::string::npos) << r.output;
+    EXPECT_NE(r.out.find("TLS Web Client Authentication"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("TLS Web Server Authentication"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("CA:FALSE"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Digital Signature"), std::string::npos) << r.out;
 }
 
 TEST_F(CertificateAuthorityTest, TraversalCertificateServesBothUses) {
@@ -150,7 +153,7 @@ TEST_F(CertificateAuthorityTest, TraversalCertificateServesBothUses) {
     const std::string at = std::to_string(kNotBefore + 86400);
     for (const char* purpose : {"sslclient", "sslserver"}) {
         auto r = OpenSsl({"verify", "-CAfile", ca_pem, "-attime", at, "-purpose", purpose, path});
-        EXPECT_EQ(r.exit_code, 0) << purpose << ": " << r.output;
+        EXPECT_EQ(r.exit_code, 0) << purpose << ": " << r.out;
     }
 }
 
@@ -164,10 +167,9 @@ TEST_F(CertificateAuthorityTest, SelfSignedLeafFailsOpensslVerifyAsSelfSigned) {
 
     auto r =
         OpenSsl({"verify", "-CAfile", ca_pem, "-attime", std::to_string(kNotBefore + 86400), path});
-    EXPECT_EQ(r.exit_code, 2) << r.output;
-    EXPECT_NE(r.output.find("error 18 at 0 depth lookup: self-signed certificate"),
-              std::string::npos)
-        << r.output;
+    EXPECT_EQ(r.exit_code, 2) << r.out;
+    EXPECT_NE(r.out.find("error 18 at 0 depth lookup: self-signed certificate"), std::string::npos)
+        << r.out;
 }
 
 TEST_F(CertificateAuthorityTest, LeafOfAnotherCaFailsWithUnableToGetLocalIssuer) {
@@ -180,9 +182,9 @@ TEST_F(CertificateAuthorityTest, LeafOfAnotherCaFailsWithUnableToGetLocalIssuer)
     auto r =
         OpenSsl({"verify", "-CAfile", ca_pem, "-attime", std::to_string(kNotBefore + 86400), path});
     EXPECT_NE(r.exit_code, 0);
-    EXPECT_NE(r.output.find("error 20 at 0 depth lookup: unable to get local issuer certificate"),
+    EXPECT_NE(r.out.find("error 20 at 0 depth lookup: unable to get local issuer certificate"),
               std::string::npos)
-        << r.output;
+        << r.out;
 }
 
 TEST_F(CertificateAuthorityTest, ValidityComesFromConfigurationAndVerifyHonoursIt) {
@@ -193,12 +195,12 @@ TEST_F(CertificateAuthorityTest, ValidityComesFromConfigurationAndVerifyHonoursI
     const std::string path = dir.Write("leaf.pem", leaf->certificate.ToPem());
 
     auto r = OpenSsl({"x509", "-in", path, "-noout", "-dates"});
-    EXPECT_EQ(r.output, "notBefore=Jan  1 00:00:00 2017 GMT\nnotAfter=Jan  1 00:00:00 2027 GMT\n");
+    EXPECT_EQ(r.out, "notBefore=Jan  1 00:00:00 2017 GMT\nnotAfter=Jan  1 00:00:00 2027 GMT\n");
 
     r = OpenSsl({"verify", "-CAfile", ca_pem, "-attime", std::to_string(kNotBefore - 1), path});
-    EXPECT_NE(r.output.find("certificate is not yet valid"), std::string::npos) << r.output;
+    EXPECT_NE(r.out.find("certificate is not yet valid"), std::string::npos) << r.out;
     r = OpenSsl({"verify", "-CAfile", ca_pem, "-attime", std::to_string(kNotAfter + 1), path});
-    EXPECT_NE(r.output.find("certificate has expired"), std::string::npos) << r.output;
+    EXPECT_NE(r.out.find("certificate has expired"), std::string::npos) << r.out;
 }
 
 TEST_F(CertificateAuthorityTest, SubjectIssuerSerialAndFingerprintMatchOpenssl) {
@@ -209,10 +211,10 @@ TEST_F(CertificateAuthorityTest, SubjectIssuerSerialAndFingerprintMatchOpenssl) 
 
     auto r = OpenSsl({"x509", "-in", path, "-noout", "-subject", "-issuer", "-serial",
                       "-fingerprint", "-sha256"});
-    ASSERT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_EQ(r.output, "subject=" + cert.Subject() + "\nissuer=" + cert.Issuer() +
-                            "\nserial=" + cert.SerialHex() + "\nsha256 Fingerprint=" +
-                            cert.ComputeFingerprint().HexWithColons() + "\n");
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_EQ(r.out, "subject=" + cert.Subject() + "\nissuer=" + cert.Issuer() +
+                         "\nserial=" + cert.SerialHex() + "\nsha256 Fingerprint=" +
+                         cert.ComputeFingerprint().HexWithColons() + "\n");
     EXPECT_EQ(cert.Subject(), "O = Example, CN = vcse.example.com");
     EXPECT_EQ(cert.Issuer(), "C = US, O = Lab Example, OU = PKI, CN = Lab Example Root CA");
     EXPECT_EQ(cert.SerialHex(), "1001");
@@ -229,20 +231,20 @@ TEST_F(CertificateAuthorityTest, PemAndDerExportsAreWhatOpensslReads) {
     // The key belongs to the certificate.
     auto pub_from_cert = OpenSsl({"x509", "-in", cert_pem, "-noout", "-pubkey"});
     auto pub_from_key = OpenSsl({"pkey", "-in", key_pem, "-pubout"});
-    ASSERT_EQ(pub_from_key.exit_code, 0) << pub_from_key.output;
-    EXPECT_EQ(pub_from_cert.output, pub_from_key.output);
+    ASSERT_EQ(pub_from_key.exit_code, 0) << pub_from_key.out;
+    EXPECT_EQ(pub_from_cert.out, pub_from_key.out);
 
     // DER written by openssl from our PEM is our DER.
     const std::string der_path = dir.File("leaf.der");
     auto r = OpenSsl({"x509", "-in", cert_pem, "-outform", "DER", "-out", der_path});
-    ASSERT_EQ(r.exit_code, 0) << r.output;
-    const std::string der = testutil::ReadFile(der_path);
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    const std::string der = testkit::ReadFile(der_path);
     EXPECT_EQ(Bytes(der.begin(), der.end()), leaf->certificate.ToDer());
     const std::string key_der_path = dir.File("leaf.key.der");
     r = OpenSsl(
         {"pkcs8", "-topk8", "-nocrypt", "-in", key_pem, "-outform", "DER", "-out", key_der_path});
-    ASSERT_EQ(r.exit_code, 0) << r.output;
-    const std::string key_der = testutil::ReadFile(key_der_path);
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    const std::string key_der = testkit::ReadFile(key_der_path);
     EXPECT_EQ(Bytes(key_der.begin(), key_der.end()), leaf->key.ToDer());
 
     // And both read back.
@@ -265,10 +267,10 @@ TEST_F(CertificateAuthorityTest, RsaKeysAreIssuedOnRequest) {
     EXPECT_EQ(leaf->key.Type(), KeyType::Rsa2048);
     const std::string path = dir.Write("rsa.pem", leaf->certificate.ToPem());
     auto r = OpenSsl({"x509", "-in", path, "-noout", "-text"});
-    EXPECT_NE(r.output.find("Public-Key: (2048 bit)"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("Key Encipherment"), std::string::npos) << r.output;
+    EXPECT_NE(r.out.find("Public-Key: (2048 bit)"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Key Encipherment"), std::string::npos) << r.out;
     r = OpenSsl({"verify", "-CAfile", ca_pem, "-attime", std::to_string(kNotBefore + 86400), path});
-    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(r.exit_code, 0) << r.out;
 }
 
 TEST_F(CertificateAuthorityTest, IntermediateCaChainVerifies) {
@@ -286,9 +288,9 @@ TEST_F(CertificateAuthorityTest, IntermediateCaChainVerifies) {
     const std::string untrusted = dir.Write("chain.pem", ToPem(leaf->chain));
     auto r = OpenSsl({"verify", "-CAfile", ca_pem, "-untrusted", untrusted, "-attime",
                       std::to_string(kNotBefore + 86400), path});
-    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(r.exit_code, 0) << r.out;
     r = OpenSsl({"verify", "-CAfile", ca_pem, "-attime", std::to_string(kNotBefore + 86400), path});
-    EXPECT_NE(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.exit_code, 0) << r.out;
 }
 
 TEST_F(CertificateAuthorityTest, ExistingCaIsAcceptedOnlyWithItsKey) {

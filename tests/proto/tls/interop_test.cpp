@@ -5,33 +5,32 @@
 #include <openssl/x509_vfy.h>
 #include <unistd.h>
 
-#include "loopback.h"
-#include "subprocess.h"
+#include "socket_pump.h"
+#include "support/loopback.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
 #include "tls_test_support.h"
 
 using namespace cmslab;
 using namespace cmslab::tls;
+using namespace cmslab::testkit;
 using namespace cmslab::testutil;
 using namespace std::chrono_literals;
 using Kind = Event::Kind;
 
 namespace {
 
-Deadline In(std::chrono::milliseconds d) {
-    return std::chrono::steady_clock::now() + d;
-}
-
 class InteropTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        ASSERT_FALSE(FindProgram("openssl").empty())
+        ASSERT_TRUE(ProgramExists("openssl"))
             << "the openssl command line is not installed (tools/setup installs it)";
         ASSERT_FALSE(dir.Path().empty());
         ca_pem = dir.Write("ca.pem", pki.ca->Cert().ToPem());
     }
 
     // Starts `openssl s_server` on an ephemeral port with `id`; returns the port or 0.
-    std::uint16_t StartServer(ChildProcess& server, const pki::Identity& id,
+    std::uint16_t StartServer(BackgroundProcess& server, const pki::Identity& id,
                               std::vector<std::string> extra = {}) {
         const std::string cert = dir.Write("server.pem", id.certificate.ToPem());
         const std::string key = dir.Write("server.key", id.key.ToPem());
@@ -42,8 +41,8 @@ class InteropTest : public ::testing::Test {
         if (!server.Start(argv) || !server.WaitFor("ACCEPT 127.0.0.1:", 10s))
             return 0;
         server.WaitFor("\n", 2s);
-        const auto at = server.Output().find("ACCEPT 127.0.0.1:");
-        return static_cast<std::uint16_t>(std::stoi(server.Output().substr(at + 17)));
+        const auto at = server.Out().find("ACCEPT 127.0.0.1:");
+        return static_cast<std::uint16_t>(std::stoi(server.Out().substr(at + 17)));
     }
 
     ContextConfig Browser(ProtocolVersion max) const {
@@ -71,9 +70,9 @@ INSTANTIATE_TEST_SUITE_P(Versions, OurClientTest,
                          });
 
 TEST_P(OurClientTest, FetchesAPageFromOpensslServer) {
-    ChildProcess server;
+    BackgroundProcess server;
     const std::uint16_t port = StartServer(server, pki.cms, {"-www"});
-    ASSERT_NE(port, 0) << server.Output();
+    ASSERT_NE(port, 0) << server.Out();
     const int fd = ConnectLoopback(port);
     ASSERT_GE(fd, 0);
     EndpointOptions o;
@@ -90,7 +89,7 @@ TEST_P(OurClientTest, FetchesAPageFromOpensslServer) {
         &server);
     close(fd);
     ASSERT_TRUE(FindEvent(r.received.events, Kind::HandshakeDone) != nullptr)
-        << Describe(r.received.events) << server.Output();
+        << Describe(r.received.events) << server.Out();
     EXPECT_TRUE(client.VerifyErrors().empty());
     EXPECT_EQ(client.Info().version, GetParam() == ProtocolVersion::Tls12 ? "TLSv1.2" : "TLSv1.3");
     EXPECT_EQ(client.Info().alpn, "http/1.1");
@@ -102,9 +101,9 @@ TEST_P(OurClientTest, FetchesAPageFromOpensslServer) {
 }
 
 TEST_P(OurClientTest, RefusesTheWrongCertificateAndOpensslServerHearsTheAlert) {
-    ChildProcess server;
+    BackgroundProcess server;
     const std::uint16_t port = StartServer(server, pki.expressway, {"-www"});
-    ASSERT_NE(port, 0) << server.Output();
+    ASSERT_NE(port, 0) << server.Out();
     const int fd = ConnectLoopback(port);
     ASSERT_GE(fd, 0);
     EndpointOptions o;
@@ -124,8 +123,8 @@ TEST_P(OurClientTest, RefusesTheWrongCertificateAndOpensslServerHearsTheAlert) {
     EXPECT_EQ(client.PeerCertificate()->SanText(), "DNS:vcse.example.com, DNS:vcsc.example.local");
     // s_server reports the alert it received (and exits, having served its one client).
     server.Wait(5s);
-    EXPECT_NE(server.Output().find("alert bad certificate"), std::string::npos) << server.Output();
-    EXPECT_NE(server.Output().find("SSL alert number 42"), std::string::npos) << server.Output();
+    EXPECT_NE(server.Out().find("alert bad certificate"), std::string::npos) << server.Out();
+    EXPECT_NE(server.Out().find("SSL alert number 42"), std::string::npos) << server.Out();
 }
 
 namespace {
@@ -149,7 +148,7 @@ class OurServerTest : public InteropTest {
         EXPECT_GE(listen_fd, 0);
         if (listen_fd < 0)
             return run;
-        ChildProcess client;
+        BackgroundProcess client;
         std::vector<std::string> argv = {"openssl",
                                          "s_client",
                                          "-connect",
@@ -175,7 +174,7 @@ class OurServerTest : public InteropTest {
         TlsEndpoint server(MakeContext(s, 2), EndpointOptions{}, Rng(2));
         const int fd = AcceptBefore(listen_fd, In(10s));
         close(listen_fd);
-        EXPECT_GE(fd, 0) << client.Output();
+        EXPECT_GE(fd, 0) << client.Out();
         if (fd >= 0) {
             run.pumped = PumpSocket(
                 server, fd, In(10s),
@@ -187,7 +186,7 @@ class OurServerTest : public InteropTest {
         }
         run.established = server.Info().version.size() > 0;
         run.exit_code = client.Wait(10s);
-        run.output = client.Output();
+        run.output = client.Out();
         return run;
     }
 };

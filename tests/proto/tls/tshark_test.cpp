@@ -2,12 +2,15 @@
 // decrypts into HTTP only with the key log our endpoints produced.
 #include <gtest/gtest.h>
 
-#include "pcap_writer.h"
-#include "subprocess.h"
+#include "support/pcap_writer.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
+#include "support/tshark.h"
 #include "tls_test_support.h"
 
 using namespace cmslab;
 using namespace cmslab::tls;
+using namespace cmslab::testkit;
 using namespace cmslab::testutil;
 using namespace std::chrono_literals;
 
@@ -52,48 +55,28 @@ Visit GuestVisit(const TestPki& pki, ProtocolVersion version, const pki::Identit
 }
 
 std::string WriteCapture(const TempDir& dir, const Visit& v) {
-    PcapWriter pcap(IpAddress::V4(198, 51, 100, 20), 51234, IpAddress::V4(203, 0, 113, 61), 443,
-                    1495274400);
-    pcap.Connect();
+    PcapWriter pcap(1495274400);
+    TcpFlow flow(pcap, IpAddress::V4(198, 51, 100, 20).V4Value(), 51234,
+                 IpAddress::V4(203, 0, 113, 61).V4Value(), 443);
+    flow.Handshake();
     for (const auto& c : v.crossings)
         if (!c.bytes.empty())
-            pcap.Send(c.from_client, c.bytes);
-    pcap.Close();
+            flow.Send(c.from_client, c.bytes);
+    flow.Close();
     const std::string path = dir.File("guest.pcap");
-    EXPECT_TRUE(pcap.WriteTo(path));
+    EXPECT_TRUE(pcap.WriteFile(path));
     return path;
 }
 
-CommandResult Tshark(const TempDir& dir, std::vector<std::string> args) {
-    // tshark wants a writable profile folder; the temp folder serves as its home.
-    std::vector<std::string> argv = {"env", "HOME=" + dir.Path(), "tshark"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunCommand(argv, 60s);
-}
-
-// Only the lines of tshark's standard output that carry fields (it warns on stderr when
-// run as root; both streams arrive together here).
-std::vector<std::string> FieldLines(const std::string& output) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start < output.size()) {
-        std::size_t end = output.find('\n', start);
-        if (end == std::string::npos)
-            end = output.size();
-        const std::string line = output.substr(start, end - start);
-        if (line.find('\t') != std::string::npos)
-            out.push_back(line);
-        start = end + 1;
-    }
-    return out;
-}
+const std::vector<std::string> kHttpFields = {"http.request.method", "http.request.uri",
+                                              "http.response.code"};
+const std::vector<std::string> kGuestHttp = {"GET|/meeting/100|", "||400"};
 
 class TsharkTest : public ::testing::TestWithParam<ProtocolVersion> {
   protected:
     void SetUp() override {
-        ASSERT_FALSE(FindProgram("tshark").empty())
-            << "tshark is not installed (tools/setup installs it)";
-        ASSERT_FALSE(FindProgram("editcap").empty()) << "editcap is not installed";
+        ASSERT_TRUE(ProgramExists("tshark")) << "tshark is not installed (tools/setup installs it)";
+        ASSERT_TRUE(ProgramExists("editcap")) << "editcap is not installed";
     }
     TestPki pki{31};
     TempDir dir{"cmslab-tshark"};
@@ -111,48 +94,33 @@ TEST_P(TsharkTest, KeyLogLetsTsharkDecryptTheHttpInside) {
     const Visit v = GuestVisit(pki, GetParam(), pki.cms);
     const std::string pcap = WriteCapture(dir, v);
     const std::string keys = dir.Write("sslkeys.log", v.key_log);
-    const std::vector<std::string> fields = {"-T", "fields",           "-e", "http.request.method",
-                                             "-e", "http.request.uri", "-e", "http.response.code"};
-
-    std::vector<std::string> args = {"-r", pcap, "-o", "tls.keylog_file:" + keys, "-Y", "http"};
-    args.insert(args.end(), fields.begin(), fields.end());
-    auto r = Tshark(dir, args);
-    ASSERT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_EQ(FieldLines(r.output), (std::vector<std::string>{"GET\t/meeting/100\t", "\t\t400"}))
-        << r.output;
+    EXPECT_EQ(TsharkFields(pcap, "http", kHttpFields, {"-o", "tls.keylog_file:" + keys}),
+              kGuestHttp);
 
     // Without the keys there is no HTTP to see.
-    args = {"-r", pcap, "-Y", "http"};
-    args.insert(args.end(), fields.begin(), fields.end());
-    r = Tshark(dir, args);
-    EXPECT_TRUE(FieldLines(r.output).empty()) << r.output;
+    EXPECT_TRUE(TsharkFields(pcap, "http", kHttpFields).empty());
 
     // The same with the secrets inside the capture (pcapng), as the lab can ship them.
     const std::string pcapng = dir.File("guest.pcapng");
-    auto e = RunCommand({"editcap", "--inject-secrets", "tls," + keys, pcap, pcapng}, 30s);
-    ASSERT_EQ(e.exit_code, 0) << e.output;
-    args = {"-r", pcapng, "-Y", "http"};
-    args.insert(args.end(), fields.begin(), fields.end());
-    r = Tshark(dir, args);
-    EXPECT_EQ(FieldLines(r.output), (std::vector<std::string>{"GET\t/meeting/100\t", "\t\t400"}))
-        << r.output;
+    auto e = RunProcess({"editcap", "--inject-secrets", "tls," + keys, pcap, pcapng},
+                        std::chrono::seconds(30));
+    ASSERT_EQ(e.exit_code, 0) << e.out << e.err;
+    EXPECT_EQ(TsharkFields(pcapng, "http", kHttpFields), kGuestHttp);
 }
 
 TEST_P(TsharkTest, CaptureHasValidChecksumsAndNoExpertWarnings) {
     const Visit v = GuestVisit(pki, GetParam(), pki.cms);
     const std::string pcap = WriteCapture(dir, v);
     const std::string keys = dir.Write("sslkeys.log", v.key_log);
-    auto r =
-        Tshark(dir, {"-r", pcap, "-o", "tls.keylog_file:" + keys, "-o", "ip.check_checksum:TRUE",
-                     "-o", "tcp.check_checksum:TRUE", "-Y", "_ws.expert.severity >= warning", "-T",
-                     "fields", "-e", "frame.number", "-e", "_ws.expert.message"});
-    ASSERT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_TRUE(FieldLines(r.output).empty()) << r.output;
+    const std::vector<std::string> with_keys = {"-o", "tls.keylog_file:" + keys};
+    EXPECT_TRUE(TsharkFields(pcap, "_ws.expert.severity >= warning",
+                             {"frame.number", "_ws.expert.message"}, with_keys)
+                    .empty())
+        << TsharkWarnings(pcap, with_keys);
     // And tshark saw the whole conversation as TLS on 443.
-    r = Tshark(dir, {"-r", pcap, "-Y", "tls.handshake.type == 1", "-T", "fields", "-e",
-                     "tls.handshake.extensions_server_name", "-e", "tcp.dstport"});
-    EXPECT_EQ(FieldLines(r.output), (std::vector<std::string>{"cmsweb.example.com\t443"}))
-        << r.output;
+    EXPECT_EQ(TsharkFields(pcap, "tls.handshake.type == 1",
+                           {"tls.handshake.extensions_server_name", "tcp.dstport"}),
+              (std::vector<std::string>{"cmsweb.example.com|443"}));
 }
 
 TEST_P(TsharkTest, TheBrowsersAlertShowsInTheCapture) {
@@ -160,7 +128,7 @@ TEST_P(TsharkTest, TheBrowsersAlertShowsInTheCapture) {
     // aborts with bad_certificate, and the capture says so.
     const Visit v = GuestVisit(pki, GetParam(), pki.expressway);
     const std::string pcap = WriteCapture(dir, v);
-    auto r = Tshark(dir, {"-r", pcap, "-Y", "tls.alert_message", "-T", "fields", "-e", "ip.src",
-                          "-e", "tls.alert_message.level", "-e", "tls.alert_message.desc"});
-    EXPECT_EQ(FieldLines(r.output), (std::vector<std::string>{"198.51.100.20\t2\t42"})) << r.output;
+    EXPECT_EQ(TsharkFields(pcap, "tls.alert_message",
+                           {"ip.src", "tls.alert_message.level", "tls.alert_message.desc"}),
+              (std::vector<std::string>{"198.51.100.20|2|42"}));
 }
