@@ -2,31 +2,25 @@
 // (and TCP) sockets, driven by the wall clock. Each test starts its own server with its
 // own configuration in a temporary folder and kills it at the end.
 #include "stun/message.h"
+#include "support/loopback.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
 #include "turn/client.h"
 
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <functional>
 #include <iostream>
 #include <set>
 #include <sstream>
-#include <thread>
-
-extern char** environ;
 
 using namespace cmslab;
 using namespace cmslab::turn;
@@ -82,15 +76,7 @@ class Socket {
         const sockaddr_in sa = ToSockaddr(to);
         ::sendto(m_fd, data.data, data.size, 0, reinterpret_cast<const sockaddr*>(&sa), sizeof sa);
     }
-    void SendAll(ByteView data) {
-        std::size_t off = 0;
-        while (off < data.size) {
-            const ssize_t n = ::send(m_fd, data.data + off, data.size - off, MSG_NOSIGNAL);
-            if (n <= 0)
-                return;
-            off += static_cast<std::size_t>(n);
-        }
-    }
+    void SendAll(ByteView data) { testkit::SendAll(m_fd, data, testkit::In(5s)); }
     // Waits up to `wait` for bytes; returns false when none came (or the peer closed).
     bool Receive(Bytes& data, Endpoint& from, std::chrono::milliseconds wait) {
         pollfd p{m_fd, POLLIN, 0};
@@ -114,20 +100,6 @@ class Socket {
     int m_fd;
 };
 
-// A port free on 127.0.0.1 for both UDP and TCP right now.
-std::uint16_t FreePort() {
-    for (int attempt = 0; attempt < 50; ++attempt) {
-        Socket udp(SOCK_DGRAM);
-        if (!udp.Bind())
-            continue;
-        const std::uint16_t port = udp.Local().port;
-        Socket tcp(SOCK_STREAM);
-        if (tcp.Bind(port))
-            return port;
-    }
-    return 0;
-}
-
 class CoturnInterop : public ::testing::Test {
   protected:
     static constexpr const char* kUser = "u";
@@ -135,17 +107,15 @@ class CoturnInterop : public ::testing::Test {
     static constexpr const char* kRealm = "r";
 
     void SetUp() override {
-        ASSERT_EQ(std::system("command -v turnserver >/dev/null 2>&1"), 0)
+        ASSERT_TRUE(testkit::ProgramExists("turnserver"))
             << "turnserver (Debian package coturn) is not installed; tools/setup installs it";
-        char tmpl[] = "/tmp/cmslab-coturn-XXXXXX";
-        ASSERT_NE(::mkdtemp(tmpl), nullptr);
-        m_dir = tmpl;
-        m_port = FreePort();
+        ASSERT_FALSE(m_dir.Path().empty());
+        m_port = testkit::FreeLoopbackPort();
         ASSERT_NE(m_port, 0);
         // A relay range next to a port the kernel just handed out (unlikely to be in use),
         // and away from the listening port.
         for (int attempt = 0; attempt < 20 && m_min_port == 0; ++attempt) {
-            const int base = std::min<int>(FreePort(), 65535 - 40);
+            const int base = std::min<int>(testkit::FreeLoopbackPort(), 65535 - 40);
             if (base > 0 && (m_port < base || m_port > base + 40))
                 m_min_port = static_cast<std::uint16_t>(base);
         }
@@ -168,55 +138,27 @@ class CoturnInterop : public ::testing::Test {
                                                "--no-cli",
                                                "--allow-loopback-peers",
                                                "--simple-log",
-                                               "--log-file=" + m_dir + "/turnserver.log",
-                                               "--pidfile=" + m_dir + "/turnserver.pid",
-                                               "--userdb=" + m_dir + "/turndb.sqlite",
+                                               "--log-file=" + m_dir.File("turnserver.log"),
+                                               "--pidfile=" + m_dir.File("turnserver.pid"),
+                                               "--userdb=" + m_dir.File("turndb.sqlite"),
                                                "--fingerprint"};
-        std::vector<char*> argv;
-        for (const std::string& a : args)
-            argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        const std::string out = m_dir + "/stdout.txt";
-        posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                         0644);
-        posix_spawn_file_actions_adddup2(&actions, 1, 2);
-        const int rc = posix_spawnp(&m_pid, "turnserver", &actions, nullptr, argv.data(), environ);
-        posix_spawn_file_actions_destroy(&actions);
-        ASSERT_EQ(rc, 0) << "could not start turnserver";
+        ASSERT_TRUE(m_turnserver.StartLoggingTo(args, m_dir.File("stdout.txt")))
+            << "could not start turnserver";
         ASSERT_TRUE(WaitUntilAnswering())
             << "turnserver did not answer a Binding in 10 s (" << m_probe_notes << ")\n"
             << Logs();
     }
 
     void TearDown() override {
-        if (m_pid > 0) {
-            ::kill(m_pid, SIGTERM);
-            int status = 0;
-            const auto deadline = std::chrono::steady_clock::now() + 3s;
-            while (::waitpid(m_pid, &status, WNOHANG) == 0) {
-                if (std::chrono::steady_clock::now() > deadline) {
-                    ::kill(m_pid, SIGKILL);
-                    ::waitpid(m_pid, &status, 0);
-                    break;
-                }
-                std::this_thread::sleep_for(20ms);
-            }
-            m_pid = -1;
-        }
+        m_turnserver.Kill();
         if (HasFailure())
             std::cerr << Logs();
-        if (!m_dir.empty() && !std::getenv("CMSLAB_KEEP_TMP"))
-            std::system(("rm -rf '" + m_dir + "'").c_str());
     }
 
     std::string Logs() const {
         std::ostringstream s;
-        for (const char* f : {"/stdout.txt", "/turnserver.log"}) {
-            std::ifstream in(m_dir + f);
-            s << "---- " << f << "\n" << in.rdbuf() << "\n";
-        }
+        for (const char* f : {"stdout.txt", "turnserver.log"})
+            s << "---- " << f << "\n" << testkit::ReadFile(m_dir.File(f)) << "\n";
         return s.str();
     }
 
@@ -308,13 +250,14 @@ class CoturnInterop : public ::testing::Test {
         return nullptr;
     }
 
-    std::string m_dir;
+    // CMSLAB_KEEP_TMP=1 keeps the configuration and logs.
+    testkit::TempDir m_dir{"cmslab-coturn"};
+    testkit::BackgroundProcess m_turnserver; // after m_dir: killed before the folder goes
     std::string m_probe_notes;
     std::uint16_t m_port = 0;
     std::uint16_t m_min_port = 0;
     std::uint16_t m_max_port = 0;
     Endpoint m_server;
-    pid_t m_pid = -1;
     std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
     Transport client_transport = Transport::Udp;
 };
