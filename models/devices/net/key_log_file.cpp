@@ -13,16 +13,9 @@ struct KeyLogFile::State {
     std::unordered_set<std::string> seen;
 };
 
-KeyLogFile::KeyLogFile(const std::string& path) : m_state(std::make_shared<State>()) {
-    m_state->path = path;
-    if (!path.empty()) {
-        m_state->file.open(path, std::ios::out | std::ios::trunc);
-        m_state->failed = !m_state->file.is_open();
-    }
-}
+namespace {
 
-void KeyLogFile::Append(const std::string& line) {
-    State& s = *m_state;
+void AppendLine(KeyLogFile::State& s, const std::string& line) {
     if (line.empty() || !s.seen.insert(line).second)
         return;
     s.lines.push_back(line);
@@ -34,6 +27,20 @@ void KeyLogFile::Append(const std::string& line) {
     }
 }
 
+} // namespace
+
+KeyLogFile::KeyLogFile(const std::string& path) : m_state(std::make_shared<State>()) {
+    m_state->path = path;
+    if (!path.empty()) {
+        m_state->file.open(path, std::ios::out | std::ios::trunc);
+        m_state->failed = !m_state->file.is_open();
+    }
+}
+
+void KeyLogFile::Append(const std::string& line) {
+    AppendLine(*m_state, line);
+}
+
 void KeyLogFile::Flush() {
     if (m_state->file.is_open())
         m_state->file.flush();
@@ -41,11 +48,7 @@ void KeyLogFile::Flush() {
 
 tls::KeyLogSink KeyLogFile::Sink() const {
     std::shared_ptr<State> state = m_state;
-    return [state](const std::string& line) {
-        KeyLogFile file;
-        file.m_state = state;
-        file.Append(line);
-    };
+    return [state](const std::string& line) { AppendLine(*state, line); };
 }
 
 const std::string& KeyLogFile::Path() const {

@@ -34,8 +34,9 @@ class KeyLogFile {
     // True when a path was given and could not be opened or written.
     bool Failed() const;
 
-  private:
     struct State;
+
+  private:
     std::shared_ptr<State> m_state;
 };
 

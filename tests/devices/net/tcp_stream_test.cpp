@@ -2,6 +2,7 @@
 // (refused, timeout through the firewall, unreachable), bulk transfer through the send
 // queue, half-close, local address binding, UDP on a given NIC.
 #include "devnet_fixture.h"
+#include "key_log_file.h"
 #include "sim_time.h"
 #include "tcp_listener.h"
 #include "tcp_stream.h"
@@ -9,6 +10,8 @@
 
 #include "ns3/node.h"
 
+#include <fstream>
+#include <iterator>
 #include <optional>
 
 namespace cmslab::devices::net::test {
@@ -287,6 +290,52 @@ TEST_F(TcpStreamTest, TimerFiresAtTheAskedTimeAndCancels) {
     EXPECT_EQ(fired[0], std::make_pair('a', Instant(std::chrono::milliseconds(250))));
     EXPECT_EQ(fired[1], std::make_pair('B', Instant(std::chrono::seconds(1))));
     EXPECT_FALSE(a.Pending());
+}
+
+TEST_F(TcpStreamTest, StreamDestroyedInsideItsOwnHandler) {
+    std::unique_ptr<TcpStream> server_side;
+    std::string got;
+    auto listener =
+        TcpListener::Listen(Node("cms"), AnyAddress(8443), [&](std::unique_ptr<TcpStream> s) {
+            server_side = std::move(s);
+            server_side->SetOnData([&](const Bytes& d) {
+                got.append(d.begin(), d.end());
+                server_side->Send(std::string_view("last words"));
+                server_side.reset(); // the owner lets go from inside the handler
+            });
+        });
+    ASSERT_TRUE(listener);
+    auto out = std::make_shared<Outcome>();
+    auto client = Record(TcpStream::Connect(Node("vcsc"), Ep("172.16.85.180", 8443)), out);
+    client->Send(std::string_view("hello"));
+    m_world->RunFor(2);
+    EXPECT_EQ(got, "hello");
+    EXPECT_EQ(std::string(out->received.begin(), out->received.end()), "last words");
+    ASSERT_TRUE(out->closed);
+    EXPECT_EQ(out->closed->reason, CloseReason::Normal);
+}
+
+TEST(KeyLogFileTest, OneFileForEveryEndpointWithoutRepeats) {
+    char dir_template[] = "/tmp/cmslab-devnet-keys-XXXXXX";
+    ASSERT_NE(mkdtemp(dir_template), nullptr);
+    const std::string path = std::string(dir_template) + "/sslkeys.log";
+    {
+        KeyLogFile keys(path);
+        tls::KeyLogSink client = keys.Sink();
+        tls::KeyLogSink server = KeyLogFile(keys).Sink(); // copies share the file
+        client("CLIENT_HANDSHAKE_TRAFFIC_SECRET 00aa 11bb");
+        server("CLIENT_HANDSHAKE_TRAFFIC_SECRET 00aa 11bb"); // the other end of the connection
+        server("SERVER_HANDSHAKE_TRAFFIC_SECRET 00aa 22cc");
+        std::ifstream in(path);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        EXPECT_EQ(text, "CLIENT_HANDSHAKE_TRAFFIC_SECRET 00aa "
+                        "11bb\nSERVER_HANDSHAKE_TRAFFIC_SECRET 00aa 22cc\n")
+            << "flushed line by line";
+        EXPECT_EQ(keys.Lines().size(), 2u);
+        EXPECT_FALSE(keys.Failed());
+    }
+    EXPECT_TRUE(KeyLogFile(std::string(dir_template) + "/missing/dir/keys.log").Failed());
+    std::filesystem::remove_all(dir_template);
 }
 
 } // namespace
