@@ -17,7 +17,11 @@
 #include "tls/context.h"
 #include "tls_stream.h"
 #include "udp_port.h"
+#include "webapp/guest_join.h"
 #include "webapp/meeting_page.h"
+#include "webapp/paths.h"
+#include "webapp/signaling.h"
+#include "websocket_session.h"
 #include "world.h"
 
 #include "ns3/node.h"
@@ -327,4 +331,110 @@ TEST_F(CmsAppTest, WebBridgeNotTrustingTheCallBridge) {
     EXPECT_EQ(st["cms"]["faults"][0],
               "Web bridge connection to \"cmsweb.cms.octavio.local\" failed (connect failure)");
     EXPECT_EQ(st["cms"]["alarms"][0], "guestAccountConnectionFailure");
+}
+
+TEST_F(CmsAppTest, GuestJoinsOverHttpsAndWebSocket) {
+    StartCms(ReferenceSettings());
+    StartStunPeer(std::chrono::milliseconds(1));
+    m_world->RunFor(3);
+    ASSERT_TRUE(m_app->LinkUp());
+
+    // The join form's login, then the signaling channel it names, from Expressway-C's
+    // address as the proxied browser would come.
+    tls::ContextConfig config;
+    config.role = tls::Role::Client;
+    config.trust_anchors = {LabPki().ca};
+    config.verify = tls::VerifyMode::Require;
+    Rng rng(5);
+    auto ctx = tls::Context::Create(config, rng);
+    ASSERT_TRUE(ctx);
+    auto connect = [&] {
+        tls::EndpointOptions options;
+        options.server_name = "cmsweb.octavio.com";
+        options.verify_time = net::WallClockSeconds(m_world->EpochUnixSeconds());
+        auto tcp =
+            net::TcpStream::Connect(m_world->GetNode("vcsc"), Endpoint{Ip("172.16.85.180"), 443});
+        return std::make_unique<net::HttpClientSession>(
+            net::TlsStream::Client(std::move(tcp), *ctx, options, Rng(6)), Rng(7));
+    };
+    std::optional<webapp::JoinAnswer> login;
+    auto form = connect();
+    http::Request post;
+    post.method = "POST";
+    post.target = webapp::kGuestLoginPath;
+    post.headers.Add("Host", "cmsweb.octavio.com");
+    post.headers.Add("Content-Type", webapp::kFormContentType);
+    const std::string body = webapp::EncodeForm(webapp::GuestLoginRequest{"100101", "", "Guest"});
+    post.body.assign(body.begin(), body.end());
+    form->Send(post, [&](Expected<http::Response> r) {
+        ASSERT_TRUE(r) << r.Message();
+        auto answer = webapp::DecodeJoinAnswer(std::string(r->body.begin(), r->body.end()));
+        ASSERT_TRUE(answer) << answer.Message();
+        login = *answer;
+    });
+    m_world->RunFor(1);
+    ASSERT_TRUE(login);
+    ASSERT_TRUE(login->Ok()) << login->message;
+
+    std::unique_ptr<net::WebSocketSession> ws;
+    std::vector<std::string> received;
+    auto channel = connect();
+    channel->UpgradeToWebSocket(
+        "cmsweb.octavio.com", login->signaling_url, "https://cmsweb.octavio.com",
+        {webapp::kSignalingProtocol}, [&](net::WebSocketUpgradeResult result) {
+            ASSERT_TRUE(result.session) << result.error;
+            ws = std::move(result.session);
+            ws->SetOnMessage([&](const net::WebSocketMessage& m) { received.push_back(m.text); });
+            ws->Send(webapp::EncodeSignaling(webapp::JoinMessage{login->session, "Guest"}));
+        });
+    m_world->RunFor(1);
+    ASSERT_TRUE(ws);
+    ASSERT_EQ(received.size(), 1u);
+    auto joined = webapp::DecodeSignaling(received[0]);
+    ASSERT_TRUE(joined) << received[0];
+    const auto& j = std::get<webapp::JoinedMessage>(*joined);
+    EXPECT_EQ(j.space_name, "Proxy webRTC");
+    ASSERT_EQ(j.ice_servers.size(), 1u);
+    EXPECT_EQ(j.ice_servers[0].urls[0], "turn:10.88.246.156:3478?transport=udp");
+    EXPECT_EQ(j.ice_servers[0].credential, "cisco");
+
+    ws->Send(webapp::EncodeSignaling(webapp::LeaveMessage{"hang up"}));
+    m_world->RunFor(1);
+    ASSERT_GE(received.size(), 2u);
+    EXPECT_NE(received[1].find("\"bye\""), std::string::npos);
+
+    // The product's lines, in order, after the timestamp and level.
+    std::vector<std::string> texts;
+    for (const auto& line : CmsLog())
+        texts.push_back(line.substr(line.find(": ") + 2));
+    const std::string jid = login->guest_jid;
+    const std::vector<std::string> expected_in_order = {
+        "web bridge link 1: new guest login request 1 received",
+        "guest login request 1: passcode resolution scheduled",
+        "guest login request 1: resolution in progress",
+        "guest login request 1: credential storage scheduled (queue length: 1)",
+        "created guest account with user ID \"" + jid + "\"",
+        "guest login request 1: credential storage executed",
+        "guest login request 1: credential storage in progress",
+        "guest login request 1: successfully stored credentials",
+        "web bridge link 1: guest login request 1: response written",
+        "successful login request from " + jid,
+        "instantiating user \"" + jid + "\"",
+        "new session created for user \"" + jid + "\"",
+        "call 1: allocated for " + jid + " \"Web client\" conference participation",
+        "call 1: setting up combined RTP session for DTLS (combined media and control)",
+        "participant \"" + jid + "\" joined space " + j.space_id + " (Proxy webRTC)",
+        "call 1: tearing down (\"Web client\" conference participation)",
+        "destroying guest account with user ID \"" + jid + "\"",
+    };
+    std::size_t at = 0;
+    for (const auto& text : texts)
+        if (at < expected_in_order.size() && text == expected_in_order[at])
+            ++at;
+    EXPECT_EQ(at, expected_in_order.size())
+        << "missing: " << (at < expected_in_order.size() ? expected_in_order[at] : "") << "\n"
+        << ::testing::PrintToString(texts);
+    ws.reset();
+    form.reset();
+    channel.reset();
 }
