@@ -318,6 +318,46 @@ TEST_F(ExpresswayNetworkTest, HostNotLearnedIsABadRequest) {
     EXPECT_EQ(pub[0], "Bad Request");
 }
 
+TEST_F(ExpresswayNetworkTest, WrongZonePasswordLeavesTheTunnelDownAndTheGuestABadRequest) {
+    NodeNamed("vcsc").expressway_c->traversal_zone->password = "not-the-password";
+    Build();
+    StartWebBridge();
+    GetAt(5, "cmsweb.octavio.com");
+    RunAndFinish(15);
+
+    const nlohmann::json& zone_c = m_status["vcsc"]["expressway_c"]["traversal_zone"];
+    EXPECT_EQ(zone_c["state"], "Failed") << zone_c.dump();
+    EXPECT_NE(zone_c["reason"].get<std::string>().find("401 Unauthorized"), std::string::npos);
+    const nlohmann::json& zone_e = m_status["vcse"]["expressway_e"]["traversal_zone"];
+    EXPECT_EQ(zone_e["state"], "Failed");
+    EXPECT_NE(zone_e["reason"].get<std::string>().find("wrong password for 'Tuser'"),
+              std::string::npos)
+        << zone_e.dump();
+    for (const auto& r : m_rows)
+        EXPECT_FALSE(r.active) << r.domain;
+    EXPECT_EQ(m_status["vcse"]["expressway_e"]["tunnel"]["state"], "Inactive");
+    auto answer = Answer();
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(answer->status, 400) << "Expressway-E learned no web bridge";
+    EXPECT_TRUE(m_bridge->hosts.empty());
+}
+
+TEST_F(ExpresswayNetworkTest, ClientCertificateNotMatchingTheVerifySubjectNameIsForbidden) {
+    NodeNamed("vcse").expressway_e->traversal_zone->tls_verify_subject_name =
+        "someone-else.octavio.local";
+    Build();
+    RunAndFinish(5);
+    const nlohmann::json& zone_c = m_status["vcsc"]["expressway_c"]["traversal_zone"];
+    EXPECT_EQ(zone_c["state"], "Failed");
+    EXPECT_NE(zone_c["reason"].get<std::string>().find("403 Forbidden"), std::string::npos)
+        << zone_c.dump();
+    EXPECT_TRUE(LogHas("vcse", "TLS verify subject name check failed")) << LogText("vcse");
+    // The traversal exchange is inside TLS: the key log opens it.
+    const auto sip = Shark("internal", "-d tcp.port==7001,tls -Y 'tls.app_data' -T fields -e "
+                                       "tcp.srcport");
+    EXPECT_FALSE(sip.empty());
+}
+
 // A TURN client on the guest PC, over the ns-3 UDP socket of the guest.
 struct TurnRun {
     std::unique_ptr<turn::Client> client;
@@ -409,6 +449,54 @@ TEST_F(ExpresswayTurnTest, WrongPasswordGets431) {
     ASSERT_EQ(lines.size(), 1u);
     EXPECT_EQ(lines[0], "10.88.246.156\t172.16.84.124\tIntegrity Check Failure");
     EXPECT_TRUE(LogHas("vcse", "431")) << LogText("vcse");
+}
+
+TEST_F(ExpresswayTurnTest, AllocateOverTcpOnTheInternalNic) {
+    // The CMS way: TCP to LAN1's TURN port (tcpPortNumberOverride), relay still outside.
+    Build();
+    auto run = std::make_shared<TurnRun>();
+    turn::ClientConfig config;
+    config.server = Endpoint{*IpAddress::Parse("172.16.85.168"), 3478};
+    config.transport = turn::Transport::Tcp;
+    config.username = "turnuser";
+    config.password = "cisco";
+    run->client = std::make_unique<turn::Client>(config, Rng(12));
+    run->timer = std::make_unique<net::Timer>();
+    TurnRun* r = run.get();
+    auto stream = std::make_shared<std::unique_ptr<net::TcpStream>>();
+    ns3::Ptr<ns3::Node> cms = m_world->GetNode("cms");
+    std::function<void()> pump = [r, stream, &pump] {
+        while (auto t = r->client->PollTransmit())
+            (*stream)->Send(t->data);
+        while (auto e = r->client->PollEvent())
+            r->events.push_back(*e);
+        r->timer->Arm(r->client->NextTimeout(), [r, &pump](Instant now) {
+            r->client->HandleTimeout(now);
+            pump();
+        });
+    };
+    ns3::Simulator::Schedule(ns3::Seconds(3), [r, stream, cms, config, &pump] {
+        *stream = net::TcpStream::Connect(cms, config.server);
+        (*stream)->SetOnData([r, config, &pump](const Bytes& d) {
+            r->client->HandleInput(d, config.server, net::SimNow());
+            pump();
+        });
+        r->client->Allocate(net::SimNow());
+        pump();
+    });
+    m_world->RunFor(8);
+    const nlohmann::json st = m_world->Status("vcse")["expressway_e"]["turn"];
+    r->timer.reset();
+    stream->reset();
+    RunAndFinish(0);
+    ASSERT_GE(run->events.size(), 2u);
+    EXPECT_EQ(run->events[0].type, turn::ClientEvent::Type::Challenged);
+    ASSERT_EQ(run->events[1].type, turn::ClientEvent::Type::AllocateSuccess)
+        << run->events[1].error.code;
+    EXPECT_EQ(run->events[1].relayed.address.ToString(), "10.88.246.156");
+    EXPECT_EQ(run->events[1].mapped.address.ToString(), "172.16.85.180");
+    EXPECT_EQ(st["relays_tcp"], 1) << st.dump(1);
+    EXPECT_EQ(st["relays_udp"], 0);
 }
 
 } // namespace
