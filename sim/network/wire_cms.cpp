@@ -1,0 +1,87 @@
+// The CMS side of the world; kept apart so that only this file of the harness pulls in
+// the CMS application.
+#include "wire_cms.h"
+
+#include "cms/cms_app.h"
+#include "dns_resolver.h"
+
+#include "ns3/node.h"
+#include "ns3/nstime.h"
+
+namespace cmslab::network {
+
+namespace {
+
+Expected<std::optional<pki::Identity>> IdentityOf(const ScenarioPki& pki, const std::string& name) {
+    if (name.empty())
+        return std::optional<pki::Identity>{};
+    const pki::Identity* id = pki.Identity(name);
+    if (!id)
+        return Error{"certificate '" + name + "' is not issued in the scenario"};
+    return std::optional<pki::Identity>{*id};
+}
+
+cms::CmsAppSettings ToSettings(const scenario::Node& n, const scenario::CmsConfig& c) {
+    cms::CmsAppSettings s;
+    s.node = n.name;
+    s.web_bridge.port = c.web_bridge.port;
+    s.web_bridge.guest_account_client_uri = c.web_bridge.guest_account_client_uri.text;
+    s.web_bridge.guest_account_jid_domain = c.web_bridge.guest_account_jid_domain;
+    s.web_bridge.guest_access_via_id_and_passcode =
+        c.web_bridge.guest_access_via_id_and_passcode == scenario::GuestAccessMode::Legacy
+            ? cms::GuestAccessMode::Legacy
+            : cms::GuestAccessMode::Secure;
+    s.web_bridge.guest_access_via_hyperlinks = c.web_bridge.guest_access_via_hyperlinks;
+    s.web_bridge.user_sign_in = c.web_bridge.user_sign_in;
+    for (const scenario::Space& space : c.spaces)
+        s.spaces.push_back({space.name, space.uri, space.call_id, space.passcode});
+    for (const scenario::TurnServerSpec& t : c.turn_servers)
+        s.turn_servers.push_back({t.server_address, t.client_address, t.username, t.password,
+                                  t.type, t.tcp_port_number_override, t.num_registrations});
+    for (const scenario::User& u : c.web_admin.users)
+        s.api_users.push_back({u.name, u.password});
+    s.admin_port = c.web_admin.port;
+    if (!n.interfaces.empty())
+        s.address = n.interfaces.front().address;
+    return s;
+}
+
+} // namespace
+
+Expected<std::map<std::string, ns3::Ptr<cms::CmsApp>>>
+StartCms(World& world, const ScenarioPki& pki, const tls::KeyLogSink& key_log) {
+    std::map<std::string, ns3::Ptr<cms::CmsApp>> apps;
+    for (const scenario::Node& n : world.Scenario().nodes) {
+        if (n.role != "cms" || !n.cms)
+            continue;
+        ns3::Ptr<ns3::Node> node = world.GetNode(n.name);
+        if (!node)
+            continue;
+        const scenario::CmsConfig& c = *n.cms;
+        cms::CmsAppSettings s = ToSettings(n, c);
+        auto web = IdentityOf(pki, c.web_bridge.certificate);
+        auto call_bridge = IdentityOf(pki, c.call_bridge.certificate);
+        auto admin = IdentityOf(pki, c.web_admin.certificate);
+        for (const auto* id : {&web, &call_bridge, &admin})
+            if (!*id)
+                return Error{n.name + ": " + id->Message()};
+        s.web_bridge_identity = *web;
+        s.call_bridge_identity = *call_bridge;
+        s.admin_identity = *admin;
+        s.c2w_trust = pki.TrustAnchors(c.web_bridge.c2w_trust);
+        s.epoch_unix_s = world.EpochUnixSeconds();
+        s.key_log = key_log;
+
+        auto app = ns3::CreateObject<cms::CmsApp>();
+        app->Configure(std::move(s), world.MakeResolver(n.name), world.Log(n.name),
+                       world.ForkRng("cms:" + n.name));
+        node->AddApplication(app);
+        app->SetStartTime(ns3::Seconds(0));
+        world.AddStatus(n.name, [app] { return app->Status(); });
+        world.NoteDevice(n.name, "cms");
+        apps[n.name] = app;
+    }
+    return apps;
+}
+
+} // namespace cmslab::network

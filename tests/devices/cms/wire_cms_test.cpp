@@ -1,0 +1,99 @@
+// The CMS wired from scenario files (scenarios/reference.json and a variant with a
+// mistake), next to the Expressways: the c2w link, the turnServers probe of the real
+// Expressway-E TURN server, the status page.
+#include "cms/cms_app.h"
+#include "expressway_c_app.h"
+#include "expressway_e_app.h"
+#include "scenario/loader.h"
+#include "scenario_pki.h"
+#include "wire_cms.h"
+#include "wire_expressway.h"
+#include "world.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace cmslab;
+
+namespace {
+
+std::string ReferenceText() {
+    std::ifstream in(std::string(CMSLAB_SOURCE_DIR) + "/scenarios/reference.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+struct LabRun {
+    std::unique_ptr<network::World> world;
+    ns3::Ptr<cms::CmsApp> cms;
+    network::ExpresswayApps expressways;
+};
+
+void Start(const std::string& text, LabRun& run) {
+    const auto loaded = scenario::LoadScenarioFromString(text, "test.json");
+    ASSERT_TRUE(loaded.Ok()) << loaded.Report();
+    network::BuildOptions options; // no files: logs in memory
+    auto world = network::World::Build(*loaded.scenario, options);
+    ASSERT_TRUE(world) << world.Message();
+    run.world = std::move(*world);
+    ASSERT_TRUE(run.world->StartDnsServers());
+    auto pki = network::ScenarioPki::Issue(run.world->Scenario().pki, run.world->Seed());
+    ASSERT_TRUE(pki) << pki.Message();
+    auto expressways = network::StartExpressways(*run.world, *pki);
+    ASSERT_TRUE(expressways) << expressways.Message();
+    run.expressways = *expressways;
+    auto apps = network::StartCms(*run.world, *pki);
+    ASSERT_TRUE(apps) << apps.Message();
+    ASSERT_EQ(apps->size(), 1u);
+    run.cms = apps->at("cms");
+}
+
+} // namespace
+
+TEST(WireCms, ReferenceScenario) {
+    LabRun run;
+    Start(ReferenceText(), run);
+    run.world->RunFor(8);
+    const auto status = run.world->Status("cms");
+    const auto& cms = status["cms"];
+    EXPECT_TRUE(cms["faults"].empty()) << status.dump(2);
+    EXPECT_EQ(cms["web_bridge_link"]["state"], "up") << status.dump(2);
+    ASSERT_EQ(cms["turn_servers"].size(), 1u) << status.dump(2);
+    const auto& turn = cms["turn_servers"][0];
+    EXPECT_EQ(turn["serverAddress"], "172.16.85.168");
+    EXPECT_EQ(turn["clientAddress"], "10.88.246.156");
+    EXPECT_EQ(turn["status"]["reachable"], true) << status.dump(2);
+    EXPECT_EQ(turn["status"]["mappedAddress"], "172.16.85.180");
+    EXPECT_TRUE(run.world->Devices().at("cms") == std::vector<std::string>{"cms"});
+    run.cms = nullptr;
+    run.world.reset();
+}
+
+TEST(WireCms, UnresolvableGuestAccountClientUri) {
+    auto j = nlohmann::json::parse(ReferenceText());
+    for (auto& node : j["nodes"])
+        if (node["role"] == "cms")
+            node["config"]["web_bridge"]["guest_account_client_uri"] =
+                "https://cmsweb.cms.octavio.lab";
+    LabRun run;
+    Start(j.dump(), run);
+    run.world->RunFor(8);
+    const auto status = run.world->Status("cms");
+    const auto& cms = status["cms"];
+    ASSERT_EQ(cms["faults"].size(), 1u) << status.dump(2);
+    EXPECT_EQ(cms["faults"][0],
+              "Web bridge connection to \"cmsweb.cms.octavio.lab\" failed (DNS failure)");
+    EXPECT_EQ(cms["alarms"][0], "guestAccountConnectionFailure");
+    bool logged = false;
+    for (const auto& line : run.world->Log("cms")->Lines())
+        logged |=
+            line.find("web bridge link 1: name resolution for \"cmsweb.cms.octavio.lab\" failed") !=
+            std::string::npos;
+    EXPECT_TRUE(logged);
+    run.cms = nullptr;
+    run.world.reset();
+}
