@@ -25,8 +25,8 @@ namespace cmslab::devices::net {
 
 struct WebSocketUpgradeResult {
     std::unique_ptr<WebSocketSession> session; // null when the upgrade failed
-    // The server's answer (101, or the refusal: 400, 403, 404...); empty status 0 when
-    // none came.
+    // The server's answer (101, or the refusal: 400, 403, 404...); status 0 when none
+    // came (the connection failed first).
     http::Response response;
     std::string error; // why it failed; empty on success
 };
@@ -64,6 +64,8 @@ class HttpClientSession {
     // handlers of the outstanding ones got their errors. Not called after a handover or
     // the owner's Close().
     void SetOnClosed(std::function<void(const CloseInfo&)> handler);
+    // Closes the stream gracefully; outstanding requests are abandoned (their handlers
+    // are not called).
     void Close();
 
     bool IsOpen() const; // can take another request
