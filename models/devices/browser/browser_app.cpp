@@ -1,0 +1,435 @@
+#include "browser/browser_app.h"
+
+#include "box_log.h"
+#include "dns_resolver.h"
+#include "http_client_session.h"
+#include "sim_time.h"
+#include "tcp_stream.h"
+#include "tls_stream.h"
+#include "udp_port.h"
+#include "websocket_session.h"
+
+#include "http/status.h"
+#include "tls/context.h"
+#include "turn/client.h"
+#include "webapp/signaling.h"
+
+#include "ns3/node.h"
+
+namespace cmslab::browser {
+
+using devices::net::CloseInfo;
+using devices::net::CloseReason;
+
+struct BrowserApp::Impl {
+    explicit Impl(BrowserSetup s) : setup(std::move(s)), script(setup.script) {}
+
+    ~Impl() {
+        if (lookup && setup.resolver)
+            setup.resolver->Cancel(*lookup);
+    }
+
+    BrowserSetup setup;
+    GuestScript script;
+    devices::net::Timer start_timer;
+    devices::net::Timer script_timer;
+    bool pumping = false;
+    bool pump_again = false;
+    bool finished = false;
+
+    std::optional<dns::LookupId> lookup;
+    Endpoint server;
+    std::shared_ptr<tls::Context> tls_context;
+    std::unique_ptr<devices::net::TcpStream> tcp;
+    std::unique_ptr<devices::net::HttpClientSession> http;
+    bool handshake_done = false;
+    std::optional<devices::net::TlsVerifyFailure> verify_failure;
+    std::string alert_sent;
+    std::unique_ptr<devices::net::WebSocketSession> ws;
+
+    std::unique_ptr<devices::net::UdpPort> turn_port;
+    std::unique_ptr<turn::Client> turn;
+    devices::net::Timer turn_timer;
+    bool noted_unmodelled = false;
+
+    void Log(const std::string& line) {
+        if (setup.log)
+            setup.log->Write("browser", line);
+    }
+
+    void Pump() {
+        if (pumping) {
+            pump_again = true;
+            return;
+        }
+        pumping = true;
+        do {
+            pump_again = false;
+            // Verdicts first, then what they lead to, so the log reads in order.
+            while (auto line = script.PollLog())
+                Log(*line);
+            while (auto action = script.PollAction()) {
+                Execute(*action);
+                while (auto line = script.PollLog())
+                    Log(*line);
+            }
+        } while (pump_again);
+        pumping = false;
+        script_timer.Arm(script.NextTimeout(), [this](Instant now) {
+            script.HandleTimeout(now);
+            Pump();
+        });
+    }
+
+    void Execute(const Action& action) {
+        std::visit([this](const auto& a) { Do(a); }, action);
+    }
+
+    // --- DNS and TCP -------------------------------------------------------------
+
+    void Do(const ResolveHost& a) {
+        if (!setup.resolver) {
+            script.OnDnsFailure(SimNow(), "no resolver configured");
+            pump_again = true;
+            return;
+        }
+        Log("resolving " + a.host);
+        lookup = setup.resolver->Resolve(a.host, dns::RecordType::A,
+                                         [this](const dns::LookupResult& result) {
+                                             lookup.reset();
+                                             OnLookup(result);
+                                         });
+    }
+
+    void OnLookup(const dns::LookupResult& result) {
+        if (result.status == dns::ResolveStatus::Ok && !result.addresses.empty()) {
+            script.OnDnsAnswer(SimNow(), result.addresses);
+        } else {
+            std::string reason = dns::ToString(result.status);
+            if (result.server)
+                reason += " from " + result.server->ToString();
+            script.OnDnsFailure(SimNow(), reason);
+        }
+        Pump();
+    }
+
+    static Instant SimNow() { return devices::net::SimNow(); }
+
+    void Do(const ConnectTcp& a) {
+        server = a.server;
+        tcp = devices::net::TcpStream::Connect(setup.node, a.server);
+        tcp->SetOnConnected([this] {
+            script.OnTcpConnected(SimNow());
+            Pump();
+        });
+        tcp->SetOnClosed([this](const CloseInfo& info) {
+            TcpFailure why = TcpFailure::Reset;
+            if (info.reason == CloseReason::Refused)
+                why = TcpFailure::Refused;
+            else if (info.reason == CloseReason::Timeout || info.reason == CloseReason::Unreachable)
+                why = TcpFailure::TimedOut;
+            const std::string detail = info.detail;
+            tcp.reset();
+            script.OnTcpFailed(SimNow(), why, detail);
+            Pump();
+        });
+    }
+
+    // --- TLS and HTTP ------------------------------------------------------------
+
+    void Do(const StartTls& a) {
+        if (!tls_context) {
+            tls::ContextConfig config;
+            config.role = tls::Role::Client;
+            config.trust_anchors = setup.trusted_cas;
+            config.alpn = {"http/1.1"};
+            config.key_log = setup.key_log;
+            Rng rng = setup.rng.Fork("tls-context");
+            auto context = tls::Context::Create(config, rng);
+            if (!context) {
+                script.OnTlsFailed(SimNow(), "browser TLS setup: " + context.Message());
+                pump_again = true;
+                return;
+            }
+            tls_context = *context;
+        }
+        tls::EndpointOptions options;
+        options.server_name = a.server_name;
+        options.verify_time = devices::net::WallClockSeconds(setup.epoch_unix_s);
+        auto stream = devices::net::TlsStream::Client(std::move(tcp), tls_context, options,
+                                                      setup.rng.Fork("tls:" + a.server_name));
+        stream->SetOnHandshakeDone([this](const devices::net::TlsSessionInfo& info) {
+            handshake_done = true;
+            TlsSummary summary;
+            summary.version = info.handshake.version;
+            summary.cipher = info.handshake.cipher;
+            summary.server_name = info.handshake.server_name;
+            summary.served_names = Names(info.peer_sans, info.peer_subject);
+            if (info.peer_certificate)
+                summary.issuer = info.peer_certificate->Issuer();
+            script.OnTlsEstablished(SimNow(), summary);
+            Pump();
+        });
+        stream->SetOnVerifyFailed(
+            [this](const devices::net::TlsVerifyFailure& failure) { verify_failure = failure; });
+        stream->SetOnTlsEvent([this](const tls::Event& event) {
+            if (event.kind == tls::Event::Kind::AlertSent && alert_sent.empty())
+                alert_sent = event.alert.Name();
+            Log("tls: " + event.ToString());
+        });
+        http = std::make_unique<devices::net::HttpClientSession>(std::move(stream),
+                                                                 setup.rng.Fork("http"));
+        http->SetOnClosed([this](const CloseInfo& info) { OnPageConnectionClosed(info); });
+    }
+
+    static std::vector<std::string> Names(const std::vector<pki::SubjectAltName>& sans,
+                                          const std::string& subject) {
+        std::vector<std::string> names;
+        for (const auto& san : sans)
+            if (san.kind == pki::SubjectAltName::Kind::Dns ||
+                san.kind == pki::SubjectAltName::Kind::Ip)
+                names.push_back(san.value);
+        if (names.empty() && !subject.empty())
+            names.push_back(subject);
+        return names;
+    }
+
+    void OnPageConnectionClosed(const CloseInfo& info) {
+        if (verify_failure) {
+            CertificateRejection rejection;
+            rejection.errors = verify_failure->errors;
+            if (rejection.errors.empty())
+                rejection.errors.push_back(verify_failure->error);
+            rejection.served_names = Names(verify_failure->peer_sans, verify_failure->peer_subject);
+            rejection.alert_sent = alert_sent;
+            verify_failure.reset();
+            script.OnCertificateRejected(SimNow(), rejection);
+        } else if (!handshake_done) {
+            script.OnTlsFailed(SimNow(), info.ToString());
+        } else {
+            script.OnConnectionClosed(SimNow(), info.ToString());
+        }
+        Pump();
+    }
+
+    std::string HostHeader() const {
+        const bool default_port = setup.script.port == (setup.script.https ? 443 : 80);
+        return default_port ? setup.script.host
+                            : setup.script.host + ":" + std::to_string(setup.script.port);
+    }
+
+    void Do(const SendHttpRequest& a) {
+        if (!http) {
+            script.OnConnectionClosed(SimNow(), "no connection");
+            pump_again = true;
+            return;
+        }
+        http::Request request;
+        request.method = a.method;
+        request.target = a.target;
+        request.headers.Add("Host", HostHeader());
+        request.headers.Add("User-Agent", "Mozilla/5.0 (cmslab guest browser)");
+        request.headers.Add("Accept", a.method == "GET" ? "text/html" : "application/json");
+        if (!a.content_type.empty())
+            request.headers.Add("Content-Type", a.content_type);
+        request.body.assign(a.body.begin(), a.body.end());
+        Log(a.method + " " + a.target);
+        http->Send(std::move(request), [this](Expected<http::Response> response) {
+            if (!response) {
+                script.OnConnectionClosed(SimNow(), response.Message());
+            } else {
+                const std::string reason = response->reason.empty()
+                                               ? std::string(http::ReasonPhrase(response->status))
+                                               : response->reason;
+                script.OnHttpResponse(SimNow(), response->status, reason,
+                                      std::string(response->body.begin(), response->body.end()));
+            }
+            Pump();
+        });
+    }
+
+    // --- signaling ---------------------------------------------------------------
+
+    void Do(const OpenWebSocket& a) {
+        if (!http) {
+            script.OnWebSocketRefused(SimNow(), 0, "no connection");
+            pump_again = true;
+            return;
+        }
+        // On the page's connection: the upgrade hands it over to the WebSocket.
+        const std::string origin =
+            std::string(setup.script.https ? "https://" : "http://") + HostHeader();
+        http->UpgradeToWebSocket(
+            HostHeader(), a.target, origin, {a.protocol},
+            [this](devices::net::WebSocketUpgradeResult result) {
+                if (!result.session) {
+                    script.OnWebSocketRefused(SimNow(), result.response.status, result.error);
+                    Pump();
+                    return;
+                }
+                ws = std::move(result.session);
+                ws->SetOnMessage([this](const devices::net::WebSocketMessage& message) {
+                    if (message.binary)
+                        return;
+                    Log("signaling in: " + message.text);
+                    script.OnWebSocketText(SimNow(), message.text);
+                    Pump();
+                });
+                ws->SetOnClosed([this](const devices::net::WebSocketClosed& closed) {
+                    std::string detail = closed.transport.ToString();
+                    if (closed.code)
+                        detail = "close " + std::to_string(*closed.code) + " " + closed.reason;
+                    script.OnWebSocketClosed(SimNow(), detail);
+                    Pump();
+                });
+                script.OnWebSocketOpen(SimNow());
+                Pump();
+            });
+    }
+
+    void Do(const SendSignaling& a) {
+        if (!ws)
+            return;
+        const std::string text = webapp::EncodeSignaling(a.message);
+        Log("signaling out: " + text);
+        ws->Send(text);
+    }
+
+    // --- TURN ----------------------------------------------------------------------
+
+    void Do(const AllocateRelay& a) {
+        if (a.transport != "udp") {
+            script.OnTurnFailed(SimNow(), 0, "TURN over " + a.transport + " is not modelled");
+            pump_again = true;
+            return;
+        }
+        auto address = IpAddress::Parse(a.host);
+        if (!address) {
+            script.OnTurnFailed(SimNow(), 0, "TURN server names are not resolved: " + a.host);
+            pump_again = true;
+            return;
+        }
+        auto port = devices::net::UdpPort::Bind(setup.node, Endpoint{IpAddress{}, 0});
+        if (!port) {
+            script.OnTurnFailed(SimNow(), 0, "no UDP port: " + port.Message());
+            pump_again = true;
+            return;
+        }
+        turn_port = std::move(*port);
+        turn::ClientConfig config;
+        config.server = Endpoint{*address, a.port};
+        config.transport = turn::Transport::Udp;
+        config.username = a.username;
+        config.password = a.password;
+        turn = std::make_unique<turn::Client>(config, setup.rng.Fork("turn"));
+        turn_port->SetOnDatagram([this](const Endpoint& from, const Endpoint&, const Bytes& data) {
+            if (!turn)
+                return;
+            turn->HandleInput(data, from, SimNow());
+            PumpTurn();
+        });
+        Log("TURN Allocate at " + config.server.ToString() + " as " + a.username);
+        turn->Allocate(SimNow());
+        PumpTurn();
+    }
+
+    void PumpTurn() {
+        if (!turn)
+            return;
+        while (auto t = turn->PollTransmit())
+            if (turn_port)
+                turn_port->SendTo(t->to, t->data);
+        bool any = false;
+        while (auto event = turn->PollEvent()) {
+            any = true;
+            switch (event->type) {
+            case turn::ClientEvent::Type::Challenged:
+                Log("TURN 401 challenge, realm " + event->realm);
+                script.OnTurnChallenged(SimNow(), event->realm);
+                break;
+            case turn::ClientEvent::Type::AllocateSuccess:
+                script.OnTurnAllocated(SimNow(), event->relayed, event->mapped);
+                break;
+            case turn::ClientEvent::Type::AllocateFailure:
+                script.OnTurnFailed(SimNow(), event->error.code, event->error.reason);
+                break;
+            default:
+                break;
+            }
+        }
+        if (turn)
+            turn_timer.Arm(turn->NextTimeout(), [this](Instant now) {
+                if (!turn)
+                    return;
+                turn->HandleTimeout(now);
+                PumpTurn();
+            });
+        if (any)
+            Pump();
+    }
+
+    // --- not carried out yet ----------------------------------------------------
+
+    void NotModelled(const char* what) {
+        if (!noted_unmodelled)
+            Log(std::string(what) + ": ICE, DTLS and media are not carried out by this browser "
+                                    "model yet");
+        noted_unmodelled = true;
+    }
+    void Do(const StartIce&) { NotModelled("StartIce"); }
+    void Do(const AddRemoteCandidate&) {}
+    void Do(const StartDtls&) { NotModelled("StartDtls"); }
+    void Do(const StartMedia&) { NotModelled("StartMedia"); }
+    void Do(const StopMedia&) {}
+
+    void Do(const CloseAll& a) {
+        Log("closing: " + a.reason);
+        if (ws && ws->IsOpen())
+            ws->Close(1000, a.reason);
+        http.reset();
+        tcp.reset();
+        if (turn && turn->GetState() == turn::Client::State::Allocated) {
+            turn->Close(SimNow());
+            PumpTurn();
+        }
+    }
+};
+
+BrowserApp::BrowserApp(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+BrowserApp::~BrowserApp() = default;
+
+Expected<std::unique_ptr<BrowserApp>> BrowserApp::Create(BrowserSetup setup) {
+    if (!setup.node)
+        return Error{"browser: no node"};
+    if (setup.script.host.empty())
+        return Error{"browser: no URL host"};
+    return std::unique_ptr<BrowserApp>(new BrowserApp(std::make_unique<Impl>(std::move(setup))));
+}
+
+void BrowserApp::StartIn(Duration at) {
+    m_impl->start_timer.ScheduleIn(at, [impl = m_impl.get()](Instant now) {
+        impl->script.Start(now);
+        impl->Pump();
+    });
+}
+
+void BrowserApp::Finish() {
+    if (m_impl->finished)
+        return;
+    m_impl->finished = true;
+    m_impl->script.Finish(devices::net::SimNow());
+    m_impl->Pump();
+    m_impl->start_timer.Cancel();
+    m_impl->script_timer.Cancel();
+    m_impl->turn_timer.Cancel();
+}
+
+const GuestScript& BrowserApp::Script() const {
+    return m_impl->script;
+}
+
+outcome::Outcome BrowserApp::Result() const {
+    return m_impl->script.Result();
+}
+
+} // namespace cmslab::browser
