@@ -57,7 +57,7 @@ BackgroundProcess::~BackgroundProcess() {
 bool BackgroundProcess::Spawn(const std::vector<std::string>& argv, int out_fd, int err_fd) {
     const std::string program = argv.empty() ? "" : FindProgram(argv[0]);
     int in[2];
-    if (program.empty() || m_pid > 0 || pipe2(in, O_CLOEXEC) != 0)
+    if (program.empty() || pipe2(in, O_CLOEXEC) != 0)
         return false;
     // The pipe ends are close-on-exec; the child gets only its copies on 0, 1 and 2.
     posix_spawn_file_actions_t actions;
@@ -79,13 +79,25 @@ bool BackgroundProcess::Spawn(const std::vector<std::string>& argv, int out_fd, 
     }
     m_pid = pid;
     m_in = in[1];
+    return true;
+}
+
+bool BackgroundProcess::Reset() {
+    if (m_pid > 0)
+        return false;
+    CloseInput();
+    CloseFd(m_out);
+    CloseFd(m_err);
+    m_output[0].clear();
+    m_output[1].clear();
+    m_status = -1;
     m_timed_out = false;
     return true;
 }
 
 bool BackgroundProcess::Start(const std::vector<std::string>& argv, Output output) {
     int out[2], err[2] = {-1, -1};
-    if (pipe2(out, O_CLOEXEC) != 0)
+    if (!Reset() || pipe2(out, O_CLOEXEC) != 0)
         return false;
     if (output == Output::Separate && pipe2(err, O_CLOEXEC) != 0) {
         close(out[0]);
@@ -109,6 +121,8 @@ bool BackgroundProcess::Start(const std::vector<std::string>& argv, Output outpu
 
 bool BackgroundProcess::StartLoggingTo(const std::vector<std::string>& argv,
                                        const std::string& log_file) {
+    if (!Reset())
+        return false;
     const int fd = open(log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         return false;

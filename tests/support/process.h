@@ -31,7 +31,8 @@ class BackgroundProcess {
     BackgroundProcess(const BackgroundProcess&) = delete;
     BackgroundProcess& operator=(const BackgroundProcess&) = delete;
 
-    // Starts argv[0] (looked up on PATH) with a pipe on stdin; false when it cannot run.
+    // Starts argv[0] (looked up on PATH) with a pipe on stdin; false when it cannot run or
+    // the previous child still runs (a finished one's output is dropped).
     bool Start(const std::vector<std::string>& argv, Output output = Output::Merged);
     // The same with stdout and stderr into `log_file`: for chatty servers whose output
     // nobody reads while they run (a full pipe would stall them).
@@ -55,6 +56,7 @@ class BackgroundProcess {
     pid_t Pid() const { return m_pid; }
 
   private:
+    bool Reset(); // false while a child runs: one child per object at a time
     bool Spawn(const std::vector<std::string>& argv, int out_fd, int err_fd);
     void Reap(int status);
 
