@@ -6,6 +6,7 @@
 #include "http/form.h"
 #include "http_client_session.h"
 #include "http_server_session.h"
+#include "pki/certificate_authority.h"
 #include "sim_time.h"
 #include "tcp_listener.h"
 #include "tcp_stream.h"
@@ -31,6 +32,12 @@ struct CmsApp::Probe {
     net::Timer timer;
     net::Timer repeat;
     std::optional<dns::LookupId> lookup;
+};
+
+struct CmsApp::Media {
+    std::unique_ptr<CallMedia> media;
+    std::unique_ptr<net::UdpPort> port;
+    net::Timer timer;
 };
 
 struct CmsApp::C2w {
@@ -68,6 +75,13 @@ void CmsApp::Configure(CmsAppSettings settings, std::unique_ptr<devices::DnsReso
     });
     m_link = std::make_unique<CallBridgeLink>(m_settings.web_bridge.guest_account_client_uri, sink,
                                               m_settings.c2w_retry_interval);
+    m_web_bridge->OnMedia([this](const std::string& session, const webapp::SignalingMessage& m) {
+        auto it = m_media.find(session);
+        if (it == m_media.end())
+            return;
+        it->second->media->OnSignaling(m, net::SimNow());
+        PumpMedia(session);
+    });
     m_api->OnChange([this](const std::string& id) {
         // Not from inside the API request's own handling.
         net::Defer(m_alive, [this, id] { StartProbe(id); });
@@ -132,6 +146,17 @@ void CmsApp::StartApplication() {
     api_client.verify = tls::VerifyMode::None;
     m_api_client_ctx = make(api_client, "API client");
 
+    {
+        // The Call Bridge's DTLS certificate: self-signed, as WebRTC endpoints use.
+        pki::CertificateProfile profile;
+        profile.subject.common_name = "cms-dtls";
+        profile.not_before = m_settings.epoch_unix_s - 86400;
+        profile.not_after = m_settings.epoch_unix_s + 30 * 86400;
+        Rng dtls_rng = m_rng->Fork("dtls-certificate");
+        auto dtls = pki::CreateSelfSigned(profile, dtls_rng);
+        if (dtls)
+            m_dtls_fingerprint = dtls->certificate.ComputeFingerprint("sha-256").HexWithColons();
+    }
     RouteOwnAddressesLocally();
     ListenWebBridge();
     ListenAdmin();
@@ -168,6 +193,7 @@ void CmsApp::StopApplication() {
     m_boot_timer.reset();
     m_link_timer.reset();
     m_probes.clear();
+    m_media.clear();
     m_c2w.reset();
     m_api_client.reset();
     m_signaling.clear();
@@ -297,6 +323,11 @@ void CmsApp::OpenSignaling(const std::string& session, net::HttpResponder respon
             return;
         const auto result = m_web_bridge->OnSignaling(session, message.text);
         DeliverSignaling(result);
+        const GuestSession* guest = m_call_bridge->Session(session);
+        if (guest && guest->call && !m_media.count(session) && !result.close)
+            StartMedia(session);
+        if (result.close || !guest)
+            StopMedia(session);
         if (result.close) {
             auto it = m_signaling.find(session);
             if (it != m_signaling.end())
@@ -305,6 +336,7 @@ void CmsApp::OpenSignaling(const std::string& session, net::HttpResponder respon
     });
     ws->SetOnClosed([this, session](const net::WebSocketClosed&) {
         const auto result = m_web_bridge->OnChannelClosed(session);
+        StopMedia(session);
         net::Defer(m_alive, [this, session] { m_signaling.erase(session); });
         DeliverSignaling(result);
     });
@@ -493,6 +525,79 @@ void CmsApp::ArmProbe(const std::string& id) {
         return;
     it->second->repeat.ScheduleIn(m_settings.turn_probe_interval,
                                   [this, id](Instant) { StartProbe(id); });
+}
+
+// --- call media --------------------------------------------------------------------
+
+void CmsApp::StartMedia(const std::string& session) {
+    const auto servers = m_api->TurnServers();
+    if (servers.empty())
+        return;
+    const TurnServerRecord& record = servers.front();
+    const auto address = IpAddress::Parse(record.server_address);
+    if (!address) {
+        Log(kWarning, "media: TURN server \"" + record.server_address +
+                          "\" is a name; only addresses are used for media");
+        return;
+    }
+    auto port = net::UdpPort::Bind(GetNode(), Endpoint{IpAddress::V4(0), 0});
+    if (!port) {
+        Log(kWarning, "media: cannot bind a UDP port: " + port.Message());
+        return;
+    }
+    CallMediaConfig config;
+    config.turn_server = Endpoint{*address, record.Port()};
+    config.username = record.username;
+    config.password = record.password;
+    config.dtls_fingerprint = m_dtls_fingerprint;
+    auto media = std::make_unique<Media>();
+    media->port = std::move(*port);
+    media->media = std::make_unique<CallMedia>(config, m_rng->Fork("media:" + session));
+    Media* raw = media.get();
+    media->port->SetOnDatagram(
+        [this, session, raw](const Endpoint& from, const Endpoint&, const Bytes& data) {
+            raw->media->OnDatagram(from, data, net::SimNow());
+            PumpMedia(session);
+        });
+    m_media[session] = std::move(media);
+    raw->media->Start(net::SimNow());
+    PumpMedia(session);
+}
+
+void CmsApp::PumpMedia(const std::string& session) {
+    auto it = m_media.find(session);
+    if (it == m_media.end())
+        return;
+    Media* m = it->second.get();
+    while (auto d = m->media->PollDatagram())
+        m->port->SendTo(d->to, d->data);
+    WebBridge::SignalingResult out;
+    while (auto s = m->media->PollSignaling())
+        out.messages.push_back(m_web_bridge->Send(session, *s));
+    DeliverSignaling(out);
+    while (auto e = m->media->PollEvent()) {
+        if (e->type == MediaEvent::Type::IceFailure)
+            m_call_bridge->IceFailure(session, e->code, e->reason);
+        else if (e->type == MediaEvent::Type::DtlsStart)
+            m_call_bridge->StartDtls(session);
+    }
+    m->timer.Arm(m->media->NextTimer(), [this, session](Instant now) {
+        auto found = m_media.find(session);
+        if (found == m_media.end())
+            return;
+        found->second->media->OnTimer(now);
+        PumpMedia(session);
+    });
+}
+
+void CmsApp::StopMedia(const std::string& session) {
+    auto it = m_media.find(session);
+    if (it == m_media.end())
+        return;
+    std::shared_ptr<Media> old(std::move(it->second));
+    m_media.erase(it);
+    old->timer.Cancel();
+    net::Defer(m_alive, [old] {});
 }
 
 // --- the c2w link --------------------------------------------------------------------

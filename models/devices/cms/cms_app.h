@@ -12,8 +12,11 @@
 //   `Join call` is on the page only while it is up.
 // - Status page: faults, alarms, the link, the turnServers and their probes.
 //
-// Media (the Call Bridge's TURN allocation, ICE, DTLS as initiator, SRTP) is not
-// modelled yet: the browser's media parameters reach OnMedia() and stop there.
+// - Media: on join, the Call Bridge allocates at the first turnServers object with the
+//   API credentials and runs ICE on that relay (CallMedia), signalling its ICE
+//   credentials, candidate and DTLS fingerprint (setup active); a refused allocation
+//   is the call's "ICE failure 4"; a selected pair starts DTLS as initiator (the log
+//   line). The DTLS handshake and SRTP are not modelled yet.
 //
 // Include only from ns-3 adapter code.
 #pragma once
@@ -22,6 +25,7 @@
 #include "cms/api_handler.h"
 #include "cms/call_bridge.h"
 #include "cms/call_bridge_link.h"
+#include "cms/call_media.h"
 #include "cms/cms_app_config.h"
 #include "cms/turn_probe.h"
 #include "cms/web_bridge.h"
@@ -76,6 +80,7 @@ class CmsApp : public ns3::Application {
   private:
     struct Probe;
     struct C2w;
+    struct Media;
 
     void StartApplication() override;
     void StopApplication() override;
@@ -102,6 +107,12 @@ class CmsApp : public ns3::Application {
     void StartProbe(const std::string& id);
     void ProbeResolved(const std::string& id, const Endpoint& server);
     void ArmProbe(const std::string& id);
+
+    // A call's media (CallMedia): started when the guest joins, fed the browser's
+    // media signaling, stopped when the session ends.
+    void StartMedia(const std::string& session);
+    void PumpMedia(const std::string& session);
+    void StopMedia(const std::string& session);
 
     // The c2w link.
     void ApplyLink(const LinkStep& step);
@@ -136,6 +147,9 @@ class CmsApp : public ns3::Application {
     std::vector<std::string> m_api_errors;
 
     std::map<std::string, std::unique_ptr<Probe>> m_probes;
+
+    std::map<std::string, std::unique_ptr<Media>> m_media;
+    std::string m_dtls_fingerprint; // of the Call Bridge's DTLS certificate
 
     std::unique_ptr<C2w> m_c2w;
     std::unique_ptr<net::Timer> m_link_timer;
