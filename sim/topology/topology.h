@@ -5,7 +5,12 @@
 
 #include "scenario/scenario.h"
 
+// g++ 12 with sanitizers reports a maybe-uninitialized boost::optional inside Boost.Graph's
+// named-graph support (a false positive in Boost 1.74 code this project does not own).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <boost/graph/adjacency_list.hpp>
+#pragma GCC diagnostic pop
 
 #include <map>
 #include <optional>
