@@ -1,0 +1,104 @@
+#include "wire_browser.h"
+
+#include "box_log.h"
+#include "dns_resolver.h"
+#include "outcome/summary_writer.h"
+
+#include <cstdio>
+
+namespace cmslab::network {
+
+namespace {
+
+// RFC 8445 ice-chars: ALPHA / DIGIT / "+" / "/".
+std::string IceChars(Rng& rng, std::size_t n) {
+    static const char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    for (std::size_t i = 0; i < n; ++i)
+        out += kChars[rng.Uniform(0, sizeof(kChars) - 2)];
+    return out;
+}
+
+// Until the browser runs DTLS it has no certificate of its own; the fingerprint it
+// announces is random (the CMS only compares it once DTLS starts).
+std::string RandomFingerprint(Rng& rng) {
+    std::string out;
+    char byte[4];
+    for (int i = 0; i < 32; ++i) {
+        std::snprintf(byte, sizeof(byte), "%s%02X", i ? ":" : "",
+                      static_cast<unsigned>(rng.Uniform(0, 255)));
+        out += byte;
+    }
+    return out;
+}
+
+} // namespace
+
+GuestBrowser::GuestBrowser(std::unique_ptr<devices::DnsResolver> resolver,
+                           std::unique_ptr<browser::BrowserApp> app)
+    : m_resolver(std::move(resolver)), m_app(std::move(app)) {}
+
+// The app first: it cancels its lookup on the resolver.
+GuestBrowser::~GuestBrowser() {
+    m_app.reset();
+}
+
+void GuestBrowser::Finish() {
+    m_app->Finish();
+}
+
+outcome::Outcome GuestBrowser::Result() const {
+    return m_app->Result();
+}
+
+Expected<std::unique_ptr<GuestBrowser>> StartBrowser(World& world, const ScenarioPki& pki,
+                                                     const tls::KeyLogSink& key_log,
+                                                     Duration start_after) {
+    const scenario::GuestConfig& guest = world.Scenario().guest_config;
+    auto node = world.GetNode(guest.node);
+    if (!node)
+        return Error{"guest: no node '" + guest.node + "'"};
+
+    browser::BrowserSetup setup;
+    setup.node = node;
+    setup.trusted_cas = pki.TrustAnchors(guest.trusted_cas);
+    setup.epoch_unix_s = world.EpochUnixSeconds();
+    setup.key_log = key_log;
+    setup.log = world.Log(guest.node);
+    setup.rng = world.ForkRng("browser:" + guest.node);
+
+    browser::ScriptConfig& s = setup.script;
+    s.url = guest.url.text;
+    s.https = guest.url.scheme == "https";
+    s.host = guest.url.host;
+    s.port = guest.url.EffectivePort();
+    s.path = guest.url.path.empty() ? "/" : guest.url.path;
+    s.call_id = guest.call_id;
+    s.passcode = guest.passcode;
+    s.display_name = guest.display_name;
+    s.media_duration =
+        std::chrono::duration_cast<Duration>(std::chrono::duration<double>(guest.media_duration_s));
+    Rng ice_rng = world.ForkRng("browser:" + guest.node + ":ice");
+    s.ice_ufrag = IceChars(ice_rng, 8);
+    s.ice_pwd = IceChars(ice_rng, 24);
+    s.dtls_fingerprint = RandomFingerprint(ice_rng);
+
+    auto resolver = world.MakeResolver(guest.node);
+    setup.resolver = resolver.get();
+    auto app = browser::BrowserApp::Create(std::move(setup));
+    if (!app)
+        return app.Err();
+    (*app)->StartIn(start_after);
+    world.NoteDevice(guest.node, "browser");
+    return std::make_unique<GuestBrowser>(std::move(resolver), std::move(*app));
+}
+
+Expected<std::string> WriteOutcomeSummary(const World& world, const std::string& out_dir,
+                                          const outcome::Outcome& outcome,
+                                          const nlohmann::json& run_summary) {
+    outcome::SummaryWriter writer({world.Scenario().name, world.Seed()}, outcome);
+    writer.AddExtra(run_summary);
+    return writer.Write(out_dir + "/summary.json");
+}
+
+} // namespace cmslab::network
