@@ -4,8 +4,17 @@
 #include "cms/cms_app.h"
 #include "expressway_c_app.h"
 #include "expressway_e_app.h"
+#include "http_client_session.h"
 #include "scenario/loader.h"
 #include "scenario_pki.h"
+#include "sim_time.h"
+#include "tcp_stream.h"
+#include "tls/context.h"
+#include "tls_stream.h"
+#include "webapp/guest_join.h"
+#include "webapp/paths.h"
+#include "webapp/signaling.h"
+#include "websocket_session.h"
 #include "wire_cms.h"
 #include "wire_expressway.h"
 #include "world.h"
@@ -27,7 +36,10 @@ std::string ReferenceText() {
     return text.str();
 }
 
+namespace net = devices::net;
+
 struct LabRun {
+    std::vector<pki::Certificate> lab_ca;
     std::unique_ptr<network::World> world;
     ns3::Ptr<cms::CmsApp> cms;
     network::ExpresswayApps expressways;
@@ -43,6 +55,7 @@ void Start(const std::string& text, LabRun& run) {
     ASSERT_TRUE(run.world->StartDnsServers());
     auto pki = network::ScenarioPki::Issue(run.world->Scenario().pki, run.world->Seed());
     ASSERT_TRUE(pki) << pki.Message();
+    run.lab_ca = pki->TrustAnchors({"lab-ca"});
     auto expressways = network::StartExpressways(*run.world, *pki);
     ASSERT_TRUE(expressways) << expressways.Message();
     run.expressways = *expressways;
@@ -94,6 +107,71 @@ TEST(WireCms, UnresolvableGuestAccountClientUri) {
             line.find("web bridge link 1: name resolution for \"cmsweb.cms.octavio.lab\" failed") !=
             std::string::npos;
     EXPECT_TRUE(logged);
+    run.cms = nullptr;
+    run.world.reset();
+}
+
+TEST(WireCms, WrongTurnPasswordInTheApiIsIceFailure4) {
+    auto j = nlohmann::json::parse(ReferenceText());
+    for (auto& node : j["nodes"])
+        if (node["role"] == "cms")
+            node["config"]["turn_servers"][0]["password"] = "not-cisco";
+    LabRun run;
+    Start(j.dump(), run);
+    run.world->RunFor(3);
+
+    // A guest logs in and joins straight at the web bridge (from Expressway-C's node).
+    tls::ContextConfig config;
+    config.role = tls::Role::Client;
+    config.trust_anchors = run.lab_ca;
+    config.verify = tls::VerifyMode::Require;
+    Rng rng(5);
+    auto ctx = tls::Context::Create(config, rng);
+    ASSERT_TRUE(ctx) << ctx.Message();
+    auto connect = [&] {
+        tls::EndpointOptions options;
+        options.server_name = "cmsweb.octavio.com";
+        options.verify_time = net::WallClockSeconds(run.world->EpochUnixSeconds());
+        auto tcp = net::TcpStream::Connect(run.world->GetNode("vcsc"),
+                                           Endpoint{*IpAddress::Parse("172.16.85.180"), 443});
+        return std::make_unique<net::HttpClientSession>(
+            net::TlsStream::Client(std::move(tcp), *ctx, options, Rng(6)), Rng(7));
+    };
+    std::optional<webapp::JoinAnswer> login;
+    auto form = connect();
+    http::Request post;
+    post.method = "POST";
+    post.target = webapp::kGuestLoginPath;
+    post.headers.Add("Host", "cmsweb.octavio.com");
+    const std::string body = webapp::EncodeForm(webapp::GuestLoginRequest{"100101", "", "Guest"});
+    post.body.assign(body.begin(), body.end());
+    form->Send(post, [&](Expected<http::Response> r) {
+        ASSERT_TRUE(r) << r.Message();
+        auto answer = webapp::DecodeJoinAnswer(std::string(r->body.begin(), r->body.end()));
+        ASSERT_TRUE(answer) << answer.Message();
+        login = *answer;
+    });
+    run.world->RunFor(1);
+    ASSERT_TRUE(login && login->Ok());
+    std::unique_ptr<net::WebSocketSession> ws;
+    auto channel = connect();
+    channel->UpgradeToWebSocket(
+        "cmsweb.octavio.com", login->signaling_url, "https://cmsweb.octavio.com",
+        {webapp::kSignalingProtocol}, [&](net::WebSocketUpgradeResult result) {
+            ASSERT_TRUE(result.session) << result.error;
+            ws = std::move(result.session);
+            ws->Send(webapp::EncodeSignaling(webapp::JoinMessage{login->session, "Guest"}));
+        });
+    run.world->RunFor(3);
+    ASSERT_TRUE(ws);
+    bool failure = false;
+    for (const auto& line : run.world->Log("cms")->Lines())
+        failure |= line.find("call 1: ICE failure 4 (unauthorized - check credentials)") !=
+                   std::string::npos;
+    EXPECT_TRUE(failure) << ::testing::PrintToString(run.world->Log("cms")->Lines());
+    ws.reset();
+    form.reset();
+    channel.reset();
     run.cms = nullptr;
     run.world.reset();
 }
