@@ -4,9 +4,12 @@
 #include "results_writer.h"
 #include "scenario/default_scenario.h"
 #include "scenario/loader.h"
+#include "topology/dot_export.h"
+#include "topology/topology.h"
 #include "world.h"
 
 #include <charconv>
+#include <fstream>
 #include <iostream>
 #include <optional>
 
@@ -26,7 +29,8 @@ void RunUsage(std::ostream& os) {
           "  pcap/<network>.pcap   one capture per network segment (all its traffic)\n"
           "  logs/<node>.log       each box's log, stamped with the scenario's clock\n"
           "  status/<node>.json    the status pages (NAT/firewall counters, DNS servers)\n"
-          "  summary.json          scenario, seed, simulated time, files, counters\n\n"
+          "  summary.json          scenario, seed, simulated time, files, counters\n"
+          "  topology.dot          the deployment as a graph (Graphviz)\n\n"
           "exit status: 0 the run completed, 2 unusable scenario or usage error\n"
           "(nothing is written then).\n";
 }
@@ -112,6 +116,13 @@ int Run(const Args& args) {
     auto summary = network::WriteResults(world, options.out_dir);
     if (!summary) {
         std::cerr << "cmslab run: " << summary.Message() << "\n";
+        return 2;
+    }
+    // The graph of the deployment beside its captures, so a run's folder explains itself.
+    std::ofstream dot(options.out_dir + "/topology.dot");
+    dot << topology::ToDot(topology::Topology(s));
+    if (!dot) {
+        std::cerr << "cmslab run: cannot write " << options.out_dir << "/topology.dot\n";
         return 2;
     }
     std::cout << s.name << ": simulated " << world.NowSeconds() << " s (seed " << world.Seed()

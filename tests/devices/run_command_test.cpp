@@ -55,6 +55,10 @@ TEST_F(RunCommandTest, WritesCapturesLogsStatusAndSummary) {
     for (const char* node :
          {"edge-fw", "guest-router", "ad-dns", "ext-dns", "cms", "vcsc", "vcse", "guest-pc"})
         EXPECT_TRUE(fs::exists(m_dir + "/out/logs/" + node + ".log")) << node;
+    // The deployment's graph: every network with its prefix.
+    const std::string dot = Read("out/topology.dot");
+    EXPECT_NE(dot.find("graph"), std::string::npos) << dot;
+    EXPECT_NE(dot.find("10.88.246.0/24"), std::string::npos) << dot;
 
     const nlohmann::json fw = Json("out/status/edge-fw.json");
     ASSERT_TRUE(fw.is_object()) << Read("out/status/edge-fw.json");
