@@ -2,6 +2,7 @@
 // and TCP, and every box's resolver asks its own servers (split horizon).
 #include "dns_resolver.h"
 #include "reference_network.h"
+#include "scenario/loader.h"
 #include "tshark.h"
 #include "world.h"
 
@@ -32,7 +33,8 @@ class NetworkDnsTest : public ::testing::Test {
         std::filesystem::remove_all(m_dir);
     }
 
-    void Build(const scenario::Scenario& s) {
+    void Build(const scenario::Scenario& s,
+               const std::vector<std::string>& dns_nodes = {"ad-dns", "ext-dns"}) {
         BuildOptions options;
         options.out_dir = m_dir;
         auto world = World::Build(s, options);
@@ -40,7 +42,7 @@ class NetworkDnsTest : public ::testing::Test {
         m_world = std::move(*world);
         auto started = m_world->StartDnsServers();
         ASSERT_TRUE(started) << started.Message();
-        EXPECT_EQ(*started, (std::vector<std::string>{"ad-dns", "ext-dns"}));
+        EXPECT_EQ(*started, dns_nodes);
     }
 
     // Resolves at `at_s` from `node`; the result lands in the returned slot.
@@ -126,6 +128,31 @@ TEST_F(NetworkDnsTest, EachSideResolvesTheWebBridgeNameAtItsOwnServer) {
         EXPECT_EQ(test::ExpertProblems(Pcap(network), ok), std::vector<std::string>{}) << network;
         EXPECT_TRUE(ok);
     }
+}
+
+// A deployment that shares nothing with the reference but its shape (other names,
+// domains, prefixes, NAT address): it builds, and each side resolves the web bridge name
+// at its own server, so nothing of reference.json is assumed in code.
+TEST_F(NetworkDnsTest, AnotherDeploymentResolvesTheSameWay) {
+    const auto loaded = scenario::LoadScenario(std::string(CMSLAB_SOURCE_DIR) +
+                                               "/tests/sim/data/other-deployment.json");
+    ASSERT_TRUE(loaded.Ok()) << loaded.Report();
+    Build(*loaded.scenario, {"dc1", "pubdns"});
+    auto laptop = Lookup("laptop", "meet.acme.example", 1.0);
+    auto expc = Lookup("expc1", "meet.acme.example", 1.0);
+    auto expe = Lookup("expe1", "expe.acme.example", 1.0);
+    m_world->RunFor(5);
+
+    ASSERT_TRUE(laptop->has_value());
+    EXPECT_EQ((*laptop)->addresses, std::vector<IpAddress>{*IpAddress::Parse("203.0.113.80")});
+    EXPECT_EQ((*laptop)->server->ToString(), "203.0.113.53:53");
+    ASSERT_TRUE(expc->has_value());
+    EXPECT_EQ((*expc)->addresses, std::vector<IpAddress>{*IpAddress::Parse("10.20.5.10")});
+    EXPECT_EQ((*expc)->server->ToString(), "10.20.1.53:53");
+    // The Expressway-E asks the public server through the static NAT and gets its answer.
+    ASSERT_TRUE(expe->has_value());
+    EXPECT_EQ((*expe)->status, dns::ResolveStatus::Ok) << (*expe)->error;
+    EXPECT_EQ((*expe)->addresses, std::vector<IpAddress>{*IpAddress::Parse("203.0.113.80")});
 }
 
 TEST_F(NetworkDnsTest, NamesOutsideTheServersZonesAreRefusedOrUnknown) {
