@@ -101,7 +101,7 @@ class NatFirewallEngine {
     std::map<FragmentKey, FragmentPlan> m_fragments;
 };
 
-// "TCP 172.16.84.124:49152 -> 10.88.246.156:445", "ICMP echo request 1.2.3.4 -> 5.6.7.8".
+// "TCP 192.0.2.10:49152 -> 198.51.100.7:445", "ICMP echo request 192.0.2.1 -> 192.0.2.2".
 std::string DescribeFlow(const Ipv4Datagram& d);
 
 } // namespace cmslab::devices

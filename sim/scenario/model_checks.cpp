@@ -209,7 +209,7 @@ class Checker {
                     P(P("/nat_firewalls", i, "mappings"), k, "outside"));
     }
 
-    // The networks a node is on, for messages: "internal 172.16.85.0/24, dmz ...".
+    // The networks a node is on, for messages: "internal 10.0.0.0/24, dmz ...".
     std::string ConnectedList(const Node& node) const {
         std::string out;
         for (const auto& iface : node.interfaces)

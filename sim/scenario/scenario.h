@@ -26,7 +26,7 @@ struct Prefix {
     std::uint8_t length = 0;
 
     bool Contains(const IpAddress& a) const;
-    std::string ToString() const; // "172.16.85.0/24"
+    std::string ToString() const; // "10.0.0.0/24"
     // "a.b.c.d/len" (or IPv6) with the host bits zero; nullopt otherwise.
     static std::optional<Prefix> Parse(std::string_view text);
     bool Overlaps(const Prefix& other) const;
@@ -116,7 +116,7 @@ struct DnsRecord {
 };
 
 struct DnsZone {
-    std::string origin; // e.g. "octavio.com"
+    std::string origin; // e.g. "example.com"
     std::vector<DnsRecord> records;
 };
 
