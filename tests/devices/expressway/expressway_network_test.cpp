@@ -13,6 +13,8 @@
 #include "http/assembler.h"
 #include "http/parser.h"
 #include "http/serializer.h"
+#include "http/ws_connection.h"
+#include "http/ws_handshake.h"
 #include "net/key_log_file.h"
 #include "net/sim_time.h"
 #include "net/tcp_listener.h"
@@ -117,24 +119,43 @@ class ExpresswayNetworkTest : public ::testing::Test {
                 auto tls = net::TlsStream::Server(std::move(tcp), b->ctx, o, Rng(b->conns.size()));
                 net::TlsStream* t = tls.get();
                 auto parser = std::make_shared<http::Parser>(http::MessageKind::Request);
+                auto ws = std::make_shared<std::optional<ws::Connection>>();
+                auto upgrade = std::make_shared<std::optional<http::RequestHead>>();
                 t->SetOnHandshakeDone([b](const net::TlsSessionInfo& s) {
                     b->sni.push_back(s.handshake.server_name);
                 });
-                t->SetOnData([b, t, parser](const Bytes& d) {
+                // WebSocket: echoes each text message back, prefixed.
+                auto echo = [t, ws](ByteView d) {
+                    for (const ws::Event& e : (*ws)->Feed(d))
+                        if (auto* m = std::get_if<ws::TextMessage>(&e))
+                            t->Send((*ws)->SendText("echo: " + m->text));
+                };
+                t->SetOnData([b, t, parser, ws, upgrade, echo](const Bytes& d) {
+                    if (ws->has_value())
+                        return echo(d);
                     for (const http::Event& e : parser->Feed(d)) {
-                        if (auto* h = std::get_if<http::RequestHead>(&e))
+                        if (auto* h = std::get_if<http::RequestHead>(&e)) {
                             b->hosts.push_back(h->headers.Get("Host").value_or(""));
-                        if (std::holds_alternative<http::EndOfMessage>(e)) {
-                            http::Response r;
-                            const std::string body =
-                                "<html><title>Meeting</title><body>Join call | Sign in; Host " +
-                                b->hosts.back() + "</body></html>";
-                            r.headers.Add("Content-Type", "text/html");
-                            r.headers.Add("Connection", "close");
-                            r.body.assign(body.begin(), body.end());
-                            t->Send(http::Serialize(r));
-                            t->Close();
+                            if (ws::IsUpgradeRequest(*h))
+                                *upgrade = *h;
                         }
+                        if (!std::holds_alternative<http::EndOfMessage>(e))
+                            continue;
+                        if (upgrade->has_value()) {
+                            t->Send(http::Serialize(ws::AnswerHandshake(**upgrade).response));
+                            *ws = ws::Connection::Server();
+                            echo(parser->AcceptUpgrade());
+                            return;
+                        }
+                        http::Response r;
+                        const std::string body =
+                            "<html><title>Meeting</title><body>Join call | Sign in; Host " +
+                            b->hosts.back() + "</body></html>";
+                        r.headers.Add("Content-Type", "text/html");
+                        r.headers.Add("Connection", "close");
+                        r.body.assign(body.begin(), body.end());
+                        t->Send(http::Serialize(r));
+                        t->Close();
                     }
                 });
                 b->conns.push_back(std::move(tls));
@@ -316,6 +337,87 @@ TEST_F(ExpresswayNetworkTest, HostNotLearnedIsABadRequest) {
         Shark("public", "-Y 'http.response.code == 400' -T fields -e http.response.phrase");
     ASSERT_EQ(pub.size(), 1u);
     EXPECT_EQ(pub[0], "Bad Request");
+}
+
+// The browser's WebSocket to the web bridge: the upgrade and the frames after it cross
+// both Expressways unchanged.
+struct TestWebSocket {
+    std::unique_ptr<net::TlsStream> tls;
+    http::Parser parser{http::MessageKind::Response};
+    std::string key;
+    std::optional<ws::Connection> ws;
+    int status = 0;
+    std::string handshake_error;
+    std::vector<std::string> messages;
+};
+
+TEST_F(ExpresswayNetworkTest, WebSocketUpgradeIsRelayedBothWays) {
+    Build();
+    StartWebBridge();
+    auto sock = std::make_shared<TestWebSocket>();
+    TestWebSocket* w = sock.get();
+    tls::ContextConfig config;
+    config.role = tls::Role::Client;
+    config.trust_anchors = m_pki->TrustAnchors({"lab-ca"});
+    config.key_log = m_keylog->Sink();
+    Rng rng(8);
+    auto ctx = *tls::Context::Create(config, rng);
+    ns3::Ptr<ns3::Node> guest = m_world->GetNode("guest-pc");
+    const std::int64_t epoch = m_world->EpochUnixSeconds();
+    ns3::Simulator::Schedule(ns3::Seconds(5), [w, guest, ctx, epoch] {
+        tls::EndpointOptions o;
+        o.server_name = "cmsweb.octavio.com";
+        o.verify_time = net::WallClockSeconds(epoch);
+        w->tls = net::TlsStream::Client(
+            net::TcpStream::Connect(guest, Endpoint{*IpAddress::Parse("10.88.246.156"), 443}), ctx,
+            o, Rng(9));
+        Rng key_rng(10);
+        ws::ClientHandshake hs = ws::BuildClientHandshake(key_rng, "cmsweb.octavio.com", "/ws",
+                                                          "https://cmsweb.octavio.com");
+        w->key = hs.key;
+        w->tls->Send(http::Serialize(hs.request));
+        w->tls->SetOnData([w](const Bytes& d) {
+            auto take = [w](ByteView bytes) {
+                for (const ws::Event& e : w->ws->Feed(bytes))
+                    if (auto* m = std::get_if<ws::TextMessage>(&e))
+                        w->messages.push_back(m->text);
+            };
+            if (w->ws)
+                return take(d);
+            for (const http::Event& e : w->parser.Feed(d)) {
+                auto* head = std::get_if<http::ResponseHead>(&e);
+                if (!head)
+                    continue;
+                w->status = head->status;
+                auto ok = ws::CheckServerHandshake(*head, w->key);
+                if (!ok) {
+                    w->handshake_error = ok.Message();
+                    return;
+                }
+                w->ws = ws::Connection::Client(Rng(11));
+                w->tls->Send(w->ws->SendText("hello through the tunnel"));
+                w->tls->Send(w->ws->SendText("and again"));
+                take(w->parser.TakeTrailingData());
+                return;
+            }
+        });
+    });
+    m_world->RunFor(15);
+    sock->tls.reset();
+    RunAndFinish(0);
+    EXPECT_EQ(sock->status, 101) << LogText("vcse");
+    EXPECT_EQ(sock->handshake_error, "");
+    EXPECT_EQ(sock->messages,
+              (std::vector<std::string>{"echo: hello through the tunnel", "echo: and again"}));
+    EXPECT_TRUE(LogHas("vcse", "WebSocket upgrade accepted: GET /ws Host: cmsweb.octavio.com"))
+        << LogText("vcse");
+    // Wireshark reads the upgrade and the frames on the public side with the key log.
+    EXPECT_EQ(Shark("public", "-Y 'http.response.code == 101' -T fields -e ip.src").size(), 1u);
+    // Four text frames: two masked from the guest, two echoes from the web bridge (each
+    // pair travels in one segment).
+    const auto frames =
+        Shark("public", "-Y 'websocket.opcode == 1' -T fields -e ip.src -e websocket.mask");
+    EXPECT_EQ(frames, (std::vector<std::string>{"172.16.84.124\t1,1", "10.88.246.156\t0,0"}));
 }
 
 TEST_F(ExpresswayNetworkTest, WrongZonePasswordLeavesTheTunnelDownAndTheGuestABadRequest) {
