@@ -1,15 +1,11 @@
 #include "commands.h"
 
-#include "network_check.h"
 #include "results_writer.h"
+#include "run/run_scenario.h"
 #include "scenario/default_scenario.h"
 #include "scenario/loader.h"
-#include "topology/dot_export.h"
-#include "topology/topology.h"
-#include "world.h"
 
 #include <charconv>
-#include <fstream>
 #include <iostream>
 #include <optional>
 
@@ -28,8 +24,10 @@ void RunUsage(std::ostream& os) {
           "writes:\n"
           "  pcap/<network>.pcap   one capture per network segment (all its traffic)\n"
           "  logs/<node>.log       each box's log, stamped with the scenario's clock\n"
-          "  status/<node>.json    the status pages (NAT/firewall counters, DNS servers)\n"
-          "  summary.json          scenario, seed, simulated time, files, counters\n"
+          "  status/<node>.json    each box's status pages (Expressway, CMS, NAT, DNS)\n"
+          "  sslkeys.log           TLS and DTLS secrets (Wireshark: tls.keylog_file)\n"
+          "  summary.json          the guest join stage by stage, the guest's screen,\n"
+          "                        media counts, seed, simulated time, files, counters\n"
           "  topology.dot          the deployment as a graph (Graphviz)\n\n"
           "exit status: 0 the run completed, 2 unusable scenario or usage error\n"
           "(nothing is written then).\n";
@@ -96,38 +94,17 @@ int Run(const Args& args) {
     }
     const scenario::Scenario& s = *loaded.scenario;
 
-    network::BuildOptions options;
-    options.out_dir = out_dir.value_or("results/" + network::FileNameFor(s.name));
+    run::RunOptions options;
+    options.out_dir = out_dir.value_or(run::DefaultOutDir(s));
     options.seed = seed;
-    auto built = network::World::Build(s, options);
-    if (!built) {
-        std::cerr << "cmslab run: " << *path << ": " << built.Message() << "\n";
+    auto report = run::RunScenario(s, options);
+    if (!report) {
+        std::cerr << "cmslab run: " << *path << ": " << report.Message() << "\n";
         return 2;
     }
-    network::World& world = **built;
-    auto dns = world.StartDnsServers();
-    if (!dns) {
-        std::cerr << "cmslab run: " << *path << ": " << dns.Message() << "\n";
-        return 2;
-    }
-
-    world.RunFor(s.duration_s);
-
-    auto summary = network::WriteResults(world, options.out_dir);
-    if (!summary) {
-        std::cerr << "cmslab run: " << summary.Message() << "\n";
-        return 2;
-    }
-    // The graph of the deployment beside its captures, so a run's folder explains itself.
-    std::ofstream dot(options.out_dir + "/topology.dot");
-    dot << topology::ToDot(topology::Topology(s));
-    if (!dot) {
-        std::cerr << "cmslab run: cannot write " << options.out_dir << "/topology.dot\n";
-        return 2;
-    }
-    std::cout << s.name << ": simulated " << world.NowSeconds() << " s (seed " << world.Seed()
-              << ", from " << network::IsoUtc(world.EpochUnixSeconds()) << ") -> "
-              << options.out_dir << "\n";
+    std::cout << s.name << ": simulated " << report->simulated_s << " s (seed " << report->seed
+              << ", from " << network::IsoUtc(report->epoch_unix_s) << ") -> " << report->out_dir
+              << "\n";
     return 0;
 }
 

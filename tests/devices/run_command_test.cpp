@@ -78,6 +78,17 @@ TEST_F(RunCommandTest, WritesCapturesLogsStatusAndSummary) {
     EXPECT_EQ(summary["simulated_duration_s"], 120);
     EXPECT_EQ(summary["captures"]["dmz"], "pcap/dmz.pcap");
     EXPECT_TRUE(summary["nat_firewalls"].contains("edge-fw"));
+    // The guest join ran with every box: its stages, the guest's screen, the media.
+    ASSERT_EQ(summary["stages"].size(), 11u) << summary.dump(2);
+    for (const char* stage :
+         {"dns", "tcp", "tls", "certificate", "http", "web_bridge", "guest_login", "turn"})
+        EXPECT_EQ(summary["stages"][stage]["status"], "ok") << stage << ": " << summary.dump(2);
+    EXPECT_TRUE(summary["guest_view"].is_object());
+    EXPECT_TRUE(summary["media"].is_object());
+    for (const char* node : {"cms", "vcsc", "vcse"})
+        EXPECT_TRUE(fs::exists(m_dir + "/out/status/" + std::string(node) + ".json")) << node;
+    // Every TLS session of the run left its secrets for Wireshark.
+    EXPECT_NE(Read("out/sslkeys.log").find("CLIENT_HANDSHAKE_TRAFFIC_SECRET"), std::string::npos);
 
     EXPECT_NE(Read("out/logs/ext-dns.log").find("2017-05-20 10:00:00.000 "), std::string::npos);
     ASSERT_TRUE(test::TsharkAvailable()) << "tshark is missing: install it (tools/setup)";
