@@ -13,5 +13,8 @@ using Args = std::vector<std::string>;
 int Run(const Args& args);
 int Validate(const Args& args);
 int Topology(const Args& args);
+int Diagnose(const Args& args);
+int Check(const Args& args);
+int Diff(const Args& args);
 
 } // namespace cmslab::cli

@@ -17,6 +17,9 @@ const std::map<std::string, Command>& Commands() {
         {"run", {cmslab::cli::Run, "simulate a guest joining through a deployment"}},
         {"validate", {cmslab::cli::Validate, "check a scenario file without simulating it"}},
         {"topology", {cmslab::cli::Topology, "print a scenario's network as Graphviz DOT"}},
+        {"diagnose", {cmslab::cli::Diagnose, "name the root cause of a run from its results"}},
+        {"check", {cmslab::cli::Check, "run scenarios and compare them with their expect blocks"}},
+        {"diff", {cmslab::cli::Diff, "run two scenarios and show what changes between them"}},
     };
     return commands;
 }
