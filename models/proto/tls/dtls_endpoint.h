@@ -37,8 +37,13 @@ class DtlsEndpoint : public EndpointBase {
     FeedResult Feed(ByteView datagram, Instant now);
     // Call when NextTimeout() has passed (calling earlier does nothing).
     FeedResult HandleTimeout(Instant now);
-    // When the retransmission timer fires; nullopt while none is running.
-    std::optional<Instant> NextTimeout() const { return m_deadline; }
+    // When the retransmission timer fires; nullopt while none is running, and once the
+    // connection failed or closed (HandleTimeout does nothing then: a deadline left in
+    // the past would have a driver call it again and again).
+    std::optional<Instant> NextTimeout() const {
+        const bool live = m_state == State::Handshaking || m_state == State::Established;
+        return live ? m_deadline : std::nullopt;
+    }
     // Datagrams to send, in order; empties the queue.
     std::vector<Bytes> TakeOutput();
 

@@ -290,6 +290,10 @@ TEST_F(DtlsTest, FingerprintMismatchIsRejectedWithBadCertificate) {
     EXPECT_EQ(sent->alert, (Alert{true, alert::kBadCertificate}));
     EXPECT_NE(FindEvent(server_events.events, Kind::AlertReceived), nullptr);
     EXPECT_FALSE(client->SrtpKeys().has_value());
+    // The server's flight was out when the alert came: no timer is left to drive.
+    EXPECT_EQ(server.GetState(), EndpointBase::State::Failed);
+    EXPECT_FALSE(server.NextTimeout().has_value());
+    EXPECT_FALSE(client->NextTimeout().has_value());
 }
 
 TEST_F(DtlsTest, ServerRejectsAClientWhoseFingerprintIsNotTheOfferedOne) {
