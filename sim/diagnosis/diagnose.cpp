@@ -1,0 +1,125 @@
+#include "diagnosis/diagnose.h"
+
+#include "diagnosis/rules.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+namespace cmslab::diagnosis {
+
+namespace {
+
+using outcome::Stage;
+using outcome::StageStatus;
+
+// Lines that report trouble in any box's log, for a failure no rule explains: facts for a
+// person to start from, never a guess at the cause.
+void Observe(const RuleContext& ctx, Stage failed, Diagnosis& d) {
+    d.observations.push_back(ctx.StageEvidence(failed));
+    const ResultsFolder& folder = ctx.Folder();
+    std::size_t count = 0;
+    for (const char* role :
+         {"cms", "expressway_e", "expressway_c", "nat_firewall", "dns_server", "browser"}) {
+        for (const std::string& node : folder.NodesWithRole(role)) {
+            for (const LogLine& l : folder.Log(node)) {
+                const std::string& t = l.text;
+                const bool trouble = t.find("Warning") != std::string::npos ||
+                                     t.find("fail") != std::string::npos ||
+                                     t.find("dropped") != std::string::npos ||
+                                     t.find("refused") != std::string::npos ||
+                                     t.find("NXDOMAIN") != std::string::npos;
+                // What a later stage built on: the relays both sides got.
+                const bool relay =
+                    failed >= Stage::Ice && t.find("allocation for") != std::string::npos;
+                if ((trouble || relay) && count < 12) {
+                    d.observations.push_back(FromLog(l));
+                    ++count;
+                }
+            }
+        }
+    }
+    // The lab says in its own logs when it did not carry a step out: that is a limit of
+    // the lab, reported as such.
+    for (const std::string& node : folder.NodesWithRole("browser"))
+        for (const LogLine& l : folder.Grep(node, {"not carried out"}))
+            d.limits.push_back(l.file + ":" + std::to_string(l.line) + ": " + l.text);
+}
+
+} // namespace
+
+Diagnosis Diagnose(const ResultsFolder& folder) {
+    RuleContext ctx(folder);
+    Diagnosis d;
+    d.expected = ExpectedNotes(ctx);
+    std::optional<Stage> failed;
+    bool all_ok = true;
+    for (Stage s : outcome::kAllStages) {
+        const auto status = folder.Outcome().Get(s).status;
+        if (status != StageStatus::Ok)
+            all_ok = false;
+        if (status == StageStatus::Failed && !failed)
+            failed = s;
+    }
+    if (all_ok) {
+        d.verdict = Diagnosis::Verdict::Healthy;
+        return d;
+    }
+    const auto& view = folder.Outcome().guest_view;
+    const std::string screen = std::string(outcome::ScreenName(view.screen)) +
+                               (view.title.empty() ? "" : " \"" + view.title + "\"");
+    if (!failed) {
+        d.verdict = Diagnosis::Verdict::Undetermined;
+        d.symptom =
+            "the join did not finish within the run (no stage failed); the guest sees " + screen;
+        return d;
+    }
+    const auto& record = folder.Outcome().Get(*failed);
+    d.failed_stage = outcome::StageKey(*failed);
+    d.symptom = d.failed_stage + " failed (" + record.detail + "); the guest sees " + screen;
+    for (Rule rule : RulesFor(*failed))
+        if (auto finding = rule(ctx))
+            d.causes.push_back(std::move(*finding));
+    if (!d.causes.empty()) {
+        d.verdict = Diagnosis::Verdict::Fault;
+        return d;
+    }
+    d.verdict = Diagnosis::Verdict::Undetermined;
+    Observe(ctx, *failed, d);
+    return d;
+}
+
+Expected<Diagnosis> DiagnoseFolder(const std::string& dir) {
+    auto folder = ResultsFolder::Open(dir);
+    if (!folder)
+        return folder.Err();
+    return Diagnose(*folder);
+}
+
+Expected<Diagnosis> WriteDiagnosis(const std::string& dir) {
+    auto folder = ResultsFolder::Open(dir);
+    if (!folder)
+        return folder.Err();
+    Diagnosis d = Diagnose(*folder);
+    const std::string path = dir + "/summary.json";
+    std::ifstream in(path);
+    nlohmann::ordered_json summary = nlohmann::ordered_json::parse(in, nullptr, false);
+    in.close();
+    if (summary.is_discarded() || !summary.is_object())
+        return Error{path + ": not a JSON object"};
+    summary["diagnosis"] = d.Json();
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        out << summary.dump(2) << "\n";
+        if (!out)
+            return Error{"cannot write " + tmp};
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec)
+        return Error{"cannot replace " + path + ": " + ec.message()};
+    return d;
+}
+
+} // namespace cmslab::diagnosis

@@ -1,0 +1,44 @@
+// A reader for classic pcap files (not pcapng), enough to find protocol messages in a
+// run's captures: Ethernet (with or without FCS) or raw IPv4 link types, IPv4, UDP and
+// TCP. Packets are numbered from 1, as Wireshark numbers frames, so a diagnosis can
+// name "packet 30 of pcap/public.pcap" and a person finds it there.
+#pragma once
+
+#include "common/address.h"
+#include "common/bytes.h"
+#include "common/expected.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cmslab::diagnosis {
+
+enum class Transport : std::uint8_t { Other, Udp, Tcp };
+
+struct PcapPacket {
+    std::size_t number = 0; // 1-based frame number, whether or not it decoded
+    std::int64_t ts_sec = 0;
+    std::uint32_t ts_usec = 0;
+    Transport transport = Transport::Other; // Other: not IPv4 UDP/TCP (ARP, ICMP, damaged)
+    Endpoint src;
+    Endpoint dst;
+    std::uint8_t tcp_flags = 0; // TCP only
+    Bytes payload;              // the UDP or TCP payload, within the IP total length
+};
+
+struct PcapFile {
+    std::uint32_t link_type = 0;
+    std::vector<PcapPacket> packets;
+    // Set when the file ends inside a record or a record header is implausible: the
+    // packets before it are kept (a capture cut short still says what happened).
+    std::string truncated;
+};
+
+// Link types understood: 1 (Ethernet), 101 and 228 (raw IPv4). Errors: shorter than the
+// file header, unknown magic, or another link type. Bad records never crash: they end
+// the reading (truncated) or leave a packet undecoded (Transport::Other).
+Expected<PcapFile> ParsePcap(ByteView file);
+Expected<PcapFile> ReadPcapFile(const std::string& path);
+
+} // namespace cmslab::diagnosis

@@ -1,0 +1,96 @@
+#include "diagnosis/rule_context.h"
+
+#include <set>
+
+namespace cmslab::diagnosis {
+
+Evidence FromLog(const LogLine& line) {
+    return Evidence::LogLine(line.file, line.line, line.text);
+}
+
+std::string Indexed(const std::string& path, std::size_t index) {
+    return path + "[" + std::to_string(index) + "]";
+}
+
+RuleContext::RuleContext(const ResultsFolder& folder) : m_folder(folder) {}
+
+Evidence RuleContext::StageEvidence(outcome::Stage stage) const {
+    const auto& record = Stage(stage);
+    return Evidence::Summary(std::string("stages.") + outcome::StageKey(stage),
+                             std::string(outcome::StageStatusName(record.status)) +
+                                 (record.detail.empty() ? "" : ": " + record.detail));
+}
+
+std::string RuleContext::GuestHost() const {
+    std::string url = m_folder.Outcome().guest_view.url;
+    if (url.empty())
+        url = StringAt(m_folder.Summary(), "guest_view.url");
+    auto scheme = url.find("://");
+    if (scheme != std::string::npos)
+        url = url.substr(scheme + 3);
+    url = url.substr(0, url.find_first_of("/?#"));
+    if (!url.empty() && url.front() != '[')
+        url = url.substr(0, url.find(':'));
+    return url;
+}
+
+std::vector<std::string> RuleContext::ExpresswayEAddresses() const {
+    std::set<std::string> out;
+    for (const std::string& node : m_folder.NodesWithRole("expressway_e")) {
+        const nlohmann::json& listening = At(m_folder.Status(node), "expressway_e.turn.listening");
+        for (const char* transport : {"udp", "tcp"}) {
+            const nlohmann::json& list = At(listening, transport);
+            if (!list.is_array())
+                continue;
+            for (const auto& e : list)
+                if (e.is_string())
+                    out.insert(e.get<std::string>().substr(0, e.get<std::string>().rfind(':')));
+        }
+        // The web proxy's listeners name the addresses too, when TURN is off.
+        for (const LogLine& l : m_folder.Grep(node, {"web proxy: listening on TCP "})) {
+            auto at = l.text.find("TCP ");
+            std::string ep = l.text.substr(at + 4);
+            out.insert(ep.substr(0, ep.rfind(':')));
+        }
+    }
+    return {out.begin(), out.end()};
+}
+
+std::optional<std::string> RuleContext::ExpresswayEPublic() const {
+    const auto own = ExpresswayEAddresses();
+    for (const std::string& fw : m_folder.NodesWithRole("nat_firewall")) {
+        const nlohmann::json& mappings = At(m_folder.Status(fw), "nat.mappings");
+        if (!mappings.is_array())
+            continue;
+        for (const auto& m : mappings) {
+            const std::string inside = StringAt(m, "inside");
+            for (const std::string& a : own)
+                if (a == inside && !StringAt(m, "outside").empty())
+                    return StringAt(m, "outside");
+        }
+    }
+    for (const std::string& node : m_folder.NodesWithRole("expressway_e")) {
+        if (auto l = m_folder.First(node, {"advertised as "})) {
+            std::string rest = l->text.substr(l->text.find("advertised as ") + 14);
+            rest = rest.substr(0, rest.find_first_of(";, "));
+            if (!rest.empty())
+                return rest;
+        }
+    }
+    return std::nullopt;
+}
+
+const std::vector<CaptureStun>& RuleContext::Stun() const {
+    if (!m_stun) {
+        m_stun.emplace();
+        for (const std::string& rel : m_folder.Captures()) {
+            auto capture = ReadPcapFile(m_folder.Dir() + "/" + rel);
+            if (!capture)
+                continue;
+            m_stun->push_back(CaptureStun{rel, FindStun(*capture)});
+        }
+    }
+    return *m_stun;
+}
+
+} // namespace cmslab::diagnosis

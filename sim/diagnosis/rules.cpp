@@ -1,0 +1,102 @@
+#include "diagnosis/rules.h"
+
+#include "stun/constants.h"
+#include "stun/error_code.h"
+
+#include <map>
+#include <set>
+
+namespace cmslab::diagnosis {
+
+std::vector<Rule> RulesFor(outcome::Stage stage) {
+    using outcome::Stage;
+    switch (stage) {
+    case Stage::Dns:
+        return {GuestDnsRecord};
+    case Stage::Tcp:
+        return {GuestUrlPort, FirewallBlocksWebProxy, GuestDnsWrongAddress};
+    case Stage::Tls:
+        return {};
+    case Stage::Certificate:
+        return {CertificateNameMismatch, CertificateUntrusted, CertificateExpired};
+    case Stage::Http:
+        return {TraversalZoneDown, ExpresswayCGuestAccountClientUri};
+    case Stage::WebBridge:
+        return {CmsWebBridgeUnresolvable, WebBridgeDistrustsCallBridge, CmsWebBridgeUnreachable};
+    case Stage::GuestLogin:
+        return {};
+    case Stage::Turn:
+        return {TurnCredentialsMismatch, TurnServicesOff, FirewallBlocksTurn, TurnClientAddress};
+    case Stage::Ice:
+    case Stage::Dtls:
+    case Stage::Media:
+        return {FirewallBlocksMedia};
+    }
+    return {};
+}
+
+std::vector<ExpectedNote> ExpectedNotes(const RuleContext& ctx) {
+    std::vector<ExpectedNote> notes;
+    // The first 401 on an Allocate without MESSAGE-INTEGRITY is the long-term credential
+    // challenge (RFC 8489 section 9.2): one note per client, from the capture where the
+    // server is seen at its public address when there is one.
+    auto pub = ctx.ExpresswayEPublic();
+    std::map<std::string, ExpectedNote> by_client;
+    std::map<std::string, bool> from_public;
+    for (const CaptureStun& capture : ctx.Stun()) {
+        std::map<std::string, const StunPacket*> requests;
+        std::set<std::string> seen_here;
+        for (const StunPacket& s : capture.messages) {
+            if (s.method != stun::method::kAllocate)
+                continue;
+            if (s.IsRequest()) {
+                requests[s.transaction_id] = &s;
+                continue;
+            }
+            if (!s.IsErrorResponse() || s.error_code != stun::error::kUnauthorized)
+                continue;
+            auto req = requests.find(s.transaction_id);
+            if (req != requests.end() && req->second->has_integrity)
+                continue; // a refusal, not a challenge
+            const std::string client = s.dst.address.ToString();
+            if (seen_here.count(client))
+                continue;
+            seen_here.insert(client);
+            const bool is_public = pub && s.src.address.ToString() == *pub;
+            auto existing = by_client.find(client);
+            if (existing != by_client.end() && (from_public[client] || !is_public))
+                continue;
+            ExpectedNote note;
+            note.text = "Allocate Error Response 401 Unauthorized from " + s.src.ToString() +
+                        " to " + s.dst.ToString() +
+                        (s.realm ? " (realm " + *s.realm + ")" : std::string()) +
+                        ": the normal TURN challenge that gives the client REALM and NONCE "
+                        "before its authenticated Allocate";
+            note.evidence = Evidence::Packet(capture.file, s.number, s.Describe());
+            by_client[client] = note;
+            from_public[client] = is_public;
+        }
+    }
+    for (auto& [client, note] : by_client)
+        notes.push_back(note);
+    // The traversal zone's digest challenge, answered.
+    for (const std::string& node : ctx.Folder().NodesWithRole("expressway_e")) {
+        auto challenge = ctx.Folder().First(node, {"Traversal zone", "challenged"});
+        if (challenge && ctx.Folder().First(node, {"Traversal zone", "client authenticated"}))
+            notes.push_back(ExpectedNote{"the traversal zone's digest challenge before "
+                                         "Expressway-C authenticates: normal",
+                                         FromLog(*challenge)});
+    }
+    // Expressway-C's "Success" proves only that a name resolves inside: when the 400 says
+    // the guests' Host was not learned, that success is not evidence of health.
+    if (ctx.Stage(outcome::Stage::Http).status == outcome::StageStatus::Failed) {
+        if (auto success = ctx.Folder().FirstInRole("expressway_c", {"Success: address"}))
+            notes.push_back(ExpectedNote{
+                "Expressway-C's \"Success\" only says that it resolved that name through internal "
+                "DNS; it does not check that guests use it",
+                FromLog(*success)});
+    }
+    return notes;
+}
+
+} // namespace cmslab::diagnosis

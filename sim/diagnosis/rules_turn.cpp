@@ -1,0 +1,288 @@
+// Rules for the guest's TURN allocation at the Expressway-E (stage turn). The CMS hands
+// its turnServers credentials and client address to the browser, so a mistake in the
+// CMS's turnServers object shows at the guest's Allocate.
+#include "diagnosis/rules.h"
+
+#include "stun/constants.h"
+#include "stun/error_code.h"
+
+#include <map>
+
+namespace cmslab::diagnosis {
+
+namespace {
+
+using outcome::Stage;
+using outcome::StageStatus;
+
+bool TurnFailed(const RuleContext& ctx) {
+    return ctx.Stage(Stage::Turn).status == StageStatus::Failed;
+}
+
+std::string Describe(const StunPacket& s) {
+    return s.Describe() + ", " + s.src.ToString() + " -> " + s.dst.ToString() +
+           (s.transport == Transport::Tcp ? " (TCP)" : " (UDP)");
+}
+
+struct Rejection {
+    std::string file;
+    const StunPacket* response = nullptr;
+    const StunPacket* request = nullptr; // the request it answers, when captured
+};
+
+// Allocate answers that refuse credentials the client did send: 431 and 441 always, 401
+// only when the request carried MESSAGE-INTEGRITY (without it, 401 is the challenge).
+std::vector<Rejection> CredentialRejections(const RuleContext& ctx) {
+    std::vector<Rejection> out;
+    for (const CaptureStun& capture : ctx.Stun()) {
+        std::map<std::string, const StunPacket*> requests;
+        for (const StunPacket& s : capture.messages) {
+            if (s.method != stun::method::kAllocate)
+                continue;
+            if (s.IsRequest()) {
+                requests[s.transaction_id] = &s;
+                continue;
+            }
+            if (!s.IsErrorResponse() || !s.error_code)
+                continue;
+            auto req = requests.find(s.transaction_id);
+            const StunPacket* request = req == requests.end() ? nullptr : req->second;
+            const auto code = *s.error_code;
+            const bool refused =
+                code == stun::error::kIntegrityCheckFailure ||
+                code == stun::error::kWrongCredentials ||
+                (code == stun::error::kUnauthorized && request && request->has_integrity);
+            if (refused)
+                out.push_back(Rejection{capture.file, &s, request});
+        }
+    }
+    return out;
+}
+
+// "TURN Allocate at 10.88.246.156:3478 as turnuser" in the browser's log.
+std::optional<LogLine> GuestAllocateLine(const RuleContext& ctx) {
+    return ctx.Folder().FirstInRole("browser", {"TURN Allocate at "});
+}
+
+std::string GuestTurnTarget(const RuleContext& ctx) {
+    auto line = GuestAllocateLine(ctx);
+    if (!line)
+        return "";
+    std::string rest = line->text.substr(line->text.find("TURN Allocate at ") + 17);
+    return rest.substr(0, rest.find(' '));
+}
+
+struct TurnServerObject {
+    std::string file, id, username, client_address;
+    std::size_t index = 0;
+    bool found = false;
+};
+
+TurnServerObject CmsTurnServer(const RuleContext& ctx) {
+    TurnServerObject t;
+    std::string node;
+    const nlohmann::json& list = At(ctx.Folder().RoleStatus("cms", &node), "turn_servers");
+    if (!list.is_array() || list.empty())
+        return t;
+    t.found = true;
+    t.file = "status/" + node + ".json";
+    t.id = StringAt(list[0], "id");
+    t.username = StringAt(list[0], "username");
+    t.client_address = StringAt(list[0], "clientAddress");
+    return t;
+}
+
+} // namespace
+
+std::optional<Finding> TurnCredentialsMismatch(const RuleContext& ctx) {
+    if (!TurnFailed(ctx))
+        return std::nullopt;
+    auto rejections = CredentialRejections(ctx);
+    if (rejections.empty())
+        return std::nullopt;
+    // Cite the one the guest got from the Expressway-E's public address, as a person
+    // filtering `stun` on the public side sees it; then one for another client (the CMS).
+    auto pub = ctx.ExpresswayEPublic();
+    const Rejection* guest = &rejections.front();
+    for (const Rejection& r : rejections)
+        if (pub && r.response->src.address.ToString() == *pub) {
+            guest = &r;
+            break;
+        }
+    const Rejection* other = nullptr;
+    for (const Rejection& r : rejections)
+        if (r.response->dst.address != guest->response->dst.address &&
+            r.response->src.address != guest->response->src.address) {
+            other = &r;
+            break;
+        }
+
+    const TurnServerObject turn = CmsTurnServer(ctx);
+    std::string user = turn.username;
+    if (guest->request && guest->request->username)
+        user = *guest->request->username;
+    Finding f;
+    f.cause = "turn_credentials_mismatch";
+    f.summary = "The Expressway-E refuses the TURN credentials (" +
+                std::to_string(*guest->response->error_code) + " " + guest->response->error_reason +
+                " for user " + user +
+                "): the username/password in the CMS turnServers object, which the CMS also "
+                "hands to the browser, do not match the Expressway-E local authentication "
+                "database. No relay, no media.";
+    f.box = "Cisco Meeting Server";
+    f.setting = "turnServers object: username and password";
+    f.where = "CMS API: PUT /api/v1/turnServers/" + (turn.id.empty() ? "<id>" : turn.id) +
+              " with username=" + user + "&password=<password>";
+    f.current = "username " + user + " (the API never shows the password)";
+    f.should_be = "username " + user + " with the password that user has on Expressway-E";
+    f.also.push_back("or make the Expressway-E account match the CMS: Expressway-E "
+                     "Configuration > Authentication > Devices > Local database, user " +
+                     user + ", password as in the CMS turnServers object");
+    f.evidence.push_back(ctx.StageEvidence(Stage::Turn));
+    f.evidence.push_back(
+        Evidence::Packet(guest->file, guest->response->number, Describe(*guest->response)));
+    if (guest->request)
+        f.evidence.push_back(
+            Evidence::Packet(guest->file, guest->request->number, Describe(*guest->request)));
+    if (other)
+        f.evidence.push_back(
+            Evidence::Packet(other->file, other->response->number, Describe(*other->response)));
+    if (auto l = ctx.Folder().FirstInRole("cms", {"ICE failure", "check credentials"}))
+        f.evidence.push_back(FromLog(*l));
+    // The Expressway-E's own line for the guest's refusal (it sees the guest unNATed).
+    auto e_line = ctx.Folder().FirstInRole(
+        "expressway_e",
+        {"turn: " + std::to_string(*guest->response->error_code), guest->response->dst.ToString()});
+    if (!e_line)
+        e_line = ctx.Folder().FirstInRole("expressway_e", {"turn: 431"});
+    if (e_line)
+        f.evidence.push_back(FromLog(*e_line));
+    std::string e_node;
+    const nlohmann::json& failures =
+        At(ctx.Folder().RoleStatus("expressway_e", &e_node), "turn.counters.integrity_failures");
+    if (failures.is_number_unsigned() && failures.get<std::uint64_t>() > 0)
+        f.evidence.push_back(Evidence::Status("status/" + e_node + ".json",
+                                              "expressway_e.turn.counters.integrity_failures",
+                                              std::to_string(failures.get<std::uint64_t>())));
+    if (!turn.id.empty())
+        f.evidence.push_back(Evidence::Status(turn.file, "cms.turn_servers[0]",
+                                              "id " + turn.id + ", username " + turn.username));
+    return f;
+}
+
+std::optional<Finding> TurnServicesOff(const RuleContext& ctx) {
+    if (!TurnFailed(ctx))
+        return std::nullopt;
+    std::string node;
+    const nlohmann::json& turn = At(ctx.Folder().RoleStatus("expressway_e", &node), "turn");
+    if (StringAt(turn, "services") != "Off")
+        return std::nullopt;
+    Finding f;
+    f.cause = "turn_services_off";
+    f.summary = "TURN services are off on the Expressway-E: nobody answers the guest's (or the "
+                "CMS's) TURN Allocate, so there is no relay and no media.";
+    f.box = "Expressway-E";
+    f.setting = "TURN services";
+    f.where = "Expressway-E: Configuration > Traversal > TURN";
+    f.current = "Off";
+    f.should_be = "On (TURN Relays option key, TURN requests port as the CMS turnServers "
+                  "object uses)";
+    f.evidence.push_back(ctx.StageEvidence(Stage::Turn));
+    f.evidence.push_back(
+        Evidence::Status("status/" + node + ".json", "expressway_e.turn.services", "Off"));
+    if (auto l = ctx.Folder().FirstInRole("expressway_e", {"TURN services are off"}))
+        f.evidence.push_back(FromLog(*l));
+    if (auto l = GuestAllocateLine(ctx))
+        f.evidence.push_back(FromLog(*l));
+    std::string cms;
+    const nlohmann::json& list = At(ctx.Folder().RoleStatus("cms", &cms), "turn_servers");
+    if (list.is_array() && !list.empty() && StringAt(list[0], "status.status") == "failure")
+        f.evidence.push_back(Evidence::Status(
+            "status/" + cms + ".json", "cms.turn_servers[0].status", "failure, reachable false"));
+    return f;
+}
+
+std::optional<Finding> FirewallBlocksTurn(const RuleContext& ctx) {
+    if (!TurnFailed(ctx))
+        return std::nullopt;
+    const std::string target = GuestTurnTarget(ctx);
+    if (target.empty())
+        return std::nullopt;
+    auto drops = ctx.Folder().GrepRole("nat_firewall", {"dropped", "-> " + target + " "});
+    if (drops.empty())
+        return std::nullopt;
+    const std::string port = target.substr(target.rfind(':') + 1);
+    const std::string address = target.substr(0, target.rfind(':'));
+    const bool udp = drops.front().text.find(" UDP ") != std::string::npos;
+    Finding f;
+    f.cause = "firewall_blocks_turn";
+    f.summary = "The edge firewall drops the guest's TURN requests to " + target +
+                ": no inbound rule allows them, so there is no relay and no media.";
+    f.box = "edge firewall (" + drops.front().file.substr(5, drops.front().file.size() - 9) + ")";
+    f.setting = "inbound access rule for TURN (" + std::string(udp ? "UDP" : "TCP") + " " + port +
+                ") to " + address;
+    f.where = "the firewall's inbound rules for the Expressway-E public address";
+    f.should_be = "allow UDP and TCP " + port + " from any to " + address +
+                  " (TURN requests), and UDP to the Expressway-E TURN relay port range";
+    f.evidence.push_back(ctx.StageEvidence(Stage::Turn));
+    if (auto l = GuestAllocateLine(ctx))
+        f.evidence.push_back(FromLog(*l));
+    f.evidence.push_back(FromLog(drops.front()));
+    return f;
+}
+
+std::optional<Finding> TurnClientAddress(const RuleContext& ctx) {
+    if (!TurnFailed(ctx))
+        return std::nullopt;
+    const std::string target = GuestTurnTarget(ctx);
+    auto pub = ctx.ExpresswayEPublic();
+    if (target.empty() || !pub)
+        return std::nullopt;
+    const std::string address = target.substr(0, target.rfind(':'));
+    const std::string port = target.substr(target.rfind(':') + 1);
+    const TurnServerObject turn = CmsTurnServer(ctx);
+    std::string e_node;
+    const nlohmann::json& listening =
+        At(ctx.Folder().RoleStatus("expressway_e", &e_node), "turn.listening.udp");
+    bool port_listened = !listening.is_array();
+    if (listening.is_array())
+        for (const auto& l : listening)
+            if (l.is_string() &&
+                l.get<std::string>().substr(l.get<std::string>().rfind(':') + 1) == port)
+                port_listened = true;
+    Finding f;
+    f.box = "Cisco Meeting Server";
+    f.evidence.push_back(ctx.StageEvidence(Stage::Turn));
+    if (auto l = GuestAllocateLine(ctx))
+        f.evidence.push_back(FromLog(*l));
+    if (address != *pub) {
+        f.cause = "turn_client_address";
+        f.summary = "The CMS tells the browser to use the TURN server at " + address +
+                    ", which is not the Expressway-E's public address " + *pub + ".";
+        f.setting = "turnServers object: clientAddress";
+        f.where = "CMS API: PUT /api/v1/turnServers/" + (turn.id.empty() ? "<id>" : turn.id) +
+                  " with clientAddress=" + *pub;
+        f.current = turn.client_address.empty() ? address : turn.client_address;
+        f.should_be = *pub + " (the Expressway-E public, static NAT, address)";
+        if (turn.found)
+            f.evidence.push_back(Evidence::Status(turn.file, "cms.turn_servers[0].clientAddress",
+                                                  turn.client_address));
+        return f;
+    }
+    if (!port_listened) {
+        f.cause = "turn_port_mismatch";
+        f.summary = "The browser sends TURN to port " + port +
+                    ", where the Expressway-E TURN server does not listen.";
+        f.setting = "turnServers object: tcpPortNumberOverride (the TURN port guests are given)";
+        f.where = "CMS API: PUT /api/v1/turnServers/" + (turn.id.empty() ? "<id>" : turn.id) +
+                  " with tcpPortNumberOverride=<the Expressway-E TURN requests port>";
+        f.current = port;
+        f.should_be = "the TURN requests port of Expressway-E (Configuration > Traversal > TURN)";
+        f.evidence.push_back(Evidence::Status("status/" + e_node + ".json",
+                                              "expressway_e.turn.listening.udp", listening.dump()));
+        return f;
+    }
+    return std::nullopt;
+}
+
+} // namespace cmslab::diagnosis

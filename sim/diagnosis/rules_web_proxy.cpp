@@ -1,0 +1,145 @@
+// Rules for the Expressway-E's "400 Bad Request": it proxies only the web bridge URLs
+// that Expressway-C announced over the traversal zone's SSH tunnel.
+#include "diagnosis/rules.h"
+
+namespace cmslab::diagnosis {
+
+namespace {
+
+using outcome::Stage;
+using outcome::StageStatus;
+
+std::optional<LogLine> Refused400(const RuleContext& ctx) {
+    const auto& record = ctx.Stage(Stage::Http);
+    if (record.status != StageStatus::Failed || record.detail.find("400") == std::string::npos)
+        return std::nullopt;
+    return ctx.Folder().FirstInRole("expressway_e", {"Request refused", "400"});
+}
+
+// "... Host: cmsweb.example.com from ..." -> "cmsweb.example.com".
+std::string HostOf(const std::string& line) {
+    auto at = line.find("Host: ");
+    if (at == std::string::npos)
+        return "";
+    std::string rest = line.substr(at + 6);
+    return rest.substr(0, rest.find(' '));
+}
+
+std::string Join(const nlohmann::json& list) {
+    std::string out;
+    if (!list.is_array())
+        return out;
+    for (const auto& v : list)
+        if (v.is_string())
+            out += (out.empty() ? "" : ", ") + v.get<std::string>();
+    return out;
+}
+
+} // namespace
+
+std::optional<Finding> TraversalZoneDown(const RuleContext& ctx) {
+    auto refused = Refused400(ctx);
+    if (!refused)
+        return std::nullopt;
+    std::string c_node;
+    const nlohmann::json& c = ctx.Folder().RoleStatus("expressway_c", &c_node);
+    const std::string state = StringAt(c, "traversal_zone.state");
+    if (state.empty() || state == "Active")
+        return std::nullopt;
+    const std::string zone = StringAt(c, "traversal_zone.name");
+    const std::string reason = StringAt(c, "traversal_zone.reason");
+    const std::string c_file = "status/" + c_node + ".json";
+    Finding f;
+    f.cause = "traversal_zone_down";
+    f.summary = "The traversal zone " + zone + " between Expressway-C and Expressway-E is down (" +
+                reason +
+                "), so no SSH tunnel carries the web bridge URLs and Expressway-E "
+                "answers the guest's request with 400 Bad Request.";
+    f.box = "Expressway-C";
+    f.evidence.push_back(ctx.StageEvidence(Stage::Http));
+    f.evidence.push_back(FromLog(*refused));
+    f.evidence.push_back(Evidence::Status(c_file, "expressway_c.traversal_zone",
+                                          zone + ": " + state + " (" + reason + ")"));
+    const nlohmann::json& tunnels = At(c, "ssh_tunnels");
+    if (tunnels.is_array())
+        for (std::size_t i = 0; i < tunnels.size(); ++i)
+            if (StringAt(tunnels[i], "status") != "Active") {
+                f.evidence.push_back(Evidence::Status(
+                    c_file, Indexed("expressway_c.ssh_tunnels", i),
+                    StringAt(tunnels[i], "domain") + ": " + StringAt(tunnels[i], "status")));
+                break;
+            }
+    if (reason.find("authentication") != std::string::npos ||
+        reason.find("401") != std::string::npos) {
+        std::string user;
+        if (auto l = ctx.Folder().FirstInRole("expressway_e", {"wrong password for '"})) {
+            f.evidence.push_back(FromLog(*l));
+            auto at = l->text.find("wrong password for '") + 20;
+            user = l->text.substr(at, l->text.find('\'', at) - at);
+        } else if (auto l2 = ctx.Folder().FirstInRole("expressway_e", {"authentication failed"})) {
+            f.evidence.push_back(FromLog(*l2));
+        }
+        f.setting = "traversal zone " + zone + ": Username and Password (client side)";
+        f.where = "Expressway-C: Configuration > Zones > Zones > " + zone;
+        f.should_be = "the username" + (user.empty() ? std::string() : " (" + user + ")") +
+                      " and password of the traversal account in the Expressway-E local "
+                      "authentication database";
+        f.also.push_back("or set that account's password on Expressway-E: Configuration > "
+                         "Authentication > Devices > Local database");
+    } else {
+        f.setting = "traversal zone " + zone + " (peer address, port, TLS verify subject name)";
+        f.where = "Expressway-C: Configuration > Zones > Zones > " + zone +
+                  "; Expressway-E: the server side of the same zone";
+        f.should_be = "a zone that comes up Active on both Expressways (" + reason + ")";
+        if (auto l = ctx.Folder().FirstInRole("expressway_c", {"Traversal zone", "Failed"}))
+            f.evidence.push_back(FromLog(*l));
+    }
+    return f;
+}
+
+std::optional<Finding> ExpresswayCGuestAccountClientUri(const RuleContext& ctx) {
+    auto refused = Refused400(ctx);
+    if (!refused || refused->text.find("not a web bridge URL") == std::string::npos)
+        return std::nullopt;
+    const std::string host = HostOf(refused->text);
+    std::string e_node, c_node;
+    const nlohmann::json& e = ctx.Folder().RoleStatus("expressway_e", &e_node);
+    const nlohmann::json& c = ctx.Folder().RoleStatus("expressway_c", &c_node);
+    const std::string tunnel = StringAt(e, "tunnel.state");
+    if (!tunnel.empty() && tunnel != "Active")
+        return std::nullopt; // nothing was learned at all: the traversal rule explains it
+    const std::string learned = Join(At(e, "tunnel.web_bridges"));
+    std::string configured;
+    const nlohmann::json& cache = At(c, "meeting_server_web_proxy.cache");
+    if (cache.is_array())
+        for (const auto& entry : cache)
+            configured +=
+                (configured.empty() ? "" : ", ") + StringAt(entry, "guest_account_client_uri");
+    Finding f;
+    f.cause = "expressway_c_guest_account_client_uri";
+    f.summary = "Expressway-C announces " + (configured.empty() ? learned : configured) +
+                " as the Meeting Server web bridge, not " + host +
+                ", the URL the guests open: Expressway-E refuses that Host with 400 Bad Request.";
+    f.box = "Expressway-C";
+    f.setting = "Meeting Server Web Proxy: Guest account client URI";
+    f.where = "Expressway-C: Configuration > Unified Communications > Cisco Meeting Server";
+    f.current = configured.empty() ? learned : configured;
+    f.should_be = host + " (the external web bridge URL; Expressway-C must resolve it, through "
+                         "internal DNS, to the web bridge)";
+    f.evidence.push_back(ctx.StageEvidence(Stage::Http));
+    f.evidence.push_back(FromLog(*refused));
+    if (!e_node.empty())
+        f.evidence.push_back(Evidence::Status("status/" + e_node + ".json",
+                                              "expressway_e.tunnel.web_bridges",
+                                              learned.empty() ? "(none)" : learned));
+    if (cache.is_array())
+        for (std::size_t i = 0; i < cache.size(); ++i)
+            f.evidence.push_back(
+                Evidence::Status("status/" + c_node + ".json",
+                                 Indexed("expressway_c.meeting_server_web_proxy.cache", i),
+                                 StringAt(cache[i], "guest_account_client_uri") + ": " +
+                                     StringAt(cache[i], "result")));
+    return f;
+}
+
+} // namespace cmslab::diagnosis

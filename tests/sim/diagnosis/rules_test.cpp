@@ -1,0 +1,440 @@
+// Each rule on crafted results folders: the cause it names, the fix, and the evidence it
+// cites; and what must not be taken for a fault.
+#include "diagnosis/diagnose.h"
+#include "folder_builder.h"
+#include "support/pcap_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace cmslab::diagnosis {
+namespace {
+
+using test::FolderBuilder;
+using test::StunDatagram;
+using test::StunSpec;
+
+const std::string kInside = "192.0.2.10";
+const std::string kPublic = "203.0.113.7";
+const std::string kGuest = "198.51.100.20";
+
+// The boxes every crafted deployment has: an Expressway-E behind a static NAT.
+void Deployment(FolderBuilder& b) {
+    b.Status("edge-e", "expressway_e", test::ExpresswayEStatus(kInside));
+    b.Status("fw1", "nat_firewall", test::FirewallStatus(kInside, kPublic));
+    b.Device("pc", "browser");
+}
+
+Diagnosis DiagnoseBuilt(FolderBuilder& b) {
+    auto d = DiagnoseFolder(b.Write());
+    EXPECT_TRUE(d.Ok()) << (d.Ok() ? "" : d.Message());
+    return d.Ok() ? *d : Diagnosis{};
+}
+
+const Evidence* FindEvidence(const Finding& f, Evidence::Kind kind, const std::string& file) {
+    for (const Evidence& e : f.evidence)
+        if (e.kind == kind && e.file == file)
+            return &e;
+    return nullptr;
+}
+
+Bytes TurnCapture(std::uint16_t second_error, bool second_integrity = true) {
+    testkit::PcapWriter pcap;
+    const std::string guest = kGuest + ":50000", server = kPublic + ":3478";
+    pcap.Add(StunDatagram(guest, server, {0, 0, false, "", "", 1}));
+    pcap.Add(StunDatagram(server, guest, {3, 401, false, "", "lab", 1}));
+    pcap.Add(StunDatagram(guest, server, {0, 0, second_integrity, "alice", "lab", 2}));
+    pcap.Add(StunDatagram(server, guest, {3, second_error, false, "", "", 2}));
+    return pcap.File();
+}
+
+TEST(Healthy, AllStagesOkIsHealthyAndTheChallengeIsExpected) {
+    FolderBuilder b;
+    Deployment(b);
+    b.AllOk();
+    testkit::PcapWriter pcap;
+    pcap.Add(StunDatagram(kGuest + ":50000", kPublic + ":3478", {0, 0, false, "", "", 1}));
+    pcap.Add(StunDatagram(kPublic + ":3478", kGuest + ":50000", {3, 401, false, "", "lab", 1}));
+    pcap.Add(StunDatagram(kGuest + ":50000", kPublic + ":3478", {0, 0, true, "alice", "lab", 2}));
+    pcap.Add(StunDatagram(kPublic + ":3478", kGuest + ":50000", {2, 0, true, "", "", 2}));
+    b.Pcap("outside", pcap.File());
+    Diagnosis d = DiagnoseBuilt(b);
+    EXPECT_TRUE(d.Healthy());
+    EXPECT_TRUE(d.causes.empty());
+    ASSERT_EQ(d.expected.size(), 1u);
+    EXPECT_EQ(d.expected[0].evidence.file, "pcap/outside.pcap");
+    EXPECT_EQ(d.expected[0].evidence.packet, 2u);
+    EXPECT_NE(d.expected[0].text.find("challenge"), std::string::npos);
+    EXPECT_EQ(d.Json()["verdict"], "healthy");
+    EXPECT_NE(d.Text().find("Healthy"), std::string::npos);
+}
+
+TEST(Turn, Error431AfterTheChallengeIsACredentialMismatch) {
+    FolderBuilder b;
+    Deployment(b);
+    b.FailAt("turn", "Allocate refused").Screen("connecting_timeout", "Meeting");
+    b.Status("meeting", "cms",
+             {{"cms",
+               {{"turn_servers",
+                 {{{"id", "abc-123"}, {"username", "alice"}, {"clientAddress", kPublic}}}}}}});
+    b.Log("meeting", {"2017-01-01 00:00:00.000 Info: started",
+                      "2017-01-01 00:00:01.000 Warning: call 3: ICE failure 4 (unauthorized - "
+                      "check credentials)"});
+    b.Pcap("outside", TurnCapture(431));
+    Diagnosis d = DiagnoseBuilt(b);
+    ASSERT_EQ(d.verdict, Diagnosis::Verdict::Fault);
+    const Finding& f = d.causes.at(0);
+    EXPECT_EQ(f.cause, "turn_credentials_mismatch");
+    EXPECT_NE(f.where.find("PUT /api/v1/turnServers/abc-123"), std::string::npos);
+    EXPECT_NE(f.should_be.find("alice"), std::string::npos);
+    const Evidence* packet = FindEvidence(f, Evidence::Kind::Packet, "pcap/outside.pcap");
+    ASSERT_NE(packet, nullptr);
+    EXPECT_EQ(packet->packet, 4u);
+    EXPECT_NE(packet->text.find("431"), std::string::npos);
+    const Evidence* log = FindEvidence(f, Evidence::Kind::Log, "logs/meeting.log");
+    ASSERT_NE(log, nullptr);
+    EXPECT_EQ(log->line, 2u);
+    // The 401 before it is the challenge, not the fault.
+    ASSERT_EQ(d.expected.size(), 1u);
+    EXPECT_EQ(d.expected[0].evidence.packet, 2u);
+}
+
+TEST(Turn, A401ToAnAuthenticatedAllocateIsARefusalNotAChallenge) {
+    FolderBuilder b;
+    Deployment(b);
+    b.FailAt("turn", "Allocate refused");
+    b.Pcap("outside", TurnCapture(401));
+    Diagnosis d = DiagnoseBuilt(b);
+    ASSERT_EQ(d.verdict, Diagnosis::Verdict::Fault);
+    EXPECT_EQ(d.causes.at(0).cause, "turn_credentials_mismatch");
+    EXPECT_EQ(FindEvidence(d.causes[0], Evidence::Kind::Packet, "pcap/outside.pcap")->packet, 4u);
+    ASSERT_EQ(d.expected.size(), 1u);
+    EXPECT_EQ(d.expected[0].evidence.packet, 2u);
+}
+
+TEST(Turn, OnlyTheChallengeIsNoCredentialFault) {
+    FolderBuilder b;
+    Deployment(b);
+    b.FailAt("turn", "no answer");
+    testkit::PcapWriter pcap;
+    pcap.Add(StunDatagram(kGuest + ":50000", kPublic + ":3478", {0, 0, false, "", "", 1}));
+    pcap.Add(StunDatagram(kPublic + ":3478", kGuest + ":50000", {3, 401, false, "", "lab", 1}));
+    b.Pcap("outside", pcap.File());
+    Diagnosis d = DiagnoseBuilt(b);
+    EXPECT_EQ(d.verdict, Diagnosis::Verdict::Undetermined);
+    EXPECT_TRUE(d.causes.empty());
+    EXPECT_FALSE(d.observations.empty());
+}
+
+TEST(Turn, ServicesOff) {
+    FolderBuilder b;
+    Deployment(b);
+    b.FailAt("turn", "no media 30 s after joining");
+    b.Status("edge-e", "expressway_e", test::ExpresswayEStatus(kInside, "Off"));
+    b.Log("edge-e", {"t turn: TURN services are off"});
+    Diagnosis d = DiagnoseBuilt(b);
+    ASSERT_FALSE(d.causes.empty());
+    EXPECT_EQ(d.causes[0].cause, "turn_services_off");
+    EXPECT_EQ(d.causes[0].where, "Expressway-E: Configuration > Traversal > TURN");
+    EXPECT_EQ(FindEvidence(d.causes[0], Evidence::Kind::Log, "logs/edge-e.log")->line, 1u);
+}
+
+TEST(Turn, FirewallDropsTheAllocate) {
+    FolderBuilder b;
+    Deployment(b);
+    b.FailAt("turn", "no media 30 s after joining");
+    b.Log("pc", {"t browser: TURN Allocate at " + kPublic + ":3478 as alice"});
+    b.Log("fw1", {"t firewall: accepted inbound TCP " + kGuest + ":1 -> " + kPublic + ":443",
+                  "t firewall: dropped inbound UDP " + kGuest + ":50000 -> " + kPublic +
+                      ":3478 (no rule matches; default deny)"});
+    Diagnosis d = DiagnoseBuilt(b);
+    ASSERT_FALSE(d.causes.empty());
+    EXPECT_EQ(d.causes[0].cause, "firewall_blocks_turn");
+    EXPECT_NE(d.causes[0].should_be.find("3478"), std::string::npos);
+    EXPECT_EQ(FindEvidence(d.causes[0], Evidence::Kind::Log, "logs/fw1.log")->line, 2u);
+}
+
+TEST(Turn, ClientAddressThatIsNotThePublicAddress) {
+    FolderBuilder b;
+    Deployment(b);
+    b.FailAt("turn", "no media 30 s after joining");
+    b.Log("pc", {"t browser: TURN Allocate at 203.0.113.99:3478 as alice"});
+    b.Status("meeting", "cms",
+             {{"cms",
+               {{"turn_servers",
+                 {{{"id", "t1"}, {"username", "alice"}, {"clientAddress", "203.0.113.99"}}}}}}});
+    Diagnosis d = DiagnoseBuilt(b);
+    ASSERT_FALSE(d.causes.empty());
+    EXPECT_EQ(d.causes[0].cause, "turn_client_address");
+    EXPECT_EQ(d.causes[0].current, "203.0.113.99");
+    EXPECT_NE(d.causes[0].should_be.find(kPublic), std::string::npos);
+    EXPECT_NE(d.causes[0].where.find("clientAddress=" + kPublic), std::string::npos);
+}
+
+TEST(Certificate, HostnameMismatchNamesTheMissingSan) {
+    FolderBuilder b;
+    Deployment(b);
+    b.FailAt("certificate", "62 hostname mismatch (depth 0, CN = edge.example.net); "
+                            "meet.example.net checked against the SAN list the server sent: "
+                            "edge.example.net, core.example.net; alert bad_certificate")
+        .Screen("certificate_warning", "Your connection is not private",
+                "NET::ERR_CERT_COMMON_NAME_INVALID");
+    b.Log("pc", {"t browser: certificate failed: 62 hostname mismatch"});
+    Diagnosis d = DiagnoseBuilt(b);
+    ASSERT_EQ(d.causes.size(), 1u);
+    const Finding& f = d.causes[0];
+    EXPECT_EQ(f.cause, "certificate_name_mismatch");
+    EXPECT_EQ(f.box, "Expressway-E");
+    EXPECT_EQ(f.current, "SAN: edge.example.net, core.example.net");
+    EXPECT_NE(f.should_be.find("meet.example.net"), std::string::npos);
+    EXPECT_NE(f.where.find("Maintenance > Security > Server certificate"), std::string::npos);
+    EXPECT_EQ(FindEvidence(f, Evidence::Kind::Log, "logs/pc.log")->line, 1u);
+}
+
+TEST(Certificate, UntrustedIssuer) {
+    FolderBuilder b;
+    Deployment(b);
+    b.FailAt("certificate", "20 unable to get local issuer certificate (depth 0, CN = "
+                            "edge.example.net); alert unknown_ca")
+        .Screen("certificate_warning", "Your connection is not private",
+                "NET::ERR_CERT_AUTHORITY_INVALID");
+    Diagnosis d = DiagnoseBuilt(b);
+    ASSERT_EQ(d.causes.size(), 1u);
+    EXPECT_EQ(d.causes[0].cause, "certificate_untrusted");
+    EXPECT_NE(d.causes[0].should_be.find("trust"), std::string::npos);
+}
+
+TEST(WebProxy, BadRequestForAHostExpresswayCDoesNotAnnounce) {
+    FolderBuilder b;
+    Deployment(b);
+    b.FailAt("http", "GET / -> 400 Bad Request").Screen("bad_request", "Bad Request");
+    b.Log("edge-e", {"t webproxy: web bridge URLs from Expressway-C: inner.example.lan",
+                     "t webproxy: Request refused: GET / Host: meet.example.net from " + kGuest +
+                         ":1: Host 'meet.example.net' is not a web bridge URL learned from "
+                         "Expressway-C; answered 400 Bad Request"});
+    auto e = test::ExpresswayEStatus(kInside);
+    e["expressway_e"]["tunnel"]["web_bridges"] = {"inner.example.lan"};
+    b.Status("edge-e", "expressway_e", e);
+    b.Status(
+        "core-c", "expressway_c",
+        {{"expressway_c",
+          {{"traversal_zone", {{"name", "Z"}, {"state", "Active"}}},
+           {"meeting_server_web_proxy",
+            {{"cache",
+              {{{"guest_account_client_uri", "inner.example.lan"},
+                {"result", "Success: address inner.example.lan resolved successfully."}}}}}}}}});
+    b.Log("core-c", {"t webproxy: Success: address inner.example.lan resolved successfully."});
+    Diagnosis d = DiagnoseBuilt(b);
+    ASSERT_EQ(d.causes.size(), 1u);
+    const Finding& f = d.causes[0];
+    EXPECT_EQ(f.cause, "expressway_c_guest_account_client_uri");
+    EXPECT_EQ(f.box, "Expressway-C");
+    EXPECT_EQ(f.where,
+              "Expressway-C: Configuration > Unified Communications > Cisco Meeting Server");
+    EXPECT_EQ(f.current, "inner.example.lan");
+    EXPECT_EQ(f.should_be.substr(0, 16), "meet.example.net");
+    EXPECT_EQ(FindEvidence(f, Evidence::Kind::Log, "logs/edge-e.log")->line, 2u);
+    // Expressway-C's success is listed as not proving health.
+    bool noted = false;
+    for (const auto& n : d.expected)
+        noted = noted || n.evidence.file == "logs/core-c.log";
+    EXPECT_TRUE(noted);
+}
+
+TEST(WebProxy, BadRequestWithTheTraversalZoneDownBlamesTheZone) {
+    FolderBuilder b;
+    Deployment(b);
+    b.FailAt("http", "GET / -> 400 Bad Request");
+    b.Log("edge-e", {"t traversal: Traversal zone Z: authentication failed: wrong password for "
+                     "'zoneuser' (x)",
+                     "t webproxy: Request refused: GET / Host: meet.example.net from x: Host "
+                     "'meet.example.net' is not a web bridge URL learned from Expressway-C; "
+                     "answered 400 Bad Request"});
+    auto e = test::ExpresswayEStatus(kInside);
+    e["expressway_e"]["tunnel"] = {{"state", "Inactive"}, {"web_bridges", nlohmann::json::array()}};
+    b.Status("edge-e", "expressway_e", e);
+    b.Status("core-c", "expressway_c",
+             {{"expressway_c",
+               {{"traversal_zone",
+                 {{"name", "Z"},
+                  {"state", "Failed"},
+                  {"reason", "401 Unauthorized (authentication failed)"}}},
+                {"ssh_tunnels", {{{"domain", "meet.example.net"}, {"status", "Failed"}}}}}}});
+    Diagnosis d = DiagnoseBuilt(b);
+    ASSERT_EQ(d.causes.size(), 1u);
+    EXPECT_EQ(d.causes[0].cause, "traversal_zone_down");
+    EXPECT_EQ(d.causes[0].where, "Expressway-C: Configuration > Zones > Zones > Z");
+    EXPECT_NE(d.causes[0].should_be.find("zoneuser"), std::string::npos);
+}
+
+nlohmann::json CmsLinkDown(const std::string& uri, const std::string& host, int port,
+                           const std::string& fault) {
+    return {{"cms",
+             {{"faults", {fault}},
+              {"alarms", {"guestAccountConnectionFailure"}},
+              {"web_bridge", {{"port", 443}}},
+              {"web_bridge_link",
+               {{"host", host}, {"port", port}, {"state", "waiting to retry"}, {"uri", uri}}}}}};
+}
+
+TEST(WebBridge, UnresolvableGuestAccountClientUri) {
+    FolderBuilder b;
+    Deployment(b);
+    b.FailAt("web_bridge", "page \"Meeting\" without Join call")
+        .Screen("no_join_button", "Meeting");
+    b.Status("meeting", "cms",
+             CmsLinkDown("https://wb.example.lan", "wb.example.lan", 443,
+                         "Web bridge connection to \"wb.example.lan\" failed (DNS failure)"));
+    b.Log("meeting",
+          {"t Warning: web bridge link 1: name resolution for \"wb.example.lan\" failed"});
+    Diagnosis d = DiagnoseBuilt(b);
+    ASSERT_FALSE(d.causes.empty());
+    const Finding& f = d.causes[0];
+    EXPECT_EQ(f.cause, "cms_guest_account_client_uri_unresolvable");
+    EXPECT_NE(f.where.find("Configuration > General"), std::string::npos);
+    EXPECT_EQ(f.current, "https://wb.example.lan");
+    const Evidence* fault = FindEvidence(f, Evidence::Kind::Status, "status/meeting.json");
+    ASSERT_NE(fault, nullptr);
+    EXPECT_EQ(fault->path, "cms.faults[0]");
+}
+
+TEST(WebBridge, WrongPortInTheGuestAccountClientUri) {
+    FolderBuilder b;
+    Deployment(b);
+    b.FailAt("web_bridge", "page \"Meeting\" without Join call");
+    b.Status("meeting", "cms",
+             CmsLinkDown("https://wb.example.lan:8443", "wb.example.lan", 8443,
+                         "Web bridge connection to \"wb.example.lan\" failed (connect failure)"));
+    Diagnosis d = DiagnoseBuilt(b);
+    ASSERT_FALSE(d.causes.empty());
+    EXPECT_EQ(d.causes[0].cause, "cms_guest_account_client_uri_unreachable");
+    EXPECT_EQ(d.causes[0].should_be, "https://wb.example.lan");
+}
+
+TEST(WebBridge, WebBridgeRefusesTheCallBridge) {
+    FolderBuilder b;
+    Deployment(b);
+    b.FailAt("web_bridge", "page \"Meeting\" without Join call");
+    b.Status("meeting", "cms",
+             CmsLinkDown("https://wb.example.lan", "wb.example.lan", 443,
+                         "Web bridge connection to \"wb.example.lan\" failed (connect failure)"));
+    b.Log("meeting", {"t Warning: web bridge link 1: TLS negotiation failed (registration refused: "
+                      "HTTP 403)"});
+    Diagnosis d = DiagnoseBuilt(b);
+    ASSERT_FALSE(d.causes.empty());
+    EXPECT_EQ(d.causes[0].cause, "web_bridge_does_not_trust_call_bridge");
+    EXPECT_NE(d.causes[0].where.find("webbridge trust"), std::string::npos);
+}
+
+TEST(GuestNetwork, NxdomainForTheUrl) {
+    FolderBuilder b;
+    Deployment(b);
+    b.FailAt("dns", "meet.example.net: NXDOMAIN from 203.0.113.53:53")
+        .Screen("site_unreachable", "This site can't be reached", "DNS_PROBE_FINISHED_NXDOMAIN");
+    b.Status("dns-out", "dns_server", {{"dns_server", {{"nxdomain", 1}}}});
+    b.Log("dns-out", {"t queries: client x: query: meet.example.net IN A (UDP) -> NXDOMAIN"});
+    Diagnosis d = DiagnoseBuilt(b);
+    ASSERT_FALSE(d.causes.empty());
+    EXPECT_EQ(d.causes[0].cause, "guest_dns_record");
+    EXPECT_EQ(d.causes[0].should_be.substr(0, 30), "meet.example.net A " + kPublic);
+    EXPECT_EQ(FindEvidence(d.causes[0], Evidence::Kind::Log, "logs/dns-out.log")->line, 1u);
+}
+
+TEST(GuestNetwork, FirewallDropsTheWebProxyConnection) {
+    FolderBuilder b;
+    Deployment(b);
+    b.FailAt("tcp", kPublic + ":443 timed out (no answer)");
+    b.Log("fw1", {"t firewall: dropped inbound TCP " + kGuest + ":1 -> " + kPublic +
+                  ":443 (no rule matches; default deny)"});
+    Diagnosis d = DiagnoseBuilt(b);
+    ASSERT_FALSE(d.causes.empty());
+    EXPECT_EQ(d.causes[0].cause, "firewall_blocks_web_proxy");
+    EXPECT_NE(d.causes[0].should_be.find("allow TCP 443"), std::string::npos);
+}
+
+TEST(GuestNetwork, UrlResolvesToAnotherAddress) {
+    FolderBuilder b;
+    Deployment(b);
+    b.FailAt("tcp", "203.0.113.200:443 timed out (no answer)");
+    Diagnosis d = DiagnoseBuilt(b);
+    ASSERT_FALSE(d.causes.empty());
+    EXPECT_EQ(d.causes[0].cause, "guest_dns_wrong_address");
+    EXPECT_EQ(d.causes[0].should_be, "meet.example.net A " + kPublic);
+}
+
+TEST(GuestNetwork, UrlWithAPortTheWebProxyDoesNotServe) {
+    FolderBuilder b;
+    Deployment(b);
+    b.FailAt("tcp", kPublic + ":8443 timed out (no answer)").Url("https://meet.example.net:8443");
+    b.Log("edge-e", {"t general: web proxy: listening on TCP " + kInside + ":443"});
+    Diagnosis d = DiagnoseBuilt(b);
+    ASSERT_FALSE(d.causes.empty());
+    EXPECT_EQ(d.causes[0].cause, "guest_url_port");
+}
+
+TEST(Media, IceFailureWithoutEvidenceOfACauseIsUndetermined) {
+    FolderBuilder b;
+    Deployment(b);
+    b.FailAt("ice", "no media 30 s after joining; the web app gave up");
+    b.Log("meeting", {"t Info: call 1: allocated", "t Warning: call 1: ICE failure 3 (connectivity "
+                                                   "checks failed)"});
+    b.Device("meeting", "cms");
+    b.Log("pc", {"t browser: StartIce: ICE, DTLS and media are not carried out by this browser "
+                 "model yet"});
+    Diagnosis d = DiagnoseBuilt(b);
+    EXPECT_EQ(d.verdict, Diagnosis::Verdict::Undetermined);
+    EXPECT_TRUE(d.causes.empty());
+    EXPECT_EQ(d.failed_stage, "ice");
+    bool cites_ice = false;
+    for (const auto& e : d.observations)
+        cites_ice = cites_ice || (e.file == "logs/meeting.log" && e.line == 2);
+    EXPECT_TRUE(cites_ice);
+    ASSERT_EQ(d.limits.size(), 1u);
+    EXPECT_NE(d.limits[0].find("logs/pc.log:1"), std::string::npos);
+}
+
+TEST(Media, FirewallDropsRelayTraffic) {
+    FolderBuilder b;
+    Deployment(b);
+    b.FailAt("ice", "no media");
+    b.Log("fw1", {"t firewall: dropped inbound UDP " + kGuest + ":5 -> " + kPublic +
+                  ":25000 (no rule matches; default deny)"});
+    b.Log("edge-e", {"t turn: TURN relays on " + kInside + " ports 24000-29999, advertised as " +
+                     kPublic + "; realm r"});
+    Diagnosis d = DiagnoseBuilt(b);
+    ASSERT_FALSE(d.causes.empty());
+    EXPECT_EQ(d.causes[0].cause, "firewall_blocks_media");
+    EXPECT_NE(d.causes[0].should_be.find("UDP 24000-29999"), std::string::npos);
+}
+
+TEST(Folder, UnusableFoldersAreErrors) {
+    EXPECT_FALSE(DiagnoseFolder("/nonexistent/cmslab-diag").Ok());
+    testkit::TempDir dir("cmslab-diag");
+    EXPECT_FALSE(DiagnoseFolder(dir.Path()).Ok()); // no summary.json
+    dir.Write("summary.json", "{not json");
+    EXPECT_FALSE(DiagnoseFolder(dir.Path()).Ok());
+    dir.Write("summary.json", "{\"stages\": {}}");
+    auto d = DiagnoseFolder(dir.Path());
+    ASSERT_FALSE(d.Ok());
+    EXPECT_NE(d.Message().find("stages."), std::string::npos);
+}
+
+TEST(Folder, WriteDiagnosisKeepsTheSummaryAndAddsTheDiagnosis) {
+    FolderBuilder b;
+    Deployment(b);
+    b.AllOk();
+    b.Summary()["zz_last"] = 1;
+    const std::string dir = b.Write();
+    auto d = WriteDiagnosis(dir);
+    ASSERT_TRUE(d.Ok()) << d.Message();
+    std::ifstream in(dir + "/summary.json");
+    auto summary = nlohmann::ordered_json::parse(in);
+    EXPECT_EQ(summary["diagnosis"]["verdict"], "healthy");
+    EXPECT_EQ(summary["zz_last"], 1);
+    EXPECT_EQ(summary.begin().key(), "devices"); // nlohmann::json wrote keys sorted
+    EXPECT_EQ((--summary.end()).key(), "diagnosis");
+}
+
+} // namespace
+} // namespace cmslab::diagnosis
