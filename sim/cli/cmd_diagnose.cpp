@@ -1,13 +1,66 @@
 #include "commands.h"
 
+#include "diagnosis/diagnose.h"
+
 #include <iostream>
+#include <optional>
 
 namespace cmslab::cli {
 
-// Placeholder until the command lands: says so and exits as for unusable input.
-int Diagnose(const Args&) {
-    std::cerr << "cmslab diagnose: not available in this build yet\n";
+namespace {
+
+void DiagnoseUsage(std::ostream& os) {
+    os << "usage: cmslab diagnose RESULT_DIR [--json]\n\n"
+          "Reads the folder a run wrote (summary.json, logs/, status/, pcap/) and says whether\n"
+          "the guest join was healthy; if not, names the root cause in the products' terms:\n"
+          "the setting, where to change it (menu path or API call), the value it should have,\n"
+          "and the evidence (log line, status page entry, packet number in a capture). It\n"
+          "also lists what looks like an error but is normal (the first 401 on a TURN\n"
+          "Allocate is the credential challenge).\n\n"
+          "options:\n"
+          "  --json   the diagnosis as JSON (as summary.json's \"diagnosis\")\n"
+          "  --help   this text\n\n"
+          "exit status: 0 diagnosed (healthy or not), 2 unusable folder or usage error.\n";
+}
+
+int UsageError(const std::string& message) {
+    std::cerr << "cmslab diagnose: " << message << "\n\n";
+    DiagnoseUsage(std::cerr);
     return 2;
+}
+
+} // namespace
+
+int Diagnose(const Args& args) {
+    std::optional<std::string> dir;
+    bool json = false;
+    for (const std::string& a : args) {
+        if (a == "--help" || a == "-h") {
+            DiagnoseUsage(std::cout);
+            return 0;
+        }
+        if (a == "--json") {
+            json = true;
+            continue;
+        }
+        if (a.size() > 1 && a[0] == '-')
+            return UsageError("unknown option '" + a + "'");
+        if (dir)
+            return UsageError("one results folder at a time ('" + *dir + "' and '" + a + "')");
+        dir = a;
+    }
+    if (!dir)
+        return UsageError("which results folder? (cmslab run writes one: --out DIR)");
+    auto diagnosis = diagnosis::DiagnoseFolder(*dir);
+    if (!diagnosis) {
+        std::cerr << "cmslab diagnose: " << diagnosis.Message() << "\n";
+        return 2;
+    }
+    if (json)
+        std::cout << diagnosis->Json().dump(2) << "\n";
+    else
+        std::cout << diagnosis->Text();
+    return 0;
 }
 
 } // namespace cmslab::cli
