@@ -12,6 +12,7 @@
 #include "world.h"
 
 #include "cms/cms_app.h"
+#include "diagnosis/diagnose.h"
 #include "expressway/expressway_c_app.h"
 #include "expressway/expressway_e_app.h"
 
@@ -23,7 +24,9 @@ std::string DefaultOutDir(const scenario::Scenario& scenario) {
     return "results/" + network::FileNameFor(scenario.name);
 }
 
-Expected<RunReport> RunScenario(const scenario::Scenario& s, const RunOptions& options) {
+namespace {
+
+Expected<RunReport> Simulate(const scenario::Scenario& s, const RunOptions& options) {
     network::BuildOptions build;
     build.out_dir = options.out_dir;
     build.seed = options.seed;
@@ -83,6 +86,21 @@ Expected<RunReport> RunScenario(const scenario::Scenario& s, const RunOptions& o
         return Error{"cannot read back " + *summary_path};
     // The browser holds sockets of the world's nodes: it goes first.
     guest->reset();
+    return report;
+}
+
+} // namespace
+
+Expected<RunReport> RunScenario(const scenario::Scenario& s, const RunOptions& options) {
+    auto report = Simulate(s, options);
+    if (!report)
+        return report;
+    // After Simulate: the captures are complete on disk only once the world has let go of
+    // its pcap files. Read as `cmslab diagnose` reads the folder, added to summary.json.
+    auto diagnosed = diagnosis::WriteDiagnosis(options.out_dir);
+    if (!diagnosed)
+        return diagnosed.Err();
+    report->summary["diagnosis"] = nlohmann::json::parse(diagnosed->Json().dump());
     return report;
 }
 
