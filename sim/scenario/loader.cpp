@@ -132,6 +132,7 @@ LoadResult LoadScenarioFromString(const std::string& text, const std::string& la
         detail::Context ctx(diags);
         Scenario s = detail::BuildModel(*document, ctx);
         detail::CheckModel(s, ctx);
+        detail::CheckExpect(s, ctx);
         if (diags.ErrorCount() == 0)
             detail::ReportUnread(*document, ctx);
         if (diags.ErrorCount() == 0) {

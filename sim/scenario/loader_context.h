@@ -74,6 +74,10 @@ Scenario BuildModel(const nlohmann::json& document, Context& ctx);
 // Step 3: checks across the model (references, addressing, reachability).
 void CheckModel(const Scenario& scenario, Context& ctx);
 
+// Step 3b: the expect block's references to nodes and its JSON pointers (its shape is the
+// schema's).
+void CheckExpect(const Scenario& scenario, Context& ctx);
+
 // Keys of `document` the builder did not consume, as warnings (a lab that silently
 // ignores a setting misleads; this keeps the schema and the builder honest).
 void ReportUnread(const nlohmann::json& document, Context& ctx);
