@@ -1,13 +1,164 @@
 #include "commands.h"
 
+#include "check/junit.h"
+#include "check/scenario_check.h"
+#include "run/run_scenario.h"
+#include "scenario/default_scenario.h"
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
 #include <iostream>
+#include <optional>
 
 namespace cmslab::cli {
 
-// Placeholder until the command lands: says so and exits as for unusable input.
-int Check(const Args&) {
-    std::cerr << "cmslab check: not available in this build yet\n";
+namespace {
+
+namespace fs = std::filesystem;
+
+void CheckUsage(std::ostream& os) {
+    os << "usage: cmslab check [SCENARIO...] [--junit FILE] [--out DIR] [--timeout S]\n\n"
+          "Runs each scenario, each in a process of its own, and compares what the run\n"
+          "wrote with the scenario's expect block: the stages of the join (ok, failed,\n"
+          "not_reached), the guest's screen, log lines that must or must not appear, and\n"
+          "values of the status pages. Prints one line per scenario (as expected, DIFFERS,\n"
+          "UNUSABLE, skipped) with the run's time; under a scenario that differs, every\n"
+          "difference and the run's diagnosis.\n"
+          "Without SCENARIO, checks every *.json of the scenarios folder\n"
+          "("
+       << fs::path(scenario::DefaultScenarioPath()).parent_path().string()
+       << ").\n\n"
+          "options:\n"
+          "  --junit FILE   also write a JUnit XML report (one testcase per scenario; a\n"
+          "                 <failure> lists the differences and the diagnosis)\n"
+          "  --out DIR      run each scenario into DIR/<scenario name> (default\n"
+          "                 results/check); earlier results there are replaced\n"
+          "  --timeout S    give up on a run after S seconds of wall-clock time (default\n"
+          "                 300); a run that hangs or crashes is UNUSABLE, the others go on\n"
+          "  --help         this text\n\n"
+          "A scenario without an expect block (or with an empty one) cannot be checked: when\n"
+          "named on the command line it is UNUSABLE; found in the scenarios folder it is\n"
+          "skipped (said so, and <skipped> in the JUnit report), so that scenarios kept for\n"
+          "`cmslab run` alone do not fail the check.\n\n"
+          "exit status: 0 every scenario as expected (skipped ones aside), 1 some differ,\n"
+          "2 unusable input: a scenario that does not load (the loader's report is printed),\n"
+          "has nothing to compare, or whose run crashed or timed out; no scenario found;\n"
+          "usage error. 2 wins over 1.\n";
+}
+
+int UsageError(const std::string& message) {
+    std::cerr << "cmslab check: " << message << "\n\n";
+    CheckUsage(std::cerr);
     return 2;
+}
+
+std::vector<std::string> DefaultScenarios() {
+    const fs::path folder = fs::path(scenario::DefaultScenarioPath()).parent_path();
+    std::vector<std::string> files;
+    std::error_code ec;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec))
+        if (it->path().extension() == ".json" && it->is_regular_file(ec))
+            files.push_back(it->path().string());
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+// Runs in the child process: the only place ns-3 is started.
+int RunBody(const scenario::Scenario& s, const std::string& out_dir) {
+    run::RunOptions options;
+    options.out_dir = out_dir;
+    auto report = run::RunScenario(s, options);
+    if (!report) {
+        std::cerr << "cmslab check: " << s.source_path << ": " << report.Message() << "\n";
+        return 2;
+    }
+    std::cout << s.name << ": simulated " << report->simulated_s << " s (seed " << report->seed
+              << ") -> " << report->out_dir << "\n";
+    return 0;
+}
+
+} // namespace
+
+int Check(const Args& args) {
+    std::vector<std::string> files;
+    std::optional<std::string> junit;
+    check::CheckOptions options;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--help" || a == "-h") {
+            CheckUsage(std::cout);
+            return 0;
+        }
+        if (a == "--junit" || a == "--out" || a == "--timeout") {
+            if (i + 1 >= args.size() || args[i + 1].empty())
+                return UsageError(a + " needs a value");
+            const std::string& value = args[++i];
+            if (a == "--junit") {
+                junit = value;
+            } else if (a == "--out") {
+                options.out_root = value;
+            } else {
+                unsigned seconds = 0;
+                auto [ptr, ec] =
+                    std::from_chars(value.data(), value.data() + value.size(), seconds);
+                if (ec != std::errc() || ptr != value.data() + value.size() || seconds == 0)
+                    return UsageError("--timeout takes a whole number of seconds, not '" + value +
+                                      "'");
+                options.timeout = std::chrono::seconds(seconds);
+            }
+            continue;
+        }
+        if (a.size() > 1 && a[0] == '-')
+            return UsageError("unknown option '" + a + "'");
+        files.push_back(a);
+    }
+    options.named = !files.empty();
+    if (files.empty()) {
+        files = DefaultScenarios();
+        if (files.empty()) {
+            std::cerr << "cmslab check: no scenario (*.json) in "
+                      << fs::path(scenario::DefaultScenarioPath()).parent_path().string() << "\n";
+            return 2;
+        }
+    }
+
+    std::vector<check::JunitCase> cases;
+    std::size_t as_expected = 0, differs = 0, unusable = 0, skipped = 0;
+    for (const auto& file : files) {
+        const check::CheckResult r = check::CheckScenarioFile(file, options, RunBody);
+        std::cout << r.Line() << "\n" << r.Details() << std::flush;
+        cases.push_back(r.Junit());
+        switch (r.verdict) {
+        case check::CheckResult::Verdict::AsExpected:
+            ++as_expected;
+            break;
+        case check::CheckResult::Verdict::Differs:
+            ++differs;
+            break;
+        case check::CheckResult::Verdict::Unusable:
+            ++unusable;
+            break;
+        case check::CheckResult::Verdict::Skipped:
+            ++skipped;
+            break;
+        }
+    }
+    std::cout << files.size() << (files.size() == 1 ? " scenario: " : " scenarios: ") << as_expected
+              << " as expected, " << differs << " differ, " << unusable << " unusable";
+    if (skipped)
+        std::cout << ", " << skipped << " skipped (no expect block)";
+    std::cout << "\n";
+    if (junit) {
+        const std::string problem = check::WriteJunit(*junit, "cmslab check", cases);
+        if (!problem.empty()) {
+            std::cerr << "cmslab check: " << problem << "\n";
+            return 2;
+        }
+    }
+    if (unusable)
+        return 2;
+    return differs ? 1 : 0;
 }
 
 } // namespace cmslab::cli

@@ -1,13 +1,129 @@
 #include "commands.h"
 
+#include "check/results_diff.h"
+#include "check/scenario_check.h"
+#include "run/run_scenario.h"
+#include "scenario/loader.h"
+
+#include <charconv>
+#include <iomanip>
 #include <iostream>
+#include <optional>
 
 namespace cmslab::cli {
 
-// Placeholder until the command lands: says so and exits as for unusable input.
-int Diff(const Args&) {
-    std::cerr << "cmslab diff: not available in this build yet\n";
+namespace {
+
+void DiffUsage(std::ostream& os) {
+    os << "usage: cmslab diff A.json B.json [--out DIR] [--timeout S]\n\n"
+          "Runs both scenarios, each in a process of its own, and shows what changes from A\n"
+          "to B: the stages of the join whose status or detail changes, the guest's screen,\n"
+          "per node the log lines that disappear (-) and appear (+), and the status page\n"
+          "values that change (as JSON pointers into status/<node>.json). Time stamps,\n"
+          "random identifiers (UUIDs, guest IDs, ICE credentials, fingerprints), measured\n"
+          "durations and ephemeral or relay ports (10000 and up) are replaced by placeholders "
+          "first, so\n"
+          "only real changes show. Typical use: A the working deployment, B the same with\n"
+          "the configuration change you are about to make.\n\n"
+          "options:\n"
+          "  --out DIR      runs go to DIR/a and DIR/b (default results/diff/<A name>-vs-<B "
+          "name>)\n"
+          "  --timeout S    give up on a run after S seconds of wall-clock time (default 300)\n"
+          "  --help         this text\n\n"
+          "exit status: 0 no difference, 1 they differ, 2 unusable input (a scenario that\n"
+          "does not load, a run that failed, crashed or timed out) or usage error.\n";
+}
+
+int UsageError(const std::string& message) {
+    std::cerr << "cmslab diff: " << message << "\n\n";
+    DiffUsage(std::cerr);
     return 2;
+}
+
+int RunBody(const scenario::Scenario& s, const std::string& out_dir) {
+    run::RunOptions options;
+    options.out_dir = out_dir;
+    auto report = run::RunScenario(s, options);
+    if (!report) {
+        std::cerr << "cmslab diff: " << s.source_path << ": " << report.Message() << "\n";
+        return 2;
+    }
+    return 0;
+}
+
+} // namespace
+
+int Diff(const Args& args) {
+    std::vector<std::string> files;
+    std::optional<std::string> out;
+    std::chrono::milliseconds timeout = std::chrono::seconds(300);
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--help" || a == "-h") {
+            DiffUsage(std::cout);
+            return 0;
+        }
+        if (a == "--out" || a == "--timeout") {
+            if (i + 1 >= args.size() || args[i + 1].empty())
+                return UsageError(a + " needs a value");
+            const std::string& value = args[++i];
+            if (a == "--out") {
+                out = value;
+            } else {
+                unsigned seconds = 0;
+                auto [ptr, ec] =
+                    std::from_chars(value.data(), value.data() + value.size(), seconds);
+                if (ec != std::errc() || ptr != value.data() + value.size() || seconds == 0)
+                    return UsageError("--timeout takes a whole number of seconds, not '" + value +
+                                      "'");
+                timeout = std::chrono::seconds(seconds);
+            }
+            continue;
+        }
+        if (a.size() > 1 && a[0] == '-')
+            return UsageError("unknown option '" + a + "'");
+        files.push_back(a);
+    }
+    if (files.size() != 2)
+        return UsageError("two scenarios, A and B (" + std::to_string(files.size()) + " given)");
+
+    std::vector<scenario::Scenario> scenarios;
+    bool loadable = true;
+    for (const auto& file : files) {
+        const auto loaded = scenario::LoadScenario(file);
+        if (!loaded.Ok()) {
+            std::cerr << loaded.Report() << "cmslab diff: " << file << ": does not load ("
+                      << loaded.ErrorCount() << (loaded.ErrorCount() == 1 ? " error" : " errors")
+                      << ")\n";
+            loadable = false;
+            continue;
+        }
+        scenarios.push_back(*loaded.scenario);
+    }
+    if (!loadable)
+        return 2;
+    const std::string root =
+        out.value_or("results/diff/" + scenarios[0].name + "-vs-" + scenarios[1].name);
+    const char* labels[] = {"A", "B"};
+    const char* folders[] = {"a", "b"};
+    std::string dirs[2];
+    for (int i = 0; i < 2; ++i) {
+        const auto run =
+            check::RunInOwnProcess(scenarios[i], root + "/" + folders[i], timeout, RunBody);
+        dirs[i] = run.out_dir;
+        std::cout << labels[i] << ": " << files[i] << " (" << scenarios[i].name << ") -> "
+                  << run.out_dir << "  " << std::fixed << std::setprecision(1) << run.child.seconds
+                  << " s\n";
+        if (!run.Completed()) {
+            std::cerr << "cmslab diff: " << files[i] << ": " << run.Problem();
+            return 2;
+        }
+    }
+    const check::ResultsDiff diff = check::DiffResults(dirs[0], dirs[1]);
+    std::cout << diff.Text("A", "B");
+    if (!diff.problems.empty())
+        return 2;
+    return diff.Empty() ? 0 : 1;
 }
 
 } // namespace cmslab::cli
