@@ -4,8 +4,6 @@
 #include "dns_resolver.h"
 #include "outcome/summary_writer.h"
 
-#include <cstdio>
-
 namespace cmslab::network {
 
 namespace {
@@ -16,19 +14,6 @@ std::string IceChars(Rng& rng, std::size_t n) {
     std::string out;
     for (std::size_t i = 0; i < n; ++i)
         out += kChars[rng.Uniform(0, sizeof(kChars) - 2)];
-    return out;
-}
-
-// Until the browser runs DTLS it has no certificate of its own; the fingerprint it
-// announces is random (the CMS only compares it once DTLS starts).
-std::string RandomFingerprint(Rng& rng) {
-    std::string out;
-    char byte[4];
-    for (int i = 0; i < 32; ++i) {
-        std::snprintf(byte, sizeof(byte), "%s%02X", i ? ":" : "",
-                      static_cast<unsigned>(rng.Uniform(0, 255)));
-        out += byte;
-    }
     return out;
 }
 
@@ -81,7 +66,7 @@ Expected<std::unique_ptr<GuestBrowser>> StartBrowser(World& world, const Scenari
     Rng ice_rng = world.ForkRng("browser:" + guest.node + ":ice");
     s.ice_ufrag = IceChars(ice_rng, 8);
     s.ice_pwd = IceChars(ice_rng, 24);
-    s.dtls_fingerprint = RandomFingerprint(ice_rng);
+    // The DTLS fingerprint is the browser's own certificate's (BrowserApp::Create).
 
     auto resolver = world.MakeResolver(guest.node);
     setup.resolver = resolver.get();

@@ -9,9 +9,10 @@
 #include "udp_port.h"
 #include "websocket_session.h"
 
+#include "browser/browser_media.h"
 #include "http/status.h"
+#include "pki/certificate_authority.h"
 #include "tls/context.h"
-#include "turn/client.h"
 #include "webapp/signaling.h"
 
 #include "ns3/node.h"
@@ -22,7 +23,8 @@ using devices::net::CloseInfo;
 using devices::net::CloseReason;
 
 struct BrowserApp::Impl {
-    explicit Impl(BrowserSetup s) : setup(std::move(s)), script(setup.script) {}
+    Impl(BrowserSetup s, std::shared_ptr<const tls::Context> dtls)
+        : setup(std::move(s)), script(setup.script), dtls_context(std::move(dtls)) {}
 
     ~Impl() {
         if (lookup && setup.resolver)
@@ -47,10 +49,10 @@ struct BrowserApp::Impl {
     std::string alert_sent;
     std::unique_ptr<devices::net::WebSocketSession> ws;
 
+    std::shared_ptr<const tls::Context> dtls_context;
     std::unique_ptr<devices::net::UdpPort> turn_port;
-    std::unique_ptr<turn::Client> turn;
-    devices::net::Timer turn_timer;
-    bool noted_unmodelled = false;
+    std::unique_ptr<BrowserMedia> media;
+    devices::net::Timer media_timer;
 
     void Log(const std::string& line) {
         if (setup.log)
@@ -295,7 +297,7 @@ struct BrowserApp::Impl {
         ws->Send(text);
     }
 
-    // --- TURN ----------------------------------------------------------------------
+    // --- TURN, ICE, DTLS and media (BrowserMedia) ---------------------------------
 
     void Do(const AllocateRelay& a) {
         if (a.transport != "udp") {
@@ -316,71 +318,145 @@ struct BrowserApp::Impl {
             return;
         }
         turn_port = std::move(*port);
-        turn::ClientConfig config;
-        config.server = Endpoint{*address, a.port};
-        config.transport = turn::Transport::Udp;
+        MediaConfig config;
+        config.turn_server = Endpoint{*address, a.port};
         config.username = a.username;
         config.password = a.password;
-        turn = std::make_unique<turn::Client>(config, setup.rng.Fork("turn"));
+        config.local_ice = ice::Credentials{setup.script.ice_ufrag, setup.script.ice_pwd};
+        config.dtls_context = dtls_context;
+        config.epoch_unix_s = setup.epoch_unix_s;
+        media = std::make_unique<BrowserMedia>(config, setup.rng.Fork("media"));
         turn_port->SetOnDatagram([this](const Endpoint& from, const Endpoint&, const Bytes& data) {
-            if (!turn)
+            if (!media)
                 return;
-            turn->HandleInput(data, from, SimNow());
-            PumpTurn();
+            media->OnDatagram(from, data, SimNow());
+            PumpMedia();
         });
-        Log("TURN Allocate at " + config.server.ToString() + " as " + a.username);
-        turn->Allocate(SimNow());
-        PumpTurn();
+        Log("TURN Allocate at " + config.turn_server.ToString() + " as " + a.username);
+        media->Allocate(SimNow());
+        PumpMedia();
     }
 
-    void PumpTurn() {
-        if (!turn)
+    void Do(const StartIce& a) {
+        if (!media)
             return;
-        while (auto t = turn->PollTransmit())
-            if (turn_port)
-                turn_port->SendTo(t->to, t->data);
-        bool any = false;
-        while (auto event = turn->PollEvent()) {
-            any = true;
-            switch (event->type) {
-            case turn::ClientEvent::Type::Challenged:
-                Log("TURN 401 challenge, realm " + event->realm);
-                script.OnTurnChallenged(SimNow(), event->realm);
-                break;
-            case turn::ClientEvent::Type::AllocateSuccess:
-                script.OnTurnAllocated(SimNow(), event->relayed, event->mapped);
-                break;
-            case turn::ClientEvent::Type::AllocateFailure:
-                script.OnTurnFailed(SimNow(), event->error.code, event->error.reason);
-                break;
-            default:
-                break;
-            }
+        std::vector<ice::Candidate> candidates;
+        for (const auto& c : a.candidates)
+            if (auto candidate = CandidateFromSignaling(c))
+                candidates.push_back(*candidate);
+        Log("ICE: checks from the relay to " + std::to_string(candidates.size()) +
+            " candidate(s) of the meeting");
+        media->StartIce(ice::Credentials{a.remote.ufrag, a.remote.pwd}, candidates, SimNow());
+        PumpMedia();
+    }
+
+    void Do(const AddRemoteCandidate& a) {
+        if (!media)
+            return;
+        if (auto candidate = CandidateFromSignaling(a.candidate))
+            media->AddRemoteCandidate(*candidate, SimNow());
+        PumpMedia();
+    }
+
+    void Do(const StartDtls& a) {
+        if (!media)
+            return;
+        const auto fingerprint =
+            pki::Fingerprint::ParseSdp(a.hash_function + " " + a.remote_fingerprint);
+        if (!fingerprint) {
+            script.OnDtlsFailed(SimNow(), "unusable fingerprint from the meeting: " +
+                                              a.hash_function + " " + a.remote_fingerprint);
+            pump_again = true;
+            return;
         }
-        if (turn)
-            turn_timer.Arm(turn->NextTimeout(), [this](Instant now) {
-                if (!turn)
+        Log("DTLS: waiting for the meeting's handshake (passive), expecting " +
+            fingerprint->ToSdp());
+        media->StartDtls(*fingerprint, SimNow());
+        PumpMedia();
+    }
+
+    void Do(const StartMedia&) {
+        if (!media)
+            return;
+        Log("media: sending audio every 20 ms");
+        media->StartMedia(SimNow());
+        PumpMedia();
+    }
+
+    void Do(const StopMedia&) {
+        if (!media)
+            return;
+        media->StopMedia();
+        PumpMedia();
+    }
+
+    // Carries out what BrowserMedia asks and tells the script what happened. Script
+    // reactions (actions) are run by Pump, which may call back in here.
+    void PumpMedia() {
+        if (!media)
+            return;
+        bool any = false;
+        for (int round = 0; round < 4; ++round) {
+            while (auto d = media->PollDatagram())
+                if (turn_port)
+                    turn_port->SendTo(d->to, d->data);
+            bool events = false;
+            while (auto e = media->PollEvent()) {
+                events = any = true;
+                Report(*e);
+            }
+            if (!events)
+                break;
+        }
+        if (media)
+            media_timer.Arm(media->NextTimeout(), [this](Instant now) {
+                if (!media)
                     return;
-                turn->HandleTimeout(now);
-                PumpTurn();
+                media->HandleTimeout(now);
+                PumpMedia();
             });
         if (any)
             Pump();
     }
 
-    // --- not carried out yet ----------------------------------------------------
-
-    void NotModelled(const char* what) {
-        if (!noted_unmodelled)
-            Log(std::string(what) + ": ICE, DTLS and media are not carried out by this browser "
-                                    "model yet");
-        noted_unmodelled = true;
+    void Report(const MediaEvent& e) {
+        const Instant now = SimNow();
+        using T = MediaEvent::Type;
+        switch (e.type) {
+        case T::TurnChallenged:
+            Log("TURN 401 challenge, realm " + e.text);
+            script.OnTurnChallenged(now, e.text);
+            break;
+        case T::TurnAllocated:
+            script.OnTurnAllocated(now, e.relayed, e.mapped);
+            break;
+        case T::TurnFailed:
+            script.OnTurnFailed(now, e.code, e.text);
+            break;
+        case T::IceConnected:
+            Log("ICE: selected pair " + e.text);
+            script.OnIceConnected(now, e.text);
+            break;
+        case T::IceFailed:
+            Log("ICE: failed: " + e.text);
+            script.OnIceFailed(now, e.text);
+            break;
+        case T::DtlsConnected:
+            Log("DTLS: " + e.text + " established, SRTP " + e.profile);
+            script.OnDtlsConnected(now, e.text, e.profile);
+            break;
+        case T::DtlsFailed:
+            Log("DTLS: failed: " + e.text);
+            script.OnDtlsFailed(now, e.text);
+            break;
+        case T::RtpSent:
+            script.OnMediaSent(now, e.size, "srtp");
+            break;
+        case T::RtpReceived:
+            script.OnMediaReceived(now, e.size);
+            break;
+        }
     }
-    void Do(const StartIce&) { NotModelled("StartIce"); }
-    void Do(const AddRemoteCandidate&) {}
-    void Do(const StartDtls&) { NotModelled("StartDtls"); }
-    void Do(const StartMedia&) { NotModelled("StartMedia"); }
-    void Do(const StopMedia&) {}
 
     void Do(const CloseAll& a) {
         Log("closing: " + a.reason);
@@ -388,9 +464,9 @@ struct BrowserApp::Impl {
             ws->Close(1000, a.reason);
         http.reset();
         tcp.reset();
-        if (turn && turn->GetState() == turn::Client::State::Allocated) {
-            turn->Close(SimNow());
-            PumpTurn();
+        if (media) {
+            media->Close(SimNow());
+            PumpMedia();
         }
     }
 };
@@ -403,7 +479,33 @@ Expected<std::unique_ptr<BrowserApp>> BrowserApp::Create(BrowserSetup setup) {
         return Error{"browser: no node"};
     if (setup.script.host.empty())
         return Error{"browser: no URL host"};
-    return std::unique_ptr<BrowserApp>(new BrowserApp(std::make_unique<Impl>(std::move(setup))));
+    // The browser's DTLS certificate: self-signed, made for this page as WebRTC does,
+    // valid around the scenario's clock. Its fingerprint is what the script signals.
+    pki::CertificateProfile profile;
+    profile.subject.common_name = "WebRTC";
+    profile.not_before = setup.epoch_unix_s - 86400;
+    profile.not_after = setup.epoch_unix_s + 30 * 86400;
+    profile.usage = pki::CertificateUsage::ServerAndClient;
+    Rng certificate_rng = setup.rng.Fork("dtls-certificate");
+    auto identity = pki::CreateSelfSigned(profile, certificate_rng);
+    if (!identity)
+        return Error{"browser: DTLS certificate: " + identity.Message()};
+    tls::ContextConfig dtls;
+    dtls.role = tls::Role::Server; // passive: the meeting initiates
+    dtls.transport = tls::Transport::Datagram;
+    dtls.identities = {*identity};
+    dtls.verify = tls::VerifyMode::Fingerprint;
+    dtls.require_peer_certificate = true;
+    dtls.srtp_profiles = {"SRTP_AES128_CM_SHA1_80"};
+    dtls.key_log = setup.key_log;
+    Rng context_rng = setup.rng.Fork("dtls-context");
+    auto context = tls::Context::Create(dtls, context_rng);
+    if (!context)
+        return Error{"browser: DTLS context: " + context.Message()};
+    setup.script.dtls_fingerprint =
+        identity->certificate.ComputeFingerprint("sha-256").HexWithColons();
+    return std::unique_ptr<BrowserApp>(
+        new BrowserApp(std::make_unique<Impl>(std::move(setup), *context)));
 }
 
 void BrowserApp::StartIn(Duration at) {
@@ -421,7 +523,7 @@ void BrowserApp::Finish() {
     m_impl->Pump();
     m_impl->start_timer.Cancel();
     m_impl->script_timer.Cancel();
-    m_impl->turn_timer.Cancel();
+    m_impl->media_timer.Cancel();
 }
 
 const GuestScript& BrowserApp::Script() const {

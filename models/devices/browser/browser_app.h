@@ -1,10 +1,10 @@
 // The guest's browser on the simulated network: carries out what GuestScript asks with
 // the node's resolver, TCP, TLS (the guest's trusted CAs, SNI, the SAN check), HTTP,
-// the signaling WebSocket and a TURN client on a UDP port, and reports back what
-// happened. All behaviour lives in the script; this class only moves bytes and events.
-//
-// Not carried out yet: StartIce, StartDtls and media (the script's later stages stay in
-// progress and end as the script decides: the 30 s give-up or the end of the run).
+// the signaling WebSocket, and on one UDP port the call's media transport
+// (BrowserMedia: TURN relay, ICE, DTLS passive with a self-signed certificate whose
+// fingerprint the script signals, SRTP, 20 ms audio), and reports back what happened.
+// All behaviour lives in the script and BrowserMedia; this class only moves bytes and
+// events.
 #pragma once
 
 #include "browser/guest_script.h"

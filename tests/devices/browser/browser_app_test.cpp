@@ -271,9 +271,6 @@ class BrowserAppTest : public ::testing::Test {
         setup.script.display_name = "Guest";
         setup.script.ice_ufrag = "abcd";
         setup.script.ice_pwd = "0123456789abcdefghijkl";
-        setup.script.dtls_fingerprint = std::string(95, 'A');
-        for (std::size_t i = 2; i < 95; i += 3)
-            setup.script.dtls_fingerprint[i] = ':';
         auto browser = BrowserApp::Create(std::move(setup));
         ASSERT_TRUE(browser) << browser.Message();
         m_browser = std::move(*browser);
