@@ -134,7 +134,9 @@ std::optional<Finding> TurnCredentialsMismatch(const RuleContext& ctx) {
     f.where = "CMS API: PUT /api/v1/turnServers/" + (turn.id.empty() ? "<id>" : turn.id) +
               " with username=" + user + "&password=<password>";
     f.current = "username " + user + " (the API never shows the password)";
-    f.should_be = "username " + user + " with the password that user has on Expressway-E";
+    f.should_be = "a username and password that exist together in the Expressway-E local "
+                  "authentication database (the TURN account, e.g. " +
+                  user + " with its password there)";
     f.also.push_back("or make the Expressway-E account match the CMS: Expressway-E "
                      "Configuration > Authentication > Devices > Local database, user " +
                      user + ", password as in the CMS turnServers object");

@@ -6,6 +6,7 @@
 #include "diagnosis/diagnose.h"
 #include "run/run_scenario.h"
 #include "scenario/loader.h"
+#include "support/process.h"
 #include "support/temp_dir.h"
 #include "support/tshark.h"
 
@@ -154,7 +155,9 @@ TEST_F(RunDiagnosis, CmsTurnPasswordDiffersFromTheExpresswayE) {
     json f = RootCause(Run(s), "turn_credentials_mismatch");
     EXPECT_NE(f["fix"]["where"].get<std::string>().find("PUT /api/v1/turnServers/"),
               std::string::npos);
-    EXPECT_NE(f["fix"]["should_be"].get<std::string>().find("turnuser"), std::string::npos);
+    EXPECT_NE(f["fix"]["should_be"].get<std::string>().find("Expressway-E local authentication"),
+              std::string::npos);
+    EXPECT_NE(f["fix"]["current"].get<std::string>().find("turnuser"), std::string::npos);
     // The cited packet is the 431 from the Expressway-E's public address, per tshark.
     const json* packet = nullptr;
     for (const json& e : f["evidence"])
@@ -286,6 +289,45 @@ TEST_F(RunDiagnosis, FirewallWithoutTheTurnRules) {
             rules.push_back(r);
     s["nat_firewalls"][0]["rules"] = rules;
     RootCause(Run(s), "firewall_blocks_turn");
+}
+
+// The command on the built program: usage, an unusable folder, and a folder a run of the
+// program wrote (a misconfiguration written here: the CMS TURN username misspelt).
+TEST(DiagnoseCommand, ExitCodesAndOutput) {
+    const std::string cmslab = std::string(CMSLAB_BINARY_DIR) + "/cmslab";
+    auto help = testkit::RunProcess({cmslab, "diagnose", "--help"});
+    EXPECT_EQ(help.exit_code, 0);
+    EXPECT_NE(help.out.find("usage: cmslab diagnose RESULT_DIR"), std::string::npos);
+    auto none = testkit::RunProcess({cmslab, "diagnose"});
+    EXPECT_EQ(none.exit_code, 2);
+    testkit::TempDir tmp("cmslab-diag-cli");
+    auto missing = testkit::RunProcess({cmslab, "diagnose", tmp.Path() + "/absent"});
+    EXPECT_EQ(missing.exit_code, 2);
+    EXPECT_NE(missing.err.find("not a folder"), std::string::npos) << missing.err;
+    auto empty = testkit::RunProcess({cmslab, "diagnose", tmp.Path()});
+    EXPECT_EQ(empty.exit_code, 2);
+    EXPECT_NE(empty.err.find("no summary.json"), std::string::npos) << empty.err;
+
+    json s = Reference();
+    NodeConfig(s, "cms")["turn_servers"][0]["username"] = "turnusr";
+    const std::string scenario = tmp.Write("typo.json", s.dump());
+    auto run = testkit::RunProcess({cmslab, "run", scenario, "--out", tmp.Path() + "/run"},
+                                   std::chrono::seconds(60));
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    auto text = testkit::RunProcess({cmslab, "diagnose", tmp.Path() + "/run"});
+    EXPECT_EQ(text.exit_code, 0);
+    EXPECT_NE(text.out.find("Root cause"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("PUT /api/v1/turnServers/"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("Expected, not a fault"), std::string::npos) << text.out;
+    auto as_json = testkit::RunProcess({cmslab, "diagnose", tmp.Path() + "/run", "--json"});
+    EXPECT_EQ(as_json.exit_code, 0);
+    const json d = json::parse(as_json.out, nullptr, false);
+    ASSERT_FALSE(d.is_discarded()) << as_json.out;
+    EXPECT_EQ(d["causes"][0]["cause"], "turn_credentials_mismatch");
+    EXPECT_NE(d["causes"][0]["fix"]["current"].get<std::string>().find("turnusr"),
+              std::string::npos);
+    std::ifstream in(tmp.Path() + "/run/summary.json");
+    EXPECT_EQ(json::parse(in)["diagnosis"], d);
 }
 
 } // namespace
