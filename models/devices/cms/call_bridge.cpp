@@ -144,6 +144,13 @@ void CallBridge::StartDtls(const std::string& token) {
             ": starting DTLS combined media negotiation (as initiator)");
 }
 
+void CallBridge::DtlsFailure(const std::string& token, const std::string& reason) {
+    const auto* session = Session(token);
+    if (session && session->call && m_log)
+        m_log(kWarning, "call " + std::to_string(*session->call) +
+                            ": DTLS combined media negotiation failed (" + reason + ")");
+}
+
 void CallBridge::IceFailure(const std::string& token, int code, const std::string& reason) {
     const auto* session = Session(token);
     if (session && session->call && m_log)

@@ -53,6 +53,9 @@ class CallBridge {
 
     // The call's DTLS starts (the Call Bridge is the DTLS client).
     void StartDtls(const std::string& token);
+    // The call's DTLS handshake failed (a certificate not matching the signalled
+    // fingerprint, no SRTP profile, no answer).
+    void DtlsFailure(const std::string& token, const std::string& reason);
     // The call's media failed to connect; `code` and `reason` as the product writes them.
     void IceFailure(const std::string& token, int code, const std::string& reason);
 

@@ -153,9 +153,22 @@ void CmsApp::StartApplication() {
         profile.not_before = m_settings.epoch_unix_s - 86400;
         profile.not_after = m_settings.epoch_unix_s + 30 * 86400;
         Rng dtls_rng = m_rng->Fork("dtls-certificate");
+        profile.usage = pki::CertificateUsage::ServerAndClient;
         auto dtls = pki::CreateSelfSigned(profile, dtls_rng);
-        if (dtls)
+        if (dtls) {
             m_dtls_fingerprint = dtls->certificate.ComputeFingerprint("sha-256").HexWithColons();
+            // DTLS as initiator (the client); the browser's self-signed certificate is
+            // judged only by the fingerprint it signalled.
+            tls::ContextConfig config;
+            config.role = tls::Role::Client;
+            config.transport = tls::Transport::Datagram;
+            config.identities = {*dtls};
+            config.verify = tls::VerifyMode::Fingerprint;
+            config.srtp_profiles = {"SRTP_AES128_CM_SHA1_80"};
+            m_dtls_ctx = make(config, "DTLS");
+        } else {
+            Log(kError, "DTLS certificate: " + dtls.Message());
+        }
     }
     RouteOwnAddressesLocally();
     ListenWebBridge();
@@ -550,6 +563,8 @@ void CmsApp::StartMedia(const std::string& session) {
     config.username = record.username;
     config.password = record.password;
     config.dtls_fingerprint = m_dtls_fingerprint;
+    config.dtls_context = m_dtls_ctx;
+    config.epoch_unix_s = m_settings.epoch_unix_s;
     auto media = std::make_unique<Media>();
     media->port = std::move(*port);
     media->media = std::make_unique<CallMedia>(config, m_rng->Fork("media:" + session));
@@ -580,6 +595,8 @@ void CmsApp::PumpMedia(const std::string& session) {
             m_call_bridge->IceFailure(session, e->code, e->reason);
         else if (e->type == MediaEvent::Type::DtlsStart)
             m_call_bridge->StartDtls(session);
+        else if (e->type == MediaEvent::Type::DtlsFailure)
+            m_call_bridge->DtlsFailure(session, e->reason);
     }
     m->timer.Arm(m->media->NextTimer(), [this, session](Instant now) {
         auto found = m_media.find(session);
@@ -597,6 +614,16 @@ void CmsApp::StopMedia(const std::string& session) {
     std::shared_ptr<Media> old(std::move(it->second));
     m_media.erase(it);
     old->timer.Cancel();
+    // The call's allocation goes (a Refresh with lifetime 0), as the Call Bridge's TURN
+    // client does on tear-down; the answer is not waited for.
+    old->media->Close(net::SimNow());
+    while (auto d = old->media->PollDatagram())
+        old->port->SendTo(d->to, d->data);
+    m_media_totals.packets_sent += old->media->Stats().packets_sent;
+    m_media_totals.bytes_sent += old->media->Stats().bytes_sent;
+    m_media_totals.packets_received += old->media->Stats().packets_received;
+    m_media_totals.bytes_received += old->media->Stats().bytes_received;
+    m_media_totals.srtp_refused += old->media->Stats().srtp_refused;
     net::Defer(m_alive, [old] {});
 }
 
@@ -763,10 +790,42 @@ nlohmann::json CmsApp::Status() const {
     for (const auto& e : m_api_errors)
         api_errors.push_back(e);
     json spaces = json::array();
-    if (m_call_bridge)
-        for (const auto& s : m_call_bridge->Spaces())
-            spaces.push_back(
-                {{"id", s.id}, {"name", s.settings.name}, {"callId", s.settings.call_id}});
+    if (m_call_bridge) {
+        for (std::size_t i = 0; i < m_call_bridge->Spaces().size(); ++i) {
+            const auto& s = m_call_bridge->Spaces()[i];
+            json participants = json::array();
+            for (const auto& p : m_call_bridge->Participants(i))
+                participants.push_back({{"id", p.id}, {"name", p.display_name}});
+            spaces.push_back({{"id", s.id},
+                              {"name", s.settings.name},
+                              {"callId", s.settings.call_id},
+                              {"participants", participants}});
+        }
+    }
+    auto stats_json = [](const MediaStats& m) {
+        return json{{"packets_sent", m.packets_sent},
+                    {"bytes_sent", m.bytes_sent},
+                    {"packets_received", m.packets_received},
+                    {"bytes_received", m.bytes_received},
+                    {"srtp_refused", m.srtp_refused}};
+    };
+    json calls = json::array();
+    for (const auto& [session, media] : m_media) {
+        const GuestSession* guest = m_call_bridge ? m_call_bridge->Session(session) : nullptr;
+        const CallMedia& m = *media->media;
+        json call = {{"call", guest && guest->call ? json(*guest->call) : json(nullptr)},
+                     {"turn", turn::ClientStateName(m.Turn().GetState())},
+                     {"ice", ice::AgentStateName(m.Ice().State())},
+                     {"dtls", m.Dtls() ? (m.Dtls()->Established() ? "established"
+                                          : m.Dtls()->GetState() == tls::EndpointBase::State::Failed
+                                              ? "failed"
+                                              : "handshaking")
+                                       : "not started"},
+                     {"media", stats_json(m.Stats())}};
+        if (m.Turn().GetState() == turn::Client::State::Allocated)
+            call["relay"] = m.Turn().RelayedAddress().ToString();
+        calls.push_back(call);
+    }
     return {{"cms",
              {{"faults", faults},
               {"alarms", alarms},
@@ -781,7 +840,9 @@ nlohmann::json CmsApp::Status() const {
                {{"port", m_settings.admin_port}, {"listening", m_admin_listener != nullptr}}},
               {"turn_servers", turn},
               {"api_client_errors", api_errors},
-              {"spaces", spaces}}}};
+              {"spaces", spaces},
+              {"calls", calls},
+              {"ended_calls_media", stats_json(m_media_totals)}}}};
 }
 
 } // namespace cmslab::cms

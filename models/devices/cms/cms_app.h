@@ -16,7 +16,8 @@
 //   API credentials and runs ICE on that relay (CallMedia), signalling its ICE
 //   credentials, candidate and DTLS fingerprint (setup active); a refused allocation
 //   is the call's "ICE failure 4"; a selected pair starts DTLS as initiator (the log
-//   line). The DTLS handshake and SRTP are not modelled yet.
+//   line) with the browser's fingerprint from signaling, then SRTP audio both ways
+//   until the call ends; the status page counts the media.
 //
 // Include only from ns-3 adapter code.
 #pragma once
@@ -150,6 +151,8 @@ class CmsApp : public ns3::Application {
 
     std::map<std::string, std::unique_ptr<Media>> m_media;
     std::string m_dtls_fingerprint; // of the Call Bridge's DTLS certificate
+    std::shared_ptr<const tls::Context> m_dtls_ctx;
+    MediaStats m_media_totals; // of the calls that ended
 
     std::unique_ptr<C2w> m_c2w;
     std::unique_ptr<net::Timer> m_link_timer;

@@ -1,7 +1,10 @@
 // The Call Bridge's media set-up against a real turn::Server and a browser-like ICE
 // agent on an in-memory network: relay, signaling, ICE to a selected pair, then DTLS
-// starts; wrong TURN credentials give the product's ICE failure 4.
+// starts; wrong TURN credentials give the product's ICE failure 4. With a scripted
+// browser (its own relay, DTLS passive, SRTP): DTLS as initiator checked against the
+// signalled fingerprint, then SRTP audio both ways.
 #include "../../proto/ice/ice_net.h"
+#include "../browser/scripted_media_peer.h"
 #include "cms/call_media.h"
 #include "ice/candidate.h"
 
@@ -153,4 +156,147 @@ TEST(CallMedia, SilentTurnServer) {
     net.RunFor(60s, [&] { return !cms.events.empty(); });
     ASSERT_EQ(cms.events.size(), 1u);
     EXPECT_EQ(cms.events[0].code, 2);
+}
+
+namespace {
+
+// The CMS's media against a scripted browser through one TURN server; returns after
+// the browser signalled everything (its credentials, relay, end-of-candidates, `dtls`
+// with `announced` as its fingerprint) and started ICE.
+struct Call {
+    Net net;
+    Rng rng{77};
+    pki::Identity cms_identity = test::SelfSigned(rng, "cms-dtls");
+    TurnNode turn{net, Ep("172.16.85.168", 3478), TurnServer(), 1};
+    std::unique_ptr<CmsNode> cms;
+    test::ScriptedMediaPeer browser{
+        net, "browser", Ep("172.16.84.124", 50000), ice::Role::Controlling, tls::Role::Server, 2};
+    std::vector<std::string> key_log;
+
+    explicit Call(const std::optional<std::string>& announced = std::nullopt,
+                  bool cms_has_dtls = true) {
+        CallMediaConfig config = Media("cisco");
+        config.dtls_fingerprint =
+            cms_identity.certificate.ComputeFingerprint("sha-256").HexWithColons();
+        if (cms_has_dtls)
+            config.dtls_context =
+                test::DtlsContext(tls::Role::Client, cms_identity, 9,
+                                  [this](const std::string& line) { key_log.push_back(line); });
+        config.epoch_unix_s = *pki::ParseUtc("2017-05-20T10:00:00Z");
+        cms = std::make_unique<CmsNode>(net, Ep("172.16.85.180", 41574), config);
+        turn::ClientConfig browser_turn;
+        browser_turn.server = Ep("172.16.85.168", 3478);
+        browser_turn.username = "turnuser";
+        browser_turn.password = "cisco";
+        browser.UseTurn(browser_turn);
+        cms->media.Start(net.now);
+        cms->Pump();
+        net.RunFor(1s, [&] {
+            return browser.Allocated() &&
+                   cms->media.Turn().GetState() == turn::Client::State::Allocated;
+        });
+        for (const auto& m : cms->to_browser) {
+            if (auto p = std::get_if<webapp::IceParametersMessage>(&m))
+                browser.agent.SetRemoteCredentials(ice::Credentials{p->ufrag, p->pwd});
+            if (auto c = std::get_if<webapp::CandidateMessage>(&m))
+                browser.agent.AddRemoteCandidate(*ToIceCandidate(*c), net.now);
+            if (auto d = std::get_if<webapp::DtlsMessage>(&m))
+                browser.ExpectPeer(
+                    *pki::Fingerprint::ParseSdp(d->hash_function + " " + d->fingerprint));
+        }
+        const auto& creds = browser.agent.LocalCredentials();
+        cms->media.OnSignaling(webapp::IceParametersMessage{creds.ufrag, creds.pwd}, net.now);
+        const auto relayed = ice::MakeRelayedCandidate(browser.client->RelayedAddress(),
+                                                       browser.client->MappedAddress(),
+                                                       *IpAddress::Parse("172.16.85.168"));
+        browser.agent.AddLocalCandidate(relayed, net.now);
+        webapp::CandidateMessage c;
+        c.foundation = relayed.foundation;
+        c.priority = relayed.priority;
+        c.address = relayed.address.address.ToString();
+        c.port = relayed.address.port;
+        c.type = webapp::CandidateType::Relay;
+        cms->media.OnSignaling(c, net.now);
+        cms->media.OnSignaling(webapp::EndOfCandidatesMessage{}, net.now);
+        cms->media.OnSignaling(webapp::DtlsMessage{"sha-256",
+                                                   announced.value_or(browser.Fingerprint()),
+                                                   webapp::DtlsSetup::Passive},
+                               net.now);
+        cms->Pump();
+        browser.agent.Start(net.now);
+        browser.Pump();
+    }
+
+    std::vector<MediaEvent::Type> Events() const {
+        std::vector<MediaEvent::Type> out;
+        for (const auto& e : cms->events)
+            out.push_back(e.type);
+        return out;
+    }
+};
+
+} // namespace
+
+TEST(CallMedia, DtlsAsInitiatorThenSrtpAudioBothWays) {
+    Call call;
+    call.net.RunFor(10s);
+    using T = MediaEvent::Type;
+    ASSERT_EQ(call.Events(), (std::vector<T>{T::Connected, T::DtlsStart, T::DtlsConnected}));
+    EXPECT_EQ(call.cms->events[2].reason, "DTLSv1.2, SRTP_AES128_CM_SHA1_80");
+    // The CMS is the DTLS client: the browser (server) saw its certificate.
+    ASSERT_NE(call.cms->media.Dtls(), nullptr);
+    EXPECT_EQ(call.cms->media.Dtls()->GetRole(), tls::Role::Client);
+    EXPECT_EQ(*call.browser.dtls->PeerCertificate(), call.cms_identity.certificate);
+    EXPECT_TRUE(call.cms->media.MediaFlowing());
+    // Audio every 20 ms both ways for most of the 10 s, all authenticated.
+    const MediaStats& stats = call.cms->media.Stats();
+    EXPECT_GT(stats.packets_sent, 400u);
+    EXPECT_GT(stats.packets_received, 400u);
+    EXPECT_EQ(stats.srtp_refused, 0u);
+    EXPECT_EQ(stats.bytes_sent, stats.packets_sent * (12 + 60 + 10));
+    EXPECT_GT(call.browser.rtp_received, 400u);
+    EXPECT_EQ(call.browser.srtp_refused, 0u);
+    // Media goes over a bound channel once ICE is done.
+    EXPECT_NE(call.cms->media.Turn().ChannelFor(call.browser.client->RelayedAddress()), 0);
+    // Its DTLS secrets are in the key log, for Wireshark.
+    ASSERT_FALSE(call.key_log.empty());
+    EXPECT_EQ(call.key_log[0].rfind("CLIENT_RANDOM ", 0), 0u) << call.key_log[0];
+
+    // The call ends: no more audio, and the allocation is deleted.
+    call.cms->media.Close(call.net.now);
+    call.cms->Pump();
+    const auto sent = stats.packets_sent;
+    call.net.RunFor(2s);
+    EXPECT_EQ(call.cms->media.Stats().packets_sent, sent);
+    EXPECT_NE(call.cms->media.Turn().GetState(), turn::Client::State::Allocated);
+}
+
+TEST(CallMedia, BrowserCertificateNotMatchingItsFingerprintFailsDtls) {
+    // The browser announces another certificate's fingerprint than the one it serves.
+    Rng other_rng(12);
+    const pki::Identity other = test::SelfSigned(other_rng, "someone-else");
+    Call call(other.certificate.ComputeFingerprint("sha-256").HexWithColons());
+    call.net.RunFor(10s);
+    using T = MediaEvent::Type;
+    ASSERT_EQ(call.Events(), (std::vector<T>{T::Connected, T::DtlsStart, T::DtlsFailure}));
+    EXPECT_NE(call.cms->events[2].reason.find("certificate"), std::string::npos)
+        << call.cms->events[2].reason;
+    EXPECT_FALSE(call.cms->media.MediaFlowing());
+    EXPECT_EQ(call.cms->media.Stats().packets_sent, 0u);
+    EXPECT_EQ(call.browser.rtp_received, 0u);
+}
+
+TEST(CallMedia, SameSeedSameDatagrams) {
+    auto run = [] {
+        Call call;
+        call.net.RunFor(3s);
+        std::vector<Bytes> wire;
+        for (const auto& d : call.net.log)
+            wire.push_back(d.data);
+        return wire;
+    };
+    const auto a = run();
+    const auto b = run();
+    ASSERT_GT(a.size(), 100u);
+    EXPECT_EQ(a, b);
 }
