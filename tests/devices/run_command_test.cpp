@@ -78,13 +78,41 @@ TEST_F(RunCommandTest, WritesCapturesLogsStatusAndSummary) {
     EXPECT_EQ(summary["simulated_duration_s"], 120);
     EXPECT_EQ(summary["captures"]["dmz"], "pcap/dmz.pcap");
     EXPECT_TRUE(summary["nat_firewalls"].contains("edge-fw"));
-    // The guest join ran with every box: its stages, the guest's screen, the media.
+    // The guest join ran with every box: all its stages ok, the guest in the call, media
+    // both ways.
     ASSERT_EQ(summary["stages"].size(), 11u) << summary.dump(2);
-    for (const char* stage :
-         {"dns", "tcp", "tls", "certificate", "http", "web_bridge", "guest_login", "turn"})
+    for (const char* stage : {"dns", "tcp", "tls", "certificate", "http", "web_bridge",
+                              "guest_login", "turn", "ice", "dtls", "media"})
         EXPECT_EQ(summary["stages"][stage]["status"], "ok") << stage << ": " << summary.dump(2);
-    EXPECT_TRUE(summary["guest_view"].is_object());
-    EXPECT_TRUE(summary["media"].is_object());
+    EXPECT_EQ(summary["guest_view"]["screen"], "in_call") << summary.dump(2);
+    ASSERT_TRUE(summary["media"].is_object());
+    EXPECT_GT(summary["media"]["sent"]["packets"].get<int>(), 0) << summary["media"].dump();
+    EXPECT_GT(summary["media"]["sent"]["bytes"].get<int>(), 0);
+    EXPECT_GT(summary["media"]["received"]["packets"].get<int>(), 0) << summary["media"].dump();
+    EXPECT_GT(summary["media"]["received"]["bytes"].get<int>(), 0);
+    EXPECT_EQ(summary["media"]["protection"], "srtp");
+
+    // The CMS log of the join and the call, in the order of reference section 6.
+    const std::string cms_log = Read("out/logs/cms.log");
+    std::size_t at = 0;
+    for (const char* line :
+         {"new guest login request", "passcode resolution scheduled", "resolution in progress",
+          "credential storage scheduled", "created guest account with user ID \"guest",
+          "credential storage executed", "credential storage in progress",
+          "successfully stored credentials", "response written",
+          "successful login request from guest", "instantiating user \"guest",
+          "new session created for user", "\"Web client\" conference participation",
+          "setting up combined RTP session for DTLS (combined media and control)", "joined space",
+          "(Proxy webRTC)", "starting DTLS combined media negotiation (as initiator)",
+          "tearing down", "destroying guest account with user ID"}) {
+        const std::size_t found = cms_log.find(line, at);
+        ASSERT_NE(found, std::string::npos) << "\"" << line << "\" missing or out of order in\n"
+                                            << cms_log;
+        at = found;
+    }
+    EXPECT_EQ(cms_log.find("ICE failure"), std::string::npos) << cms_log;
+    // The DTLS secret too (TLS 1.2 form), so Wireshark decrypts the DTLS handshake.
+    EXPECT_NE(Read("out/sslkeys.log").find("CLIENT_RANDOM "), std::string::npos);
     for (const char* node : {"cms", "vcsc", "vcse"})
         EXPECT_TRUE(fs::exists(m_dir + "/out/status/" + std::string(node) + ".json")) << node;
     // Every TLS session of the run left its secrets for Wireshark.

@@ -45,7 +45,20 @@ TEST(RunOutcome, ReferenceDeploymentFromTheScenario) {
     auto guest = StartBrowser(world, *pki);
     ASSERT_TRUE(guest) << guest.Message();
 
-    world.RunFor(60);
+    // In the call (the browser starts 1 s in, media flows from about 1.6 s): the space
+    // lists the guest, and the call's media runs both ways through the relays.
+    world.RunFor(5);
+    {
+        const nlohmann::json status = cms->begin()->second->Status();
+        ASSERT_EQ(status["cms"]["spaces"].size(), 1u);
+        const auto& participants = status["cms"]["spaces"][0]["participants"];
+        ASSERT_EQ(participants.size(), 1u) << status.dump(2);
+        EXPECT_EQ(participants[0]["name"], "Guest");
+        ASSERT_EQ(status["cms"]["calls"].size(), 1u) << status.dump(2);
+        EXPECT_EQ(status["cms"]["calls"][0]["dtls"], "established");
+        EXPECT_GT(status["cms"]["calls"][0]["media"]["packets_received"].get<int>(), 100);
+    }
+    world.RunFor(55);
     (*guest)->Finish();
     const outcome::Outcome result = (*guest)->Result();
     std::string stages;
@@ -53,13 +66,30 @@ TEST(RunOutcome, ReferenceDeploymentFromTheScenario) {
         stages += std::string(outcome::StageKey(r.stage)) + " " +
                   outcome::StageStatusName(r.status) + " " + r.detail + "\n";
 
-    // What the browser can do today: up to the relay, against the real boxes (ICE, DTLS
-    // and media are not carried out by the browser yet).
-    for (Stage stage : {Stage::Dns, Stage::Tcp, Stage::Tls, Stage::Certificate, Stage::Http,
-                        Stage::WebBridge, Stage::GuestLogin, Stage::Turn})
-        EXPECT_EQ(result.Get(stage).status, StageStatus::Ok) << stages;
+    // The whole join against the real boxes: every stage, media both ways through the
+    // two relays on Expressway-E (reflected by the edge firewall), the guest in the call.
+    for (const auto& r : result.stages)
+        EXPECT_EQ(r.status, StageStatus::Ok) << outcome::StageKey(r.stage) << "\n" << stages;
+    EXPECT_EQ(result.stages.size(), 11u);
     EXPECT_EQ(result.Get(Stage::Dns).detail, "cmsweb.octavio.com -> 10.88.246.156");
+    // Both candidates are relays advertised on the NAT address.
+    EXPECT_EQ(result.Get(Stage::Ice).detail.rfind("pair 10.88.246.156:", 0), 0u)
+        << result.Get(Stage::Ice).detail;
+    EXPECT_NE(result.Get(Stage::Ice).detail.find(" <-> 10.88.246.156:"), std::string::npos);
+    EXPECT_NE(result.Get(Stage::Dtls).detail.find("SRTP_AES128_CM_SHA1_80"), std::string::npos);
+    // The scenario's 10 s of audio in 20 ms packets, each way.
+    EXPECT_GE(result.media.sent.packets, 450u);
+    EXPECT_GE(result.media.received.packets, 450u);
+    EXPECT_EQ(result.media.protection, "srtp");
+    EXPECT_EQ(result.guest_view.screen, outcome::Screen::InCall);
     EXPECT_EQ(world.Devices().at("guest-pc"), std::vector<std::string>{"browser"});
+
+    // After the guest hung up, the CMS counted the ended call's media both ways.
+    const nlohmann::json status = cms->begin()->second->Status();
+    EXPECT_GE(status["cms"]["ended_calls_media"]["packets_received"].get<int>(), 450)
+        << status.dump(2);
+    EXPECT_GE(status["cms"]["ended_calls_media"]["packets_sent"].get<int>(), 450);
+    EXPECT_EQ(status["cms"]["ended_calls_media"]["srtp_refused"], 0);
 
     auto written = WriteOutcomeSummary(world, dir, result, nlohmann::json{{"extra", 1}});
     ASSERT_TRUE(written) << written.Message();
