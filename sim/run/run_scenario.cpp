@@ -1,5 +1,6 @@
 #include "run_scenario.h"
 
+#include "api_record.h"
 #include "key_log_file.h"
 #include "network_check.h"
 #include "results_writer.h"
@@ -52,6 +53,7 @@ Expected<RunReport> Simulate(const scenario::Scenario& s, const RunOptions& opti
     auto cms = network::StartCms(world, *pki, keys.Sink());
     if (!cms)
         return cms.Err();
+    auto api_record = network::StartApiRecord(world, *pki, keys.Sink(), options.out_dir);
     auto guest = network::StartBrowser(world, *pki, keys.Sink());
     if (!guest)
         return guest.Err();
