@@ -1,14 +1,17 @@
 // The browser on the simulated reference network, against scripted peers on the
 // Expressway-E box: the scenario's external DNS, an HTTPS server speaking the web app
-// protocol (page, join form, signaling) and a TURN server, each set up to answer as a
-// healthy or a misconfigured deployment would. Judged by the stages and the guest's
-// screen.
+// protocol (page, join form, signaling) and a TURN server with its relays, and on the
+// CMS box the CMS's side of the call (its own relay, ICE, DTLS client, SRTP), each set up
+// to answer as a healthy or a misconfigured deployment would. Judged by the stages and
+// the guest's screen.
 #include "browser/browser_app.h"
+#include "browser/browser_media.h"
 
 #include "box_log.h"
 #include "dns_resolver.h"
 #include "http_server_session.h"
 #include "reference_network.h"
+#include "scripted_media_peer.h"
 #include "sim_time.h"
 #include "tcp_listener.h"
 #include "tls_stream.h"
@@ -31,6 +34,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <set>
 
 namespace cmslab::browser::test {
 namespace {
@@ -73,13 +77,19 @@ struct LabPki {
     pki::Identity without_web_bridge;
 };
 
+class ScriptedCmsMedia;
+
 // How the scripted web bridge (behind Expressway-E) answers.
 struct WebBridgeScript {
     int page_status = 200;
     bool join_call = true;
     std::string passcode; // what the space wants
     std::string turn_password = "cisco";
+    ScriptedCmsMedia* media = nullptr; // the CMS's side of the call, if any
 };
+
+void StartCmsMedia(ScriptedCmsMedia* media, WebSocketSession* ws);
+void ForwardToCmsMedia(ScriptedCmsMedia* media, const webapp::SignalingMessage& message);
 
 // HTTPS on Expressway-E's DMZ address (the NAT maps the public one to it), answering as
 // the web bridge would through the proxy.
@@ -147,6 +157,10 @@ class ScriptedWebBridge {
                     raw->Send(webapp::EncodeSignaling(joined));
                     raw->Send(webapp::EncodeSignaling(
                         webapp::IceParametersMessage{"cmsu", "cmspassword0123456789ab"}));
+                    if (m_script.media)
+                        StartCmsMedia(m_script.media, raw);
+                } else if (message && m_script.media) {
+                    ForwardToCmsMedia(m_script.media, *message);
                 }
             });
             m_ws.push_back(std::move(ws));
@@ -209,7 +223,7 @@ class ScriptedWebBridge {
 // The TURN server of Expressway-E on its DMZ address: relays advertised on the NAT address.
 class ScriptedTurn {
   public:
-    ScriptedTurn(ns3::Ptr<ns3::Node> node, const std::string& password) {
+    ScriptedTurn(ns3::Ptr<ns3::Node> node, const std::string& password) : m_node(node) {
         turn::ServerConfig config;
         config.realm = "turnuser";
         config.users = {{"turnuser", password}};
@@ -219,15 +233,267 @@ class ScriptedTurn {
         m_port->SetOnDatagram([this](const Endpoint& from, const Endpoint& to, const Bytes& data) {
             m_server->HandleClientInput(turn::FiveTuple{turn::Transport::Udp, from, to}, data,
                                         devices::net::SimNow());
-            while (auto t = m_server->PollTransmit())
-                m_port->SendTo(t->to, t->data);
+            Pump();
         });
     }
 
   private:
+    void Pump() {
+        while (auto e = m_server->PollEvent()) {
+            if (e->type == turn::ServerEvent::Type::RelayOpened) {
+                auto port = UdpPort::Bind(m_node, e->relay);
+                if (!port)
+                    continue;
+                const Endpoint relay = e->relay;
+                (*port)->SetOnDatagram(
+                    [this, relay](const Endpoint& from, const Endpoint&, const Bytes& data) {
+                        m_server->HandlePeerInput(relay, from, data, devices::net::SimNow());
+                        Pump();
+                    });
+                m_relays[relay] = std::move(*port);
+            }
+        }
+        while (auto t = m_server->PollTransmit()) {
+            auto relay = m_relays.find(t->from);
+            if (relay != m_relays.end())
+                relay->second->SendTo(t->to, t->data);
+            else
+                m_port->SendTo(t->to, t->data);
+        }
+    }
+
+    ns3::Ptr<ns3::Node> m_node;
     std::unique_ptr<turn::Server> m_server;
     std::unique_ptr<UdpPort> m_port;
+    std::map<Endpoint, std::unique_ptr<UdpPort>> m_relays;
 };
+
+// The CMS's side of the call, scripted, on the CMS node: its own allocation at the
+// TURN server above, ICE (controlled) on that relay, DTLS as the client, SRTP and 20 ms
+// RTP once DTLS is done. It signals through the scripted web bridge: its relayed
+// candidate, end-of-candidates and a `dtls` fingerprint (its own, or a wrong one).
+struct CmsMediaScript {
+    bool announce_own_fingerprint = true;
+    bool send_rtp = true;
+};
+
+class ScriptedCmsMedia {
+  public:
+    ScriptedCmsMedia(ns3::Ptr<ns3::Node> node, CmsMediaScript script)
+        : m_script(script), m_rng(31), m_turn(TurnConfig(), m_rng.Fork("turn")),
+          m_ice(IceConfig(), m_rng.Fork("ice")) {
+        identity = cmslab::test::SelfSigned(m_rng, "cms-dtls");
+        m_context = cmslab::test::DtlsContext(tls::Role::Client, identity, 32);
+        m_port = std::move(*UdpPort::Bind(node, Endpoint{Ip("172.16.85.180"), 0}));
+        m_port->SetOnDatagram([this](const Endpoint& from, const Endpoint&, const Bytes& data) {
+            if (from == TurnConfig().server)
+                m_turn.HandleInput(data, from, devices::net::SimNow());
+            Pump();
+        });
+    }
+
+    static ice::Credentials Credentials() { return {"cmsu", "cmspassword0123456789ab"}; }
+
+    // The guest joined: allocate; what to tell the browser goes through `signal`.
+    void Start(std::function<void(const webapp::SignalingMessage&)> signal) {
+        m_signal = std::move(signal);
+        m_turn.Allocate(devices::net::SimNow());
+        Pump();
+    }
+
+    // The browser's ice-parameters, candidate and dtls messages.
+    void OnSignaling(const webapp::SignalingMessage& m) {
+        const Instant now = devices::net::SimNow();
+        if (auto p = std::get_if<webapp::IceParametersMessage>(&m)) {
+            m_ice.SetRemoteCredentials(ice::Credentials{p->ufrag, p->pwd});
+        } else if (auto c = std::get_if<webapp::CandidateMessage>(&m)) {
+            if (auto candidate = CandidateFromSignaling(*c))
+                m_ice.AddRemoteCandidate(*candidate, now);
+        } else if (auto d = std::get_if<webapp::DtlsMessage>(&m)) {
+            m_browser_fingerprint =
+                pki::Fingerprint::ParseSdp(d->hash_function + " " + d->fingerprint);
+        }
+        Pump();
+    }
+
+    pki::Identity identity;
+    std::unique_ptr<tls::DtlsEndpoint> dtls;
+    std::size_t rtp_sent = 0;
+    std::size_t rtp_received = 0;
+
+  private:
+    static turn::ClientConfig TurnConfig() {
+        turn::ClientConfig c;
+        c.server = Endpoint{Ip("192.168.245.61"), 3478};
+        c.username = "turnuser";
+        c.password = "cisco";
+        return c;
+    }
+    static ice::AgentConfig IceConfig() {
+        ice::AgentConfig c;
+        c.role = ice::Role::Controlled;
+        c.local = Credentials();
+        return c;
+    }
+
+    void Pump() {
+        const Instant now = devices::net::SimNow();
+        for (int round = 0; round < 8; ++round) {
+            bool progress = false;
+            while (auto e = m_turn.PollEvent()) {
+                progress = true;
+                if (e->type == turn::ClientEvent::Type::AllocateSuccess)
+                    OnRelay(*e, now);
+                else if (e->type == turn::ClientEvent::Type::Data)
+                    OnPeerData(e->peer, e->data, now);
+            }
+            while (auto t = m_ice.PollTransmit()) {
+                progress = true;
+                // The browser's candidate may come before the allocation is done.
+                if (m_permitted.insert(t->to.address).second)
+                    m_turn.CreatePermission(t->to.address, now);
+                m_turn.Send(t->to, t->data, now);
+            }
+            while (auto e = m_ice.PollEvent()) {
+                progress = true;
+                if (e->type == ice::AgentEvent::Type::SelectedPair && !m_peer) {
+                    m_peer = e->remote.address;
+                    StartDtls(now);
+                }
+            }
+            if (dtls)
+                for (const auto& d : dtls->TakeOutput()) {
+                    progress = true;
+                    m_turn.Send(*m_peer, d, now);
+                }
+            while (auto t = m_turn.PollTransmit()) {
+                progress = true;
+                m_port->SendTo(t->to, t->data);
+            }
+            if (!progress)
+                break;
+        }
+        std::optional<Instant> next = m_turn.NextTimeout();
+        auto consider = [&next](std::optional<Instant> t) {
+            if (t && (!next || *t < *next))
+                next = t;
+        };
+        consider(m_ice.NextTimeout());
+        if (dtls)
+            consider(dtls->NextTimeout());
+        consider(m_next_rtp);
+        m_timer.Arm(next, [this](Instant at) { OnTimer(at); });
+    }
+
+    void OnTimer(Instant now) {
+        if (auto t = m_turn.NextTimeout(); t && *t <= now)
+            m_turn.HandleTimeout(now);
+        if (auto t = m_ice.NextTimeout(); t && *t <= now)
+            m_ice.HandleTimeout(now);
+        if (dtls)
+            if (auto t = dtls->NextTimeout(); t && *t <= now)
+                Note(dtls->HandleTimeout(now));
+        if (m_next_rtp && *m_next_rtp <= now) {
+            SendRtp(now);
+            *m_next_rtp += 20ms;
+        }
+        Pump();
+    }
+
+    void OnRelay(const turn::ClientEvent& e, Instant now) {
+        const auto local = ice::MakeRelayedCandidate(e.relayed, e.mapped, Ip("192.168.245.61"));
+        m_ice.AddLocalCandidate(local, now);
+        m_ice.SetLocalEndOfCandidates(now);
+        m_ice.Start(now);
+        webapp::CandidateMessage c;
+        c.foundation = local.foundation;
+        c.priority = local.priority;
+        c.address = local.address.address.ToString();
+        c.port = local.address.port;
+        c.type = webapp::CandidateType::Relay;
+        m_signal(c);
+        m_signal(webapp::EndOfCandidatesMessage{});
+        Rng other_rng(33);
+        const pki::Identity other = cmslab::test::SelfSigned(other_rng, "someone-else");
+        const auto& announced = m_script.announce_own_fingerprint ? identity : other;
+        m_signal(webapp::DtlsMessage{
+            "sha-256", announced.certificate.ComputeFingerprint("sha-256").HexWithColons(),
+            webapp::DtlsSetup::Active});
+    }
+
+    void StartDtls(Instant now) {
+        if (!m_browser_fingerprint)
+            return;
+        tls::EndpointOptions o;
+        o.peer_fingerprint = m_browser_fingerprint;
+        o.link_mtu = 1496;
+        dtls = std::make_unique<tls::DtlsEndpoint>(m_context, o, m_rng.Fork("dtls"));
+        Note(dtls->Start(now));
+    }
+
+    void Note(const tls::FeedResult&) {
+        if (dtls->Established() && !m_srtp && dtls->SrtpKeys()) {
+            const auto& k = *dtls->SrtpKeys();
+            auto session = srtp::Session::Create({k.client_write_key, k.client_write_salt},
+                                                 {k.server_write_key, k.server_write_salt});
+            m_srtp.emplace(std::move(*session));
+            if (m_script.send_rtp)
+                m_next_rtp = devices::net::SimNow();
+        }
+    }
+
+    void OnPeerData(const Endpoint& peer, const Bytes& data, Instant now) {
+        switch (stun::Classify(data)) {
+        case stun::PacketKind::Stun:
+            m_ice.HandleInput(m_turn.RelayedAddress(), peer, data, now);
+            break;
+        case stun::PacketKind::Dtls:
+            if (dtls)
+                Note(dtls->Feed(data, now));
+            break;
+        case stun::PacketKind::Rtp:
+            if (m_srtp && m_srtp->inbound.UnprotectRtp(data))
+                ++rtp_received;
+            break;
+        default:
+            break;
+        }
+    }
+
+    void SendRtp(Instant now) {
+        rtp::RtpPacket p;
+        p.payload_type = 111;
+        p.sequence = static_cast<std::uint16_t>(rtp_sent);
+        p.timestamp = static_cast<std::uint32_t>(rtp_sent * 960);
+        p.ssrc = 0xc0ffee;
+        p.payload.assign(60, 0x5a);
+        auto wire = m_srtp->outbound.ProtectRtp(*rtp::EncodeRtp(p));
+        if (wire && m_peer && m_turn.Send(*m_peer, *wire, now))
+            ++rtp_sent;
+    }
+
+    CmsMediaScript m_script;
+    Rng m_rng;
+    turn::Client m_turn;
+    ice::Agent m_ice;
+    std::shared_ptr<tls::Context> m_context;
+    std::unique_ptr<UdpPort> m_port;
+    std::function<void(const webapp::SignalingMessage&)> m_signal;
+    std::optional<pki::Fingerprint> m_browser_fingerprint;
+    std::optional<Endpoint> m_peer;
+    std::set<IpAddress> m_permitted;
+    std::optional<srtp::Session> m_srtp;
+    std::optional<Instant> m_next_rtp;
+    devices::net::Timer m_timer;
+};
+
+void StartCmsMedia(ScriptedCmsMedia* media, WebSocketSession* ws) {
+    media->Start([ws](const webapp::SignalingMessage& m) { ws->Send(webapp::EncodeSignaling(m)); });
+}
+
+void ForwardToCmsMedia(ScriptedCmsMedia* media, const webapp::SignalingMessage& message) {
+    media->OnSignaling(message);
+}
 
 class BrowserAppTest : public ::testing::Test {
   protected:
@@ -242,6 +508,7 @@ class BrowserAppTest : public ::testing::Test {
     }
     void TearDown() override {
         m_browser.reset();
+        m_cms_media.reset();
         m_bridge.reset();
         m_turn.reset();
         m_resolver.reset();
@@ -250,6 +517,7 @@ class BrowserAppTest : public ::testing::Test {
 
     void Serve(WebBridgeScript script, bool san_ok = true, bool turn = true) {
         const std::string password = script.turn_password;
+        script.media = m_cms_media.get();
         m_bridge = std::make_unique<ScriptedWebBridge>(
             m_world->GetNode("vcse"), san_ok ? m_pki.with_web_bridge : m_pki.without_web_bridge,
             std::move(script));
@@ -294,6 +562,7 @@ class BrowserAppTest : public ::testing::Test {
     std::unique_ptr<devices::DnsResolver> m_resolver;
     std::unique_ptr<ScriptedWebBridge> m_bridge;
     std::unique_ptr<ScriptedTurn> m_turn;
+    std::unique_ptr<ScriptedCmsMedia> m_cms_media;
     std::unique_ptr<BrowserApp> m_browser;
 };
 
@@ -408,6 +677,66 @@ TEST_F(BrowserAppTest, WrongTurnPasswordThenBackToJoinPage) {
     m_world->RunFor(30);
     EXPECT_EQ(m_browser->Script().View().screen, Screen::ConnectingTimeout) << Dump();
     EXPECT_EQ(Status(Stage::Ice), StageStatus::NotReached);
+}
+
+// The whole call against a scripted CMS: ICE between the two relays (reflected by the
+// edge firewall), DTLS with the browser passive, SRTP audio both ways, the guest in the
+// meeting, and after the media duration the guest hangs up.
+TEST_F(BrowserAppTest, CallWithScriptedCmsMediaBothWays) {
+    m_cms_media = std::make_unique<ScriptedCmsMedia>(m_world->GetNode("cms"), CmsMediaScript{});
+    Serve({});
+    Browse();
+    m_world->RunFor(20);
+    for (const auto& r : m_browser->Script().Stages().All())
+        EXPECT_EQ(r.status, StageStatus::Ok) << outcome::StageKey(r.stage) << "\n" << Dump();
+    EXPECT_TRUE(Contains(Detail(Stage::Ice), "<-> 10.88.246.156:")) << Detail(Stage::Ice);
+    EXPECT_TRUE(Contains(Detail(Stage::Dtls), "browser passive")) << Detail(Stage::Dtls);
+    // The CMS's DTLS client saw the browser's certificate, matching what it announced.
+    ASSERT_NE(m_cms_media->dtls, nullptr);
+    EXPECT_TRUE(m_cms_media->dtls->Established());
+    const auto& media = m_browser->Script().Media();
+    EXPECT_GE(media.sent.packets, 450u);
+    EXPECT_LE(media.sent.packets, 501u);
+    EXPECT_GE(media.received.packets, 450u);
+    EXPECT_EQ(media.sent.bytes, media.sent.packets * 82u);
+    EXPECT_GE(m_cms_media->rtp_received, 450u);
+    EXPECT_EQ(m_browser->Script().View().screen, Screen::InCall);
+    bool left = false;
+    for (const auto& text : m_bridge->signaling)
+        left = left || Contains(text, "\"leave\"");
+    EXPECT_TRUE(left);
+}
+
+TEST_F(BrowserAppTest, CmsCertificateNotMatchingItsFingerprintFailsDtls) {
+    CmsMediaScript script;
+    script.announce_own_fingerprint = false;
+    m_cms_media = std::make_unique<ScriptedCmsMedia>(m_world->GetNode("cms"), script);
+    Serve({});
+    Browse();
+    m_world->RunFor(10);
+    EXPECT_EQ(Status(Stage::Ice), StageStatus::Ok) << Dump();
+    EXPECT_EQ(Status(Stage::Dtls), StageStatus::Failed) << Dump();
+    EXPECT_TRUE(Contains(Detail(Stage::Dtls), "bad_certificate")) << Detail(Stage::Dtls);
+    EXPECT_EQ(Status(Stage::Media), StageStatus::NotReached);
+    m_world->RunFor(30);
+    EXPECT_EQ(m_browser->Script().View().screen, Screen::ConnectingTimeout) << Dump();
+    EXPECT_EQ(m_cms_media->rtp_received, 0u);
+}
+
+TEST_F(BrowserAppTest, NoRtpFromTheCmsFailsMediaAndTheWebAppGivesUp) {
+    CmsMediaScript script;
+    script.send_rtp = false;
+    m_cms_media = std::make_unique<ScriptedCmsMedia>(m_world->GetNode("cms"), script);
+    Serve({});
+    Browse();
+    m_world->RunFor(45);
+    EXPECT_EQ(Status(Stage::Dtls), StageStatus::Ok) << Dump();
+    EXPECT_EQ(Status(Stage::Media), StageStatus::Failed) << Dump();
+    EXPECT_TRUE(Contains(Detail(Stage::Media), "0 packets (0 bytes) received"))
+        << Detail(Stage::Media);
+    EXPECT_GT(m_browser->Script().Media().sent.packets, 400u);
+    EXPECT_GT(m_cms_media->rtp_received, 400u);
+    EXPECT_EQ(m_browser->Script().View().screen, Screen::ConnectingTimeout) << Dump();
 }
 
 } // namespace
