@@ -155,6 +155,24 @@ TEST(CallBridge, IceFailureLine) {
     EXPECT_EQ(log.text.back(), "call 1: ICE failure 4 (unauthorized - check credentials)");
 }
 
+TEST(CallBridge, DtlsFailureLineAfterTheStart) {
+    Lines log;
+    CallBridge cb(Settings(), Spaces(), Rng(1), log.Sink());
+    const auto a = cb.GuestLogin(1, {"100101", "", "A"});
+    ASSERT_TRUE(cb.Join(a.session));
+    cb.StartDtls(a.session);
+    cb.DtlsFailure(a.session, "alert sent: fatal bad_certificate");
+    ASSERT_GE(log.text.size(), 2u);
+    EXPECT_EQ(log.text[log.text.size() - 2],
+              "call 1: starting DTLS combined media negotiation (as initiator)");
+    EXPECT_EQ(log.text.back(),
+              "call 1: DTLS combined media negotiation failed (alert sent: fatal bad_certificate)");
+    // Nothing for a session without a call.
+    const std::size_t lines = log.text.size();
+    cb.DtlsFailure("no-such-session", "x");
+    EXPECT_EQ(log.text.size(), lines);
+}
+
 TEST(WebBridge, PageOffersJoinCallOnlyWhileTheLinkIsUp) {
     CallBridge cb(Settings(), Spaces(), Rng(1), nullptr);
     WebBridge wb(Settings(), cb, nullptr);
