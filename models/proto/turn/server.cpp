@@ -133,13 +133,36 @@ void Server::Respond(const FiveTuple& tuple, const Message& request, Message res
     ToClient(tuple, response.Encode(options));
 }
 
-void Server::Reject(const FiveTuple& tuple, const Message& request, std::uint16_t code,
-                    const Bytes* key, const std::string& username, std::string_view reason) {
+void Server::RespondError(const FiveTuple& tuple, const Message& request, std::uint16_t code,
+                          std::string_view reason, const Bytes* key,
+                          std::optional<Instant> challenge) {
     Message response = request.MakeResponse(Class::ErrorResponse);
     response.AddErrorCode(code, reason);
     if (code == error::kUnknownAttribute)
         response.AddUnknownAttributes(request.UnknownComprehensionRequired());
+    if (challenge) {
+        response.AddRealm(m_config.realm);
+        response.AddNonce(m_nonces.Issue(m_rng, *challenge));
+    }
     Respond(tuple, request, std::move(response), key);
+}
+
+void Server::EmitRequestEvent(ServerEvent::Type type, const FiveTuple& tuple,
+                              const Message& request, std::uint16_t code, std::string username,
+                              std::string reason) {
+    ServerEvent e;
+    e.type = type;
+    e.tuple = tuple;
+    e.username = std::move(username);
+    e.method = request.Method();
+    e.code = code;
+    e.reason = std::move(reason);
+    Emit(std::move(e));
+}
+
+void Server::Reject(const FiveTuple& tuple, const Message& request, std::uint16_t code,
+                    const Bytes* key, const std::string& username, std::string_view reason) {
+    RespondError(tuple, request, code, reason, key, std::nullopt);
     switch (code) {
     case error::kBadRequest:
         ++m_counters.bad_requests;
@@ -151,14 +174,8 @@ void Server::Reject(const FiveTuple& tuple, const Message& request, std::uint16_
         ++m_counters.other_errors;
         break;
     }
-    ServerEvent e;
-    e.type = ServerEvent::Type::RequestRejected;
-    e.tuple = tuple;
-    e.username = username;
-    e.method = request.Method();
-    e.code = code;
-    e.reason = reason.empty() ? std::string(stun::DefaultReason(code)) : std::string(reason);
-    Emit(std::move(e));
+    EmitRequestEvent(ServerEvent::Type::RequestRejected, tuple, request, code, username,
+                     reason.empty() ? std::string(stun::DefaultReason(code)) : std::string(reason));
 }
 
 void Server::HandleRequest(const FiveTuple& tuple, const Message& request, Instant now) {
@@ -183,18 +200,10 @@ void Server::HandleRequest(const FiveTuple& tuple, const Message& request, Insta
 
     // Long-term credentials, RFC 8489 section 9.2.4, in its order.
     if (!request.Has(attr::kMessageIntegrity)) {
-        Message response = request.MakeResponse(Class::ErrorResponse);
-        response.AddErrorCode(error::kUnauthorized);
-        response.AddRealm(m_config.realm);
-        response.AddNonce(m_nonces.Issue(m_rng, now));
-        Respond(tuple, request, std::move(response), nullptr);
+        RespondError(tuple, request, error::kUnauthorized, {}, nullptr, now);
         ++m_counters.challenges;
-        ServerEvent e;
-        e.type = ServerEvent::Type::Challenged;
-        e.tuple = tuple;
-        e.method = m;
-        e.code = error::kUnauthorized;
-        Emit(std::move(e));
+        EmitRequestEvent(ServerEvent::Type::Challenged, tuple, request, error::kUnauthorized, {},
+                         {});
         return;
     }
     const auto username = request.GetUsername();
@@ -205,19 +214,10 @@ void Server::HandleRequest(const FiveTuple& tuple, const Message& request, Insta
         return;
     }
     if (!m_nonces.IsValid(*nonce, now)) {
-        Message response = request.MakeResponse(Class::ErrorResponse);
-        response.AddErrorCode(error::kStaleNonce);
-        response.AddRealm(m_config.realm);
-        response.AddNonce(m_nonces.Issue(m_rng, now));
-        Respond(tuple, request, std::move(response), nullptr);
+        RespondError(tuple, request, error::kStaleNonce, {}, nullptr, now);
         ++m_counters.stale_nonces;
-        ServerEvent e;
-        e.type = ServerEvent::Type::StaleNonce;
-        e.tuple = tuple;
-        e.username = *username;
-        e.method = m;
-        e.code = error::kStaleNonce;
-        Emit(std::move(e));
+        EmitRequestEvent(ServerEvent::Type::StaleNonce, tuple, request, error::kStaleNonce,
+                         *username, {});
         return;
     }
     Auth auth;
@@ -231,22 +231,11 @@ void Server::HandleRequest(const FiveTuple& tuple, const Message& request, Insta
     }
     if (!good) {
         const std::uint16_t code = m_config.integrity_failure_code;
-        Message response = request.MakeResponse(Class::ErrorResponse);
-        response.AddErrorCode(code);
-        if (code == error::kUnauthorized) {
-            response.AddRealm(m_config.realm);
-            response.AddNonce(m_nonces.Issue(m_rng, now));
-        }
-        Respond(tuple, request, std::move(response), nullptr);
+        RespondError(tuple, request, code, {}, nullptr,
+                     code == error::kUnauthorized ? std::optional<Instant>(now) : std::nullopt);
         ++m_counters.integrity_failures;
-        ServerEvent e;
-        e.type = ServerEvent::Type::AuthFailure;
-        e.tuple = tuple;
-        e.username = *username;
-        e.method = m;
-        e.code = code;
-        e.reason = std::string(stun::DefaultReason(code));
-        Emit(std::move(e));
+        EmitRequestEvent(ServerEvent::Type::AuthFailure, tuple, request, code, *username,
+                         std::string(stun::DefaultReason(code)));
         return;
     }
     if (!request.UnknownComprehensionRequired().empty()) {
@@ -394,17 +383,25 @@ void Server::HandleAllocate(const FiveTuple& tuple, const Message& request, cons
     m_allocations.emplace(tuple, std::move(a));
 }
 
-void Server::HandleRefresh(const FiveTuple& tuple, const Message& request, const Auth& auth,
-                           Instant now) {
+std::map<FiveTuple, Server::Allocation>::iterator
+Server::OwnedAllocation(const FiveTuple& tuple, const Message& request, const Auth& auth) {
     auto it = m_allocations.find(tuple);
     if (it == m_allocations.end()) {
         Reject(tuple, request, error::kAllocationMismatch, &auth.key, auth.username);
-        return;
+        return m_allocations.end();
     }
     if (it->second.username != auth.username) {
         Reject(tuple, request, error::kWrongCredentials, &auth.key, auth.username);
-        return;
+        return m_allocations.end();
     }
+    return it;
+}
+
+void Server::HandleRefresh(const FiveTuple& tuple, const Message& request, const Auth& auth,
+                           Instant now) {
+    auto it = OwnedAllocation(tuple, request, auth);
+    if (it == m_allocations.end())
+        return;
     const auto requested = request.GetLifetime();
     Message response = request.MakeResponse(Class::SuccessResponse);
     if (requested && *requested == 0) {
@@ -429,16 +426,10 @@ void Server::HandleRefresh(const FiveTuple& tuple, const Message& request, const
 
 void Server::HandleCreatePermission(const FiveTuple& tuple, const Message& request,
                                     const Auth& auth, Instant now) {
-    auto it = m_allocations.find(tuple);
-    if (it == m_allocations.end()) {
-        Reject(tuple, request, error::kAllocationMismatch, &auth.key, auth.username);
+    auto it = OwnedAllocation(tuple, request, auth);
+    if (it == m_allocations.end())
         return;
-    }
     Allocation& a = it->second;
-    if (a.username != auth.username) {
-        Reject(tuple, request, error::kWrongCredentials, &auth.key, auth.username);
-        return;
-    }
     const auto peers = request.FindAll(attr::kXorPeerAddress);
     if (peers.empty()) {
         Reject(tuple, request, error::kBadRequest, &auth.key, auth.username,
@@ -476,16 +467,10 @@ void Server::HandleCreatePermission(const FiveTuple& tuple, const Message& reque
 
 void Server::HandleChannelBind(const FiveTuple& tuple, const Message& request, const Auth& auth,
                                Instant now) {
-    auto it = m_allocations.find(tuple);
-    if (it == m_allocations.end()) {
-        Reject(tuple, request, error::kAllocationMismatch, &auth.key, auth.username);
+    auto it = OwnedAllocation(tuple, request, auth);
+    if (it == m_allocations.end())
         return;
-    }
     Allocation& a = it->second;
-    if (a.username != auth.username) {
-        Reject(tuple, request, error::kWrongCredentials, &auth.key, auth.username);
-        return;
-    }
     const auto channel = request.GetChannelNumber();
     const auto peer = request.GetXorAddress(attr::kXorPeerAddress);
     if (!channel || !stun::IsValidChannel(*channel) || !peer) {
@@ -529,30 +514,41 @@ bool Server::HasPermission(const Allocation& a, const IpAddress& peer, Instant n
     return it != a.permissions.end() && it->second > now;
 }
 
-void Server::HandleSendIndication(const FiveTuple& tuple, const Message& indication, Instant now) {
+const Server::Allocation* Server::LiveAllocation(const FiveTuple& tuple, Instant now) {
     auto it = m_allocations.find(tuple);
     if (it == m_allocations.end() || it->second.expires <= now) {
         ++m_counters.dropped_no_allocation;
-        return;
+        return nullptr;
     }
+    return &it->second;
+}
+
+void Server::ToPeer(const Endpoint& relay, const Endpoint& peer, Bytes data) {
+    Transmit t;
+    t.transport = Transport::Udp;
+    t.from = relay;
+    t.to = peer;
+    t.data = std::move(data);
+    ++m_counters.relayed_to_peers;
+    m_counters.relayed_bytes_to_peers += t.data.size();
+    m_transmits.push_back(std::move(t));
+}
+
+void Server::HandleSendIndication(const FiveTuple& tuple, const Message& indication, Instant now) {
+    const Allocation* a = LiveAllocation(tuple, now);
+    if (!a)
+        return;
     const auto peer = indication.GetXorAddress(attr::kXorPeerAddress);
     const stun::Attribute* data = indication.Find(attr::kData);
     if (!peer || !data) {
         ++m_counters.dropped_malformed;
         return;
     }
-    if (!HasPermission(it->second, peer->address, now)) {
+    if (!HasPermission(*a, peer->address, now)) {
         ++m_counters.dropped_unpermitted;
         return;
     }
-    Transmit t;
-    t.transport = Transport::Udp;
-    t.from = it->second.relay;
-    t.to = *peer;
-    t.data = data->value;
-    ++m_counters.relayed_to_peers;
-    m_counters.relayed_bytes_to_peers += t.data.size();
-    m_transmits.push_back(std::move(t));
+    ToPeer(a->relay, *peer, data->value);
 }
 
 void Server::HandleChannelDataFromClient(const FiveTuple& tuple, ByteView frame, Instant now) {
@@ -561,12 +557,10 @@ void Server::HandleChannelDataFromClient(const FiveTuple& tuple, ByteView frame,
         ++m_counters.dropped_malformed;
         return;
     }
-    auto it = m_allocations.find(tuple);
-    if (it == m_allocations.end() || it->second.expires <= now) {
-        ++m_counters.dropped_no_allocation;
+    const Allocation* live = LiveAllocation(tuple, now);
+    if (!live)
         return;
-    }
-    const Allocation& a = it->second;
+    const Allocation& a = *live;
     auto ch = a.channels.find(cd->channel);
     if (ch == a.channels.end() || ch->second.expires <= now) {
         ++m_counters.dropped_malformed; // RFC 8656 section 12.6: unbound channel, discard
@@ -576,14 +570,7 @@ void Server::HandleChannelDataFromClient(const FiveTuple& tuple, ByteView frame,
         ++m_counters.dropped_unpermitted;
         return;
     }
-    Transmit t;
-    t.transport = Transport::Udp;
-    t.from = a.relay;
-    t.to = ch->second.peer;
-    t.data = std::move(cd->data);
-    ++m_counters.relayed_to_peers;
-    m_counters.relayed_bytes_to_peers += t.data.size();
-    m_transmits.push_back(std::move(t));
+    ToPeer(a.relay, ch->second.peer, std::move(cd->data));
 }
 
 void Server::HandlePeerInput(const Endpoint& relay, const Endpoint& peer, ByteView bytes,
@@ -593,12 +580,10 @@ void Server::HandlePeerInput(const Endpoint& relay, const Endpoint& peer, ByteVi
         ++m_counters.dropped_no_allocation;
         return;
     }
-    auto it = m_allocations.find(owner->second);
-    if (it == m_allocations.end() || it->second.expires <= now) {
-        ++m_counters.dropped_no_allocation;
+    const Allocation* live = LiveAllocation(owner->second, now);
+    if (!live)
         return;
-    }
-    const Allocation& a = it->second;
+    const Allocation& a = *live;
     if (!HasPermission(a, peer.address, now)) {
         ++m_counters.dropped_unpermitted;
         return;

@@ -179,12 +179,29 @@ class Server {
     void HandleSendIndication(const FiveTuple& tuple, const stun::Message& indication, Instant now);
     void HandleChannelDataFromClient(const FiveTuple& tuple, ByteView frame, Instant now);
 
-    // Sends an error response; signed with `key` when the request was authenticated.
+    // Builds and sends an error response, signed with `key` when the request was
+    // authenticated. With `challenge` (the current time) it carries the REALM and a fresh
+    // NONCE: the client is to retry with long-term credentials (RFC 8489 section 9.2.4).
+    void RespondError(const FiveTuple& tuple, const stun::Message& request, std::uint16_t code,
+                      std::string_view reason, const Bytes* key, std::optional<Instant> challenge);
+    // An event about a request that was not granted.
+    void EmitRequestEvent(ServerEvent::Type type, const FiveTuple& tuple,
+                          const stun::Message& request, std::uint16_t code, std::string username,
+                          std::string reason);
+    // Sends an error response (see RespondError), counts it and reports it.
     void Reject(const FiveTuple& tuple, const stun::Message& request, std::uint16_t code,
                 const Bytes* key, const std::string& username, std::string_view reason = {});
     void Respond(const FiveTuple& tuple, const stun::Message& request, stun::Message response,
                  const Bytes* key);
     void ToClient(const FiveTuple& tuple, Bytes data);
+    // Relays `data` from an allocation's relay address to a peer, counted.
+    void ToPeer(const Endpoint& relay, const Endpoint& peer, Bytes data);
+    // The allocation on `tuple` when `auth` owns it; otherwise the request is rejected
+    // (437 or 441) and end() returned.
+    std::map<FiveTuple, Allocation>::iterator
+    OwnedAllocation(const FiveTuple& tuple, const stun::Message& request, const Auth& auth);
+    // The allocation on `tuple` while it lasts; nullptr, counted as a drop, otherwise.
+    const Allocation* LiveAllocation(const FiveTuple& tuple, Instant now);
     void Emit(ServerEvent event) { m_events.push_back(std::move(event)); }
     void DeleteAllocation(std::map<FiveTuple, Allocation>::iterator it, ServerEvent::Type why);
     std::optional<std::uint16_t> PickPort(const IpAddress& local);
