@@ -148,13 +148,9 @@ Expected<Certificate> Build(const Spec& spec) {
 const std::vector<std::string> kNoNames;
 const std::vector<IpAddress> kNoIps;
 
-} // namespace
-
-Expected<CertificateAuthority> CertificateAuthority::CreateRoot(const CaProfile& profile,
-                                                                Rng& rng) {
-    auto key = PrivateKey::Generate(profile.key_type, rng);
-    if (!key)
-        return key.Err();
+// A CA certificate for `subject_key`, as `profile` describes it; the caller names the
+// issuer. Draws the serial from `rng` when the profile has none.
+Spec CaSpec(const CaProfile& profile, EVP_PKEY* subject_key, Rng& rng) {
     Spec spec;
     spec.subject = &profile.subject;
     spec.dns_names = &kNoNames;
@@ -163,13 +159,54 @@ Expected<CertificateAuthority> CertificateAuthority::CreateRoot(const CaProfile&
     spec.not_after = profile.not_after;
     spec.serial = SerialFor(profile.serial, rng);
     spec.ca = true;
-    spec.subject_key = key->Native();
-    spec.issuer_key = key->Native();
+    spec.subject_key = subject_key;
+    return spec;
+}
+
+// An end-entity certificate for `subject_key`, as `profile` describes it.
+Spec LeafSpec(const CertificateProfile& profile, EVP_PKEY* subject_key, Rng& rng) {
+    Spec spec;
+    spec.subject = &profile.subject;
+    spec.dns_names = &profile.dns_names;
+    spec.ip_addresses = &profile.ip_addresses;
+    spec.not_before = profile.not_before;
+    spec.not_after = profile.not_after;
+    spec.serial = SerialFor(profile.serial, rng);
+    spec.usage = profile.usage;
+    spec.subject_key = subject_key;
+    return spec;
+}
+
+// OpenSSL draws the signature's randomness (ECDSA nonces) from `rng` meanwhile.
+Expected<Certificate> BuildWith(const Spec& spec, Rng& rng) {
     RandomScope scope(rng);
-    auto cert = Build(spec);
+    return Build(spec);
+}
+
+// A new key and a certificate it signs itself; `make_spec` describes the certificate for
+// the key (drawing from `rng` after the key, so that a seed gives the same bytes).
+template <typename MakeSpec>
+Expected<Identity> SelfSigned(KeyType key_type, Rng& rng, MakeSpec make_spec) {
+    auto key = PrivateKey::Generate(key_type, rng);
+    if (!key)
+        return key.Err();
+    Spec spec = make_spec(key->Native());
+    spec.issuer_key = key->Native();
+    auto cert = BuildWith(spec, rng);
     if (!cert)
         return cert.Err();
-    return CertificateAuthority(*cert, *key, {});
+    return Identity{*cert, *key, {}};
+}
+
+} // namespace
+
+Expected<CertificateAuthority> CertificateAuthority::CreateRoot(const CaProfile& profile,
+                                                                Rng& rng) {
+    auto root =
+        SelfSigned(profile.key_type, rng, [&](EVP_PKEY* key) { return CaSpec(profile, key, rng); });
+    if (!root)
+        return root.Err();
+    return CertificateAuthority(std::move(root->certificate), std::move(root->key), {});
 }
 
 Expected<CertificateAuthority> CertificateAuthority::FromExisting(Certificate certificate,
@@ -189,19 +226,10 @@ Expected<CertificateAuthority> CertificateAuthority::IssueIntermediate(const CaP
     auto key = PrivateKey::Generate(profile.key_type, rng);
     if (!key)
         return key.Err();
-    Spec spec;
-    spec.subject = &profile.subject;
-    spec.dns_names = &kNoNames;
-    spec.ip_addresses = &kNoIps;
-    spec.not_before = profile.not_before;
-    spec.not_after = profile.not_after;
-    spec.serial = SerialFor(profile.serial, rng);
-    spec.ca = true;
-    spec.subject_key = key->Native();
+    Spec spec = CaSpec(profile, key->Native(), rng);
     spec.issuer_cert = m_cert.Native();
     spec.issuer_key = m_key.Native();
-    RandomScope scope(rng);
-    auto cert = Build(spec);
+    auto cert = BuildWith(spec, rng);
     if (!cert)
         return cert.Err();
     std::vector<Certificate> chain{*cert};
@@ -211,19 +239,10 @@ Expected<CertificateAuthority> CertificateAuthority::IssueIntermediate(const CaP
 
 Expected<Certificate> CertificateAuthority::Sign(const CertificateProfile& profile,
                                                  const PrivateKey& subject_key, Rng& rng) const {
-    Spec spec;
-    spec.subject = &profile.subject;
-    spec.dns_names = &profile.dns_names;
-    spec.ip_addresses = &profile.ip_addresses;
-    spec.not_before = profile.not_before;
-    spec.not_after = profile.not_after;
-    spec.serial = SerialFor(profile.serial, rng);
-    spec.usage = profile.usage;
-    spec.subject_key = subject_key.Native();
+    Spec spec = LeafSpec(profile, subject_key.Native(), rng);
     spec.issuer_cert = m_cert.Native();
     spec.issuer_key = m_key.Native();
-    RandomScope scope(rng);
-    return Build(spec);
+    return BuildWith(spec, rng);
 }
 
 Expected<Identity> CertificateAuthority::Issue(const CertificateProfile& profile, Rng& rng) const {
@@ -237,24 +256,8 @@ Expected<Identity> CertificateAuthority::Issue(const CertificateProfile& profile
 }
 
 Expected<Identity> CreateSelfSigned(const CertificateProfile& profile, Rng& rng) {
-    auto key = PrivateKey::Generate(profile.key_type, rng);
-    if (!key)
-        return key.Err();
-    Spec spec;
-    spec.subject = &profile.subject;
-    spec.dns_names = &profile.dns_names;
-    spec.ip_addresses = &profile.ip_addresses;
-    spec.not_before = profile.not_before;
-    spec.not_after = profile.not_after;
-    spec.serial = SerialFor(profile.serial, rng);
-    spec.usage = profile.usage;
-    spec.subject_key = key->Native();
-    spec.issuer_key = key->Native();
-    RandomScope scope(rng);
-    auto cert = Build(spec);
-    if (!cert)
-        return cert.Err();
-    return Identity{*cert, *key, {}};
+    return SelfSigned(profile.key_type, rng,
+                      [&](EVP_PKEY* key) { return LeafSpec(profile, key, rng); });
 }
 
 } // namespace cmslab::pki
