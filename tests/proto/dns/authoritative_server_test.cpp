@@ -7,7 +7,7 @@
 
 using namespace cmslab;
 using namespace cmslab::dns;
-using namespace cmslab::dns::testing;
+using namespace cmslab::dns::test;
 
 namespace {
 

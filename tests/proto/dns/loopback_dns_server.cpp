@@ -12,7 +12,7 @@
 #include <cstring>
 #include <map>
 
-namespace cmslab::dns::testing {
+namespace cmslab::dns::test {
 
 LoopbackDnsServer::LoopbackDnsServer(const AuthoritativeServer& server,
                                      std::chrono::seconds lifetime)
@@ -119,4 +119,4 @@ void LoopbackDnsServer::Serve(std::chrono::steady_clock::time_point deadline) {
         close(fd);
 }
 
-} // namespace cmslab::dns::testing
+} // namespace cmslab::dns::test

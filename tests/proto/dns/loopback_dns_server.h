@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-namespace cmslab::dns::testing {
+namespace cmslab::dns::test {
 
 struct ReceivedQuery {
     Transport transport;
@@ -49,4 +49,4 @@ class LoopbackDnsServer {
     std::thread m_thread;
 };
 
-} // namespace cmslab::dns::testing
+} // namespace cmslab::dns::test

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace cmslab::dns::testing {
+namespace cmslab::dns::test {
 
 inline ZoneRecordConfig A(std::string name, const char* ip, std::uint32_t ttl = 300) {
     ZoneRecordConfig r;
@@ -75,4 +75,4 @@ inline AuthoritativeServer TestServer(ServerOptions options = {}) {
     return std::move(*server);
 }
 
-} // namespace cmslab::dns::testing
+} // namespace cmslab::dns::test

@@ -12,7 +12,7 @@
 
 using namespace cmslab;
 using namespace cmslab::dns;
-using namespace cmslab::dns::testing;
+using namespace cmslab::dns::test;
 using namespace cmslab::testkit;
 
 TEST(Tshark, DissectsOurQueriesAndAnswersWithoutWarnings) {
