@@ -232,8 +232,14 @@ TEST_P(EveryFailureCase, RunShowsWhatItsExpectBlockSays) {
     const json log_lines = expect.value("log_lines", json::array());
     for (const auto& line : log_lines) {
         const auto node = line.value("node", "");
-        EXPECT_TRUE(Contains(run.Log(node), line.value("contains", "")))
-            << "logs/" << node << ".log lacks: " << line.value("contains", "");
+        if (line.contains("contains")) {
+            EXPECT_TRUE(Contains(run.Log(node), line.value("contains", "")))
+                << "logs/" << node << ".log lacks: " << line.value("contains", "");
+        }
+        if (line.contains("absent")) {
+            EXPECT_FALSE(Contains(run.Log(node), line.value("absent", "")))
+                << "logs/" << node << ".log shows: " << line.value("absent", "");
+        }
     }
     const json statuses = expect.value("status", json::array());
     for (const auto& s : statuses) {
