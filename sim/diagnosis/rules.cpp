@@ -24,7 +24,7 @@ std::vector<Rule> RulesFor(outcome::Stage stage) {
     case Stage::WebBridge:
         return {CmsWebBridgeUnresolvable, WebBridgeDistrustsCallBridge, CmsWebBridgeUnreachable};
     case Stage::GuestLogin:
-        return {};
+        return {GuestCallIdOrPasscode};
     case Stage::Turn:
         return {TurnCredentialsMismatch, TurnServicesOff, FirewallBlocksTurn, TurnClientAddress};
     case Stage::Ice:

@@ -30,6 +30,8 @@ std::optional<Finding> ExpresswayCGuestAccountClientUri(const RuleContext& ctx);
 std::optional<Finding> CmsWebBridgeUnresolvable(const RuleContext& ctx);
 std::optional<Finding> WebBridgeDistrustsCallBridge(const RuleContext& ctx);
 std::optional<Finding> CmsWebBridgeUnreachable(const RuleContext& ctx);
+// The web app refusing the guest (stage guest_login).
+std::optional<Finding> GuestCallIdOrPasscode(const RuleContext& ctx);
 // TURN (stage turn).
 std::optional<Finding> TurnCredentialsMismatch(const RuleContext& ctx);
 std::optional<Finding> TurnServicesOff(const RuleContext& ctx);

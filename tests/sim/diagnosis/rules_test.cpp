@@ -330,6 +330,34 @@ TEST(WebBridge, WebBridgeRefusesTheCallBridge) {
     EXPECT_NE(d.causes[0].where.find("webbridge trust"), std::string::npos);
 }
 
+TEST(GuestLogin, CallIdNoSpaceHas) {
+    FolderBuilder b;
+    Deployment(b);
+    b.FailAt("guest_login", "call ID 4242: POST /api/guest/call -> 403 callNotRecognized (Call "
+                            "ID or passcode not recognized)")
+        .Screen("join_refused", "Meeting");
+    b.Status("meeting", "cms",
+             {{"cms", {{"spaces", {{{"callId", "777"}, {"id", "s1"}, {"name", "Room"}}}}}}});
+    Diagnosis d = DiagnoseBuilt(b);
+    ASSERT_EQ(d.causes.size(), 1u);
+    EXPECT_EQ(d.causes[0].cause, "guest_call_id_unknown");
+    EXPECT_EQ(d.causes[0].current, "4242");
+    EXPECT_NE(d.causes[0].should_be.find("777 (Room)"), std::string::npos);
+}
+
+TEST(GuestLogin, KnownCallIdRefusedIsThePasscode) {
+    FolderBuilder b;
+    Deployment(b);
+    b.FailAt("guest_login", "call ID 777: POST /api/guest/call -> 403 callNotRecognized (Call "
+                            "ID or passcode not recognized)");
+    b.Status("meeting", "cms",
+             {{"cms", {{"spaces", {{{"callId", "777"}, {"id", "s1"}, {"name", "Room"}}}}}}});
+    Diagnosis d = DiagnoseBuilt(b);
+    ASSERT_EQ(d.causes.size(), 1u);
+    EXPECT_EQ(d.causes[0].cause, "guest_passcode");
+    EXPECT_NE(d.causes[0].where.find("PUT /api/v1/coSpaces/s1"), std::string::npos);
+}
+
 TEST(GuestNetwork, NxdomainForTheUrl) {
     FolderBuilder b;
     Deployment(b);

@@ -291,6 +291,41 @@ TEST_F(RunDiagnosis, FirewallWithoutTheTurnRules) {
     RootCause(Run(s), "firewall_blocks_turn");
 }
 
+TEST_F(RunDiagnosis, SpaceWithAPasscodeTheGuestWasNotGiven) {
+    json s = Reference();
+    NodeConfig(s, "cms")["spaces"][0]["passcode"] = "1357";
+    RootCause(Run(s), "guest_passcode");
+}
+
+// The failure scenarios shipped in scenarios/: the file name picks the expected cause in
+// the test only; the diagnosis sees the run's folder.
+json Shipped(const std::string& name) {
+    std::ifstream in(std::string(CMSLAB_SOURCE_DIR) + "/scenarios/" + name + ".json");
+    return json::parse(in);
+}
+
+TEST_F(RunDiagnosis, ShippedBadRequest) {
+    json f = RootCause(Run(Shipped("bad-request")), "expressway_c_guest_account_client_uri");
+    EXPECT_EQ(f["fix"]["should_be"].get<std::string>().rfind("cmsweb.octavio.com", 0), 0u);
+}
+
+TEST_F(RunDiagnosis, ShippedUnsecureConnection) {
+    RootCause(Run(Shipped("unsecure-connection")), "certificate_name_mismatch");
+}
+
+TEST_F(RunDiagnosis, ShippedUntrustedCertificate) {
+    RootCause(Run(Shipped("untrusted-certificate")), "certificate_untrusted");
+}
+
+TEST_F(RunDiagnosis, ShippedNoMedia) {
+    RootCause(Run(Shipped("no-media")), "turn_credentials_mismatch");
+}
+
+TEST_F(RunDiagnosis, ShippedNoJoinButton) {
+    json f = RootCause(Run(Shipped("no-join-button")), "cms_guest_account_client_uri_unreachable");
+    EXPECT_EQ(f["fix"]["should_be"], "https://cmsweb.cms.octavio.local");
+}
+
 // The command on the built program: usage, an unusable folder, and a folder a run of the
 // program wrote (a misconfiguration written here: the CMS TURN username misspelt).
 TEST(DiagnoseCommand, ExitCodesAndOutput) {
