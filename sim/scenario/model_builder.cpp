@@ -464,6 +464,7 @@ Scenario BuildModel(const json& document, Context& ctx) {
         if (auto p = n.PrefixAt("prefix"))
             net.prefix = *p;
         net.description = n.Str("description");
+        net.delay_ms = n.Num("delay_ms");
         s.networks.push_back(net);
     }
     for (const auto& n : root.Objects("nodes"))

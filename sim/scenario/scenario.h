@@ -37,6 +37,8 @@ struct Network {
     std::string name;
     Prefix prefix;
     std::string description;
+    // One-way propagation delay of the segment, in milliseconds.
+    double delay_ms = 0.05;
 };
 
 struct Interface {
