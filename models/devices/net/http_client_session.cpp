@@ -4,6 +4,7 @@
 #include "http/serializer.h"
 #include "http/ws_handshake.h"
 #include "sim_time.h"
+#include "stream_wiring.h"
 
 #include <deque>
 #include <utility>
@@ -38,17 +39,12 @@ struct HttpClientSession::Impl : std::enable_shared_from_this<HttpClientSession:
     std::function<void(const CloseInfo&)> on_closed;
 
     void Start() {
-        std::weak_ptr<Impl> weak = shared_from_this();
-        stream->SetOnData([weak](const Bytes& data) {
-            if (auto self = weak.lock()) {
-                self->parser.Receive(data);
-                self->Pump();
-            }
-        });
-        stream->SetOnClosed([weak](const CloseInfo& info) {
-            if (auto self = weak.lock())
-                self->StreamClosed(info);
-        });
+        detail::ReadFrom(*stream, shared_from_this(), &Impl::FromStream, &Impl::StreamClosed);
+    }
+
+    void FromStream(const Bytes& data) {
+        parser.Receive(data);
+        Pump();
     }
 
     bool Usable() const {
@@ -92,8 +88,7 @@ struct HttpClientSession::Impl : std::enable_shared_from_this<HttpClientSession:
             auto checked = ws::CheckServerHandshake(response, p.key, p.protocols);
             if (checked) {
                 Bytes leftover = parser.TakeTrailingData();
-                stream->SetOnData(nullptr);
-                stream->SetOnClosed(nullptr);
+                detail::StopReading(*stream);
                 handed_over = true;
                 finished = true;
                 result.session = WebSocketSession::Client(std::move(stream), rng.Fork("websocket"),
@@ -182,8 +177,7 @@ HttpClientSession::~HttpClientSession() {
     impl.pending.clear();
     impl.on_closed = nullptr;
     if (!impl.handed_over && impl.stream) {
-        impl.stream->SetOnData(nullptr);
-        impl.stream->SetOnClosed(nullptr);
+        detail::StopReading(*impl.stream);
         if (!impl.finished && !impl.local_closed)
             impl.stream->Close();
     }
@@ -241,8 +235,7 @@ UpgradedStream HttpClientSession::TakeUpgradedStream() {
     if (!impl.switched || impl.handed_over || !impl.stream)
         return out;
     out.leftover = impl.parser.TakeTrailingData();
-    impl.stream->SetOnData(nullptr);
-    impl.stream->SetOnClosed(nullptr);
+    detail::StopReading(*impl.stream);
     out.stream = std::move(impl.stream);
     impl.handed_over = true;
     impl.finished = true;

@@ -5,6 +5,7 @@
 #include "http/status.h"
 #include "http/ws_handshake.h"
 #include "sim_time.h"
+#include "stream_wiring.h"
 
 #include <deque>
 #include <optional>
@@ -55,17 +56,12 @@ struct HttpServerSession::Impl : std::enable_shared_from_this<HttpServerSession:
     std::function<void(const CloseInfo&)> on_closed;
 
     void Start() {
-        std::weak_ptr<Impl> weak = shared_from_this();
-        stream->SetOnData([weak](const Bytes& data) {
-            if (auto self = weak.lock()) {
-                self->parser.Receive(data);
-                self->Pump();
-            }
-        });
-        stream->SetOnClosed([weak](const CloseInfo& info) {
-            if (auto self = weak.lock())
-                self->StreamClosed(info);
-        });
+        detail::ReadFrom(*stream, shared_from_this(), &Impl::FromStream, &Impl::StreamClosed);
+    }
+
+    void FromStream(const Bytes& data) {
+        parser.Receive(data);
+        Pump();
     }
 
     bool Paused() const {
@@ -194,8 +190,7 @@ struct HttpServerSession::Impl : std::enable_shared_from_this<HttpServerSession:
         pipeline.pop_front();
         upgrade_open = false;
         out.leftover = parser.AcceptUpgrade();
-        stream->SetOnData(nullptr);
-        stream->SetOnClosed(nullptr);
+        detail::StopReading(*stream);
         out.stream = std::move(stream);
         handed_over = true;
         finished = true;
@@ -304,8 +299,7 @@ HttpServerSession::~HttpServerSession() {
     impl.handler = nullptr;
     impl.on_closed = nullptr;
     if (!impl.handed_over && impl.stream) {
-        impl.stream->SetOnData(nullptr);
-        impl.stream->SetOnClosed(nullptr);
+        detail::StopReading(*impl.stream);
         if (!impl.finished)
             impl.stream->Close();
     }

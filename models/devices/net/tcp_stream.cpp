@@ -1,5 +1,6 @@
 #include "tcp_stream.h"
 
+#include "held_delivery.h"
 #include "ns3_endpoint.h"
 #include "sim_lifetime.h"
 #include "sim_time.h"
@@ -76,15 +77,12 @@ struct TcpStream::Impl : std::enable_shared_from_this<TcpStream::Impl> {
     bool rst_seen = false;
     Bytes queue;
     std::size_t queue_head = 0;
-    Bytes held; // received while no data handler was set
-    std::optional<CloseInfo> pending_close;
+    // The owner's data and close handlers; BytesReceived() is what it handed over.
+    detail::HeldDelivery delivery;
     Endpoint local;
     Endpoint peer;
     std::uint64_t sent = 0;
-    std::uint64_t received = 0;
     std::function<void()> on_connected;
-    DataHandler on_data;
-    ClosedHandler on_closed;
     Timer connect_timer;
 
     ~Impl() {
@@ -221,13 +219,7 @@ struct TcpStream::Impl : std::enable_shared_from_this<TcpStream::Impl> {
             packet->CopyData(data.data(), packet->GetSize());
             if (detached)
                 continue; // nobody wants it; read so that the window stays open
-            if (!on_data || !held.empty()) {
-                held.insert(held.end(), data.begin(), data.end());
-                continue;
-            }
-            received += data.size();
-            DataHandler handler = on_data;
-            handler(data);
+            delivery.Deliver(data);
             if (!Alive())
                 return;
         }
@@ -310,31 +302,14 @@ struct TcpStream::Impl : std::enable_shared_from_this<TcpStream::Impl> {
     void Report(CloseInfo info) {
         if (detached)
             return;
-        if (!held.empty() || !on_closed) {
-            pending_close = std::move(info);
-            return;
-        }
-        ClosedHandler handler = std::move(on_closed);
-        on_closed = nullptr;
-        handler(info);
+        delivery.Report(std::move(info));
     }
 
     void DeliverHeld() {
         auto self = shared_from_this();
-        while (!held.empty() && on_data && !detached) {
-            Bytes data = std::move(held);
-            held.clear();
-            received += data.size();
-            DataHandler handler = on_data;
-            handler(data);
-        }
-        if (held.empty() && pending_close && on_closed && !detached) {
-            CloseInfo info = std::move(*pending_close);
-            pending_close.reset();
-            ClosedHandler handler = std::move(on_closed);
-            on_closed = nullptr;
-            handler(info);
-        }
+        // Detaching clears the delivery: nothing more reaches the former owner.
+        delivery.DeliverHeldData();
+        delivery.DeliverPendingClose();
     }
 
     void ScheduleDelivery() {
@@ -361,10 +336,7 @@ struct TcpStream::Impl : std::enable_shared_from_this<TcpStream::Impl> {
 
     void Abort() {
         on_connected = nullptr;
-        on_data = nullptr;
-        on_closed = nullptr;
-        pending_close.reset();
-        held.clear();
+        delivery.Clear();
         ClearQueue();
         connect_timer.Cancel();
         const bool was_done = socket_done;
@@ -384,10 +356,7 @@ struct TcpStream::Impl : std::enable_shared_from_this<TcpStream::Impl> {
 
     void Detach() {
         on_connected = nullptr;
-        on_data = nullptr;
-        on_closed = nullptr;
-        pending_close.reset();
-        held.clear();
+        delivery.Clear();
         detached = true;
         if (!Alive())
             return;
@@ -491,14 +460,12 @@ void TcpStream::SetOnConnected(std::function<void()> handler) {
 }
 
 void TcpStream::SetOnData(DataHandler handler) {
-    m_impl->on_data = std::move(handler);
-    if (m_impl->on_data && !m_impl->held.empty())
+    if (m_impl->delivery.SetOnData(std::move(handler)))
         m_impl->ScheduleDelivery();
 }
 
 void TcpStream::SetOnClosed(ClosedHandler handler) {
-    m_impl->on_closed = std::move(handler);
-    if (m_impl->on_closed && m_impl->pending_close)
+    if (m_impl->delivery.SetOnClosed(std::move(handler)))
         m_impl->ScheduleDelivery();
 }
 
@@ -543,7 +510,7 @@ std::uint64_t TcpStream::BytesSent() const {
 }
 
 std::uint64_t TcpStream::BytesReceived() const {
-    return m_impl->received;
+    return m_impl->delivery.Delivered();
 }
 
 } // namespace cmslab::devices::net

@@ -1,6 +1,8 @@
 #include "tls_stream.h"
 
+#include "held_delivery.h"
 #include "sim_time.h"
+#include "stream_wiring.h"
 #include "tls/tls_endpoint.h"
 
 #include <utility>
@@ -29,25 +31,15 @@ struct TlsStream::Impl : std::enable_shared_from_this<TlsStream::Impl> {
     bool finished = false;     // the connection is over: nothing more is processed
     bool detached = false;
     TlsSessionInfo session;
-    Bytes held;
-    std::optional<CloseInfo> pending_close;
+    detail::HeldDelivery delivery; // the owner's data and close handlers
 
     std::function<void(const TlsSessionInfo&)> on_handshake;
     std::function<void(const TlsVerifyFailure&)> on_verify_failed;
     std::function<void(const tls::Event&)> on_event;
-    DataHandler on_data;
-    ClosedHandler on_closed;
 
     void Attach() {
-        std::weak_ptr<Impl> weak = shared_from_this();
-        transport->SetOnData([weak](const Bytes& data) {
-            if (auto self = weak.lock())
-                self->FromTransport(data);
-        });
-        transport->SetOnClosed([weak](const CloseInfo& info) {
-            if (auto self = weak.lock())
-                self->TransportClosed(info);
-        });
+        detail::ReadFrom(*transport, shared_from_this(), &Impl::FromTransport,
+                         &Impl::TransportClosed);
     }
 
     void Begin() {
@@ -142,12 +134,7 @@ struct TlsStream::Impl : std::enable_shared_from_this<TlsStream::Impl> {
     void Deliver(const Bytes& data) {
         if (detached)
             return;
-        if (!on_data || !held.empty()) {
-            held.insert(held.end(), data.begin(), data.end());
-            return;
-        }
-        auto handler = on_data;
-        handler(data);
+        delivery.Deliver(data);
     }
 
     void TransportClosed(const CloseInfo& info) {
@@ -167,30 +154,16 @@ struct TlsStream::Impl : std::enable_shared_from_this<TlsStream::Impl> {
     void Report(CloseInfo info) {
         if (detached || local_closed)
             return;
-        if (!held.empty() || !on_closed) {
-            pending_close = std::move(info);
-            return;
-        }
-        ClosedHandler handler = std::move(on_closed);
-        on_closed = nullptr;
-        handler(info);
+        delivery.Report(std::move(info));
     }
 
     void DeliverHeld() {
         auto self = shared_from_this();
-        while (!held.empty() && on_data && !detached) {
-            Bytes data = std::move(held);
-            held.clear();
-            auto handler = on_data;
-            handler(data);
-        }
-        if (held.empty() && pending_close && on_closed && !detached && !local_closed) {
-            CloseInfo info = std::move(*pending_close);
-            pending_close.reset();
-            ClosedHandler handler = std::move(on_closed);
-            on_closed = nullptr;
-            handler(info);
-        }
+        // Detaching clears the delivery; a local close still hands over the held bytes
+        // but reports no end.
+        delivery.DeliverHeldData();
+        if (!local_closed)
+            delivery.DeliverPendingClose();
     }
 
     void ScheduleDelivery() {
@@ -217,10 +190,7 @@ struct TlsStream::Impl : std::enable_shared_from_this<TlsStream::Impl> {
         on_handshake = nullptr;
         on_verify_failed = nullptr;
         on_event = nullptr;
-        on_data = nullptr;
-        on_closed = nullptr;
-        held.clear();
-        pending_close.reset();
+        delivery.Clear();
     }
 
     void Abort() {
@@ -289,14 +259,12 @@ void TlsStream::SetOnTlsEvent(std::function<void(const tls::Event&)> handler) {
 }
 
 void TlsStream::SetOnData(DataHandler handler) {
-    m_impl->on_data = std::move(handler);
-    if (m_impl->on_data && !m_impl->held.empty())
+    if (m_impl->delivery.SetOnData(std::move(handler)))
         m_impl->ScheduleDelivery();
 }
 
 void TlsStream::SetOnClosed(ClosedHandler handler) {
-    m_impl->on_closed = std::move(handler);
-    if (m_impl->on_closed && m_impl->pending_close)
+    if (m_impl->delivery.SetOnClosed(std::move(handler)))
         m_impl->ScheduleDelivery();
 }
 

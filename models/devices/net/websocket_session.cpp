@@ -1,6 +1,7 @@
 #include "websocket_session.h"
 
 #include "sim_time.h"
+#include "stream_wiring.h"
 
 #include <utility>
 #include <variant>
@@ -29,15 +30,7 @@ struct WebSocketSession::Impl : std::enable_shared_from_this<WebSocketSession::I
         if (finished)
             return;
         // Only now: bytes that came meanwhile were held by the stream, behind the leftover.
-        std::weak_ptr<Impl> weak = self;
-        stream->SetOnData([weak](const Bytes& data) {
-            if (auto s = weak.lock())
-                s->FromStream(data);
-        });
-        stream->SetOnClosed([weak](const CloseInfo& info) {
-            if (auto s = weak.lock())
-                s->StreamClosed(info);
-        });
+        detail::ReadFrom(*stream, self, &Impl::FromStream, &Impl::StreamClosed);
     }
 
     void FromStream(const Bytes& data) {
