@@ -1,9 +1,11 @@
 // The helpers' own promises: checksums that verify, deadlines that hold, children that
 // are gone after the test, folders that are cleaned up. The interop tests lean on these.
+#include "support/fuzz_input.h"
 #include "support/loopback.h"
 #include "support/pcap_writer.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
+#include "support/tshark.h"
 
 #include <gtest/gtest.h>
 
@@ -173,4 +175,21 @@ TEST(Loopback, SendAllGivesUpAtTheDeadline) {
     close(server);
     close(client);
     close(listener);
+}
+
+TEST(Tshark, SplitFieldsKeepsEveryColumn) {
+    EXPECT_EQ(SplitFields("a||c|"), (std::vector<std::string>{"a", "", "c", ""}));
+    EXPECT_EQ(SplitFields("|b"), (std::vector<std::string>{"", "b"}));
+    EXPECT_EQ(SplitFields(""), (std::vector<std::string>{""}));
+    EXPECT_EQ(SplitFields("x\ty|z", '\t'), (std::vector<std::string>{"x", "y|z"}));
+}
+
+TEST(FuzzInput, RandomBytesFollowTheSeed) {
+    Rng a(7), b(7), c(8);
+    const Bytes first = RandomBytes(a, 33);
+    EXPECT_EQ(first.size(), 33u);
+    EXPECT_EQ(first, RandomBytes(b, 33));
+    EXPECT_NE(first, RandomBytes(c, 33));
+    EXPECT_NE(first, RandomBytes(a, 33)) << "the next draw goes on from the last";
+    EXPECT_TRUE(RandomBytes(a, 0).empty());
 }

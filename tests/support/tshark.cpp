@@ -62,4 +62,15 @@ std::vector<std::string> SplitLines(const std::string& text) {
     return lines;
 }
 
+std::vector<std::string> SplitFields(const std::string& row, char separator) {
+    std::istringstream in(row);
+    std::vector<std::string> fields;
+    for (std::string field; std::getline(in, field, separator);)
+        fields.push_back(field);
+    // getline sees no field after a final separator, nor in an empty row: an empty one.
+    if (row.empty() || row.back() == separator)
+        fields.emplace_back();
+    return fields;
+}
+
 } // namespace cmslab::testkit

@@ -22,5 +22,8 @@ std::vector<std::string> TsharkFields(const std::string& pcap, const std::string
 std::string TsharkWarnings(const std::string& pcap, const std::vector<std::string>& extra = {});
 
 std::vector<std::string> SplitLines(const std::string& text);
+// The fields of one TsharkFields row: every field, an empty one at either end included,
+// so that a column index means the same column on every row.
+std::vector<std::string> SplitFields(const std::string& row, char separator = '|');
 
 } // namespace cmslab::testkit

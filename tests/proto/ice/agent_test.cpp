@@ -37,10 +37,7 @@ struct Pair2 {
         ExchangeCredentials(a, b);
         if (exchange_candidates)
             ExchangeCandidates(a, b, net.now);
-        a.agent.Start(net.now);
-        b.agent.Start(net.now);
-        a.Pump();
-        b.Pump();
+        StartAgents(a, b, net.now);
     }
     void RunUntilDone(Duration limit) {
         net.RunFor(limit, [&] { return Done(a) && Done(b); });
@@ -165,10 +162,7 @@ TEST(IceAgent, WrongPasswordFailsAfterTheTimeoutWithTheReason) {
     wrong.pwd[3] = wrong.pwd[3] == 'x' ? 'y' : 'x';
     t.a.agent.SetRemoteCredentials(wrong);
     t.b.agent.SetRemoteCredentials(t.a.agent.LocalCredentials());
-    t.a.agent.Start(t.net.now);
-    t.b.agent.Start(t.net.now);
-    t.a.Pump();
-    t.b.Pump();
+    StartAgents(t.a, t.b, t.net.now);
     t.net.RunFor(40s, [&] { return t.a.agent.State() == AgentState::Failed; });
 
     ASSERT_EQ(t.a.agent.State(), AgentState::Failed);
@@ -201,10 +195,7 @@ TEST(IceAgent, AllPairsFailedAndEndOfCandidatesFailsAtOnce) {
     t.b.agent.SetRemoteCredentials(t.a.agent.LocalCredentials());
     t.a.agent.SetLocalEndOfCandidates(t.net.now);
     t.a.agent.SetRemoteEndOfCandidates(t.net.now);
-    t.a.agent.Start(t.net.now);
-    t.b.agent.Start(t.net.now);
-    t.a.Pump();
-    t.b.Pump();
+    StartAgents(t.a, t.b, t.net.now);
     t.net.RunFor(40s, [&] { return t.a.agent.State() == AgentState::Failed; });
     ASSERT_EQ(t.a.agent.State(), AgentState::Failed);
     EXPECT_LT(t.net.now, Instant(1s));

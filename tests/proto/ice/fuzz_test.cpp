@@ -5,22 +5,18 @@
 #include "ice/agent.h"
 #include "ice/candidate.h"
 #include "stun/integrity.h"
+#include "support/fuzz_input.h"
 
 #include <gtest/gtest.h>
 
 using namespace cmslab;
 using namespace cmslab::ice;
+using cmslab::testkit::RandomBytes;
 
 namespace {
 
 const Endpoint kLocal{*IpAddress::Parse("192.0.2.10"), 5000};
 const Endpoint kRemote{*IpAddress::Parse("198.51.100.20"), 6000};
-
-Bytes RandomBytes(Rng& rng, std::size_t n) {
-    Bytes b(n);
-    rng.Fill(b.data(), n);
-    return b;
-}
 
 } // namespace
 

@@ -300,4 +300,12 @@ inline void ExchangeCandidates(IceNode& a, IceNode& b, Instant now) {
         b.agent.AddRemoteCandidate(c, now);
 }
 
+// Starts both agents at the same moment and sends their first checks on their way.
+inline void StartAgents(IceNode& a, IceNode& b, Instant now) {
+    a.agent.Start(now);
+    b.agent.Start(now);
+    a.Pump();
+    b.Pump();
+}
+
 } // namespace cmslab::ice::test

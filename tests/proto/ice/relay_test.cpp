@@ -74,10 +74,7 @@ struct RelayWorld {
         }
         ExchangeCredentials(browser, cms);
         ExchangeCandidates(browser, cms, net.now);
-        browser.agent.Start(net.now);
-        cms.agent.Start(net.now);
-        browser.Pump();
-        cms.Pump();
+        StartAgents(browser, cms, net.now);
     }
 
     static AgentConfig Cfg(Role role) {
@@ -182,10 +179,7 @@ TEST(IceRelay, WrongTurnPasswordLeavesNoRelayAndIceFailsAfterTheTimeout) {
     ExchangeCredentials(browser, cms);
     ExchangeCandidates(browser, cms, net.now);
     const Instant start = net.now;
-    browser.agent.Start(net.now);
-    cms.agent.Start(net.now);
-    browser.Pump();
-    cms.Pump();
+    StartAgents(browser, cms, net.now);
     net.RunFor(40s, [&] { return browser.agent.State() == AgentState::Failed; });
     ASSERT_EQ(browser.agent.State(), AgentState::Failed);
     EXPECT_GE(net.now - start, Duration(30s));

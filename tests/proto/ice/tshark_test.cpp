@@ -3,16 +3,15 @@
 // USERNAME, PRIORITY, ICE-CONTROLLING/CONTROLLED and USE-CANDIDATE we meant, good
 // FINGERPRINTs and no expert warnings.
 #include "ice_net.h"
-#include "pcap_writer.h"
+#include "support/pcap_writer.h"
+#include "support/temp_dir.h"
+#include "support/tshark.h"
 
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
-#include <cstdlib>
+#include <algorithm>
 #include <iomanip>
 #include <sstream>
-#include <unistd.h>
 
 using namespace cmslab;
 using namespace cmslab::ice;
@@ -23,53 +22,19 @@ namespace {
 const Endpoint kHostA = Ep("192.0.2.10", 5000);
 const Endpoint kHostB = Ep("198.51.100.20", 6000);
 
-std::string RunCommand(const std::string& command) {
-    std::string out;
-    std::FILE* p = ::popen(("timeout 60 " + command).c_str(), "r");
-    if (!p)
-        return out;
-    std::array<char, 4096> buf;
-    std::size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0)
-        out.append(buf.data(), n);
-    ::pclose(p);
-    return out;
-}
-
-std::vector<std::vector<std::string>> Rows(const std::string& text) {
-    std::vector<std::vector<std::string>> rows;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        std::vector<std::string> cols;
-        std::istringstream l(line);
-        for (std::string c; std::getline(l, c, '\t');)
-            cols.push_back(c);
-        rows.push_back(cols);
-    }
-    return rows;
-}
+// Both agents' ports decode as STUN; a field that occurs more than once in a frame
+// (attribute types) shows every occurrence, comma-separated.
+const std::vector<std::string> kDecode{"-d", "udp.port==5000,stun", "-d", "udp.port==6000,stun",
+                                       "-E", "occurrence=a",        "-E", "aggregator=,"};
 
 class IceTshark : public ::testing::Test {
   protected:
     void SetUp() override {
-        ASSERT_EQ(std::system("command -v tshark >/dev/null 2>&1"), 0)
-            << "tshark is not installed (Debian package tshark; tools/setup installs it)";
-        char tmpl[] = "/tmp/cmslab-ice-tshark-XXXXXX";
-        ASSERT_NE(::mkdtemp(tmpl), nullptr);
-        m_dir = tmpl;
-        m_pcap = m_dir + "/ice.pcap";
+        ASSERT_FALSE(m_dir.Path().empty());
+        m_pcap = m_dir.File("ice.pcap");
     }
-    void TearDown() override {
-        if (!m_dir.empty() && !std::getenv("CMSLAB_KEEP_TMP"))
-            std::system(("rm -rf '" + m_dir + "'").c_str());
-    }
-    std::string Tshark(const std::string& args) {
-        return RunCommand("env HOME='" + m_dir + "' tshark -n -r '" + m_pcap +
-                          "' -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE "
-                          "-d udp.port==5000,stun -d udp.port==6000,stun " +
-                          args + " 2>/dev/null");
-    }
-    std::string m_dir;
+
+    testkit::TempDir m_dir{"cmslab-ice-tshark"};
     std::string m_pcap;
 };
 
@@ -93,35 +58,32 @@ TEST_F(IceTshark, ChecksDissectWithTheFieldsWeMeant) {
     b.agent.AddLocalCandidate(MakeHostCandidate(kHostB), net.now);
     ExchangeCredentials(a, b);
     ExchangeCandidates(a, b, net.now);
-    a.agent.Start(net.now);
-    b.agent.Start(net.now);
-    a.Pump();
-    b.Pump();
+    StartAgents(a, b, net.now);
     net.RunFor(2s);
     ASSERT_EQ(a.agent.State(), AgentState::Completed);
     ASSERT_EQ(b.agent.State(), AgentState::Completed);
-    {
-        PcapWriter pcap(m_pcap);
-        ASSERT_TRUE(pcap.Ok());
-        for (const Datagram& d : net.log)
-            pcap.AddUdp(d.from, d.to, d.data);
-    }
+    testkit::PcapWriter pcap;
+    for (const Datagram& d : net.log)
+        pcap.Add(testkit::Ipv4Udp(d.from, d.to, d.data));
+    ASSERT_TRUE(pcap.WriteFile(m_pcap));
 
     // Columns: 0 src port, 1 class, 2 method, 3 username, 4 priority, 5 attribute types,
     // 6 tie-breaker, 7 error number, 8 reason, 9 crc32 status, 10 ipv4 (XOR-MAPPED).
-    const auto rows = Rows(Tshark(
-        "-T fields -E separator=/t -E occurrence=a -E aggregator=, -e udp.srcport "
-        "-e stun.type.class -e stun.type.method -e stun.att.username -e stun.att.priority "
-        "-e stun.att.type -e stun.att.tie-breaker -e stun.att.error -e stun.att.error.reason "
-        "-e stun.att.crc32.status -e stun.att.ipv4"));
-    ASSERT_EQ(rows.size(), net.log.size()) << Tshark("");
+    const auto rows = testkit::TsharkFields(
+        m_pcap, "stun",
+        {"udp.srcport", "stun.type.class", "stun.type.method", "stun.att.username",
+         "stun.att.priority", "stun.att.type", "stun.att.tie-breaker", "stun.att.error",
+         "stun.att.error.reason", "stun.att.crc32.status", "stun.att.ipv4"},
+        kDecode);
+    ASSERT_EQ(rows.size(), net.log.size()) << testkit::Tshark(m_pcap, kDecode);
     const std::string a_user =
         b.agent.LocalCredentials().ufrag + ":" + a.agent.LocalCredentials().ufrag;
     const std::string b_user =
         a.agent.LocalCredentials().ufrag + ":" + b.agent.LocalCredentials().ufrag;
     int requests = 0, successes = 0, conflicts = 0, nominations = 0;
-    for (const auto& r : rows) {
-        ASSERT_GE(r.size(), 10u);
+    for (const std::string& row : rows) {
+        const auto r = testkit::SplitFields(row);
+        ASSERT_EQ(r.size(), 11u) << row;
         EXPECT_EQ(r[2], "0x0001"); // Binding
         EXPECT_EQ(r[9], "1") << "FINGERPRINT not good";
         const bool from_a = r[0] == "5000";
@@ -156,7 +118,9 @@ TEST_F(IceTshark, ChecksDissectWithTheFieldsWeMeant) {
     EXPECT_GE(successes, 2);
     EXPECT_GE(conflicts, 1);
     EXPECT_GE(nominations, 1);
-    EXPECT_EQ(Tshark("-Y '_ws.expert.severity >= warning || stun.att.crc32.bad'"), "");
+    auto judged = kDecode;
+    judged.insert(judged.end(), {"-Y", "_ws.expert.severity >= warning || stun.att.crc32.bad"});
+    EXPECT_EQ(testkit::Tshark(m_pcap, judged), "");
 }
 
 TEST_F(IceTshark, TheJudgeNoticesABrokenFingerprint) {
@@ -169,9 +133,9 @@ TEST_F(IceTshark, TheJudgeNoticesABrokenFingerprint) {
     auto t = agent.PollTransmit();
     ASSERT_TRUE(t.has_value());
     t->data.back() ^= 1;
-    {
-        PcapWriter pcap(m_pcap);
-        pcap.AddUdp(t->local, t->to, t->data);
-    }
-    EXPECT_EQ(Tshark("-T fields -e stun.att.crc32.status"), "0\n");
+    testkit::PcapWriter pcap;
+    pcap.Add(testkit::Ipv4Udp(t->local, t->to, t->data));
+    ASSERT_TRUE(pcap.WriteFile(m_pcap));
+    EXPECT_EQ(testkit::TsharkFields(m_pcap, "stun", {"stun.att.crc32.status"}, kDecode),
+              std::vector<std::string>{"0"});
 }

@@ -3,21 +3,17 @@
 // Nothing may crash, and nothing forged may be accepted.
 #include "common/rng.h"
 #include "srtp/session.h"
+#include "support/fuzz_input.h"
 
 #include <gtest/gtest.h>
 
 using namespace cmslab;
+using cmslab::testkit::RandomBytes;
 
 namespace {
 
 srtp::MasterKey Key() {
     return srtp::MasterKey{Bytes(16, 0x11), Bytes(14, 0x22)};
-}
-
-Bytes RandomBytes(Rng& rng, std::size_t n) {
-    Bytes b(n);
-    rng.Fill(b.data(), n);
-    return b;
 }
 
 } // namespace

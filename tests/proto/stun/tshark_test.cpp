@@ -10,8 +10,6 @@
 
 #include <gtest/gtest.h>
 
-#include <sstream>
-
 using namespace cmslab;
 using namespace cmslab::stun;
 using namespace cmslab::testkit;
@@ -114,10 +112,7 @@ TEST_F(TsharkJudge, DissectsOurTurnExchangeWithTheRightFields) {
          "stun.att.crc32.status", "stun.channel", "stun.att.channelnum", "stun.att.hmac"});
     ASSERT_EQ(rows.size(), 8u) << Tshark(m_pcap, {});
     auto field = [&](std::size_t frame, std::size_t column) {
-        std::vector<std::string> cols;
-        std::istringstream in(rows[frame - 1]);
-        for (std::string c; std::getline(in, c, '|');)
-            cols.push_back(c);
+        const auto cols = SplitFields(rows[frame - 1]);
         return column < cols.size() ? cols[column] : std::string();
     };
     // Columns: 1 class, 2 method, 3 error, 4 reason, 5 realm, 6 nonce, 7 username,
