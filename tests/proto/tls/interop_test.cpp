@@ -2,6 +2,8 @@
 // server, over loopback sockets. Every process is bounded in time and killed at the end.
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include <openssl/x509_vfy.h>
 #include <unistd.h>
 
@@ -61,7 +63,28 @@ class InteropTest : public ::testing::Test {
 
 } // namespace
 
-class OurClientTest : public InteropTest, public ::testing::WithParamInterface<ProtocolVersion> {};
+class OurClientTest : public InteropTest, public ::testing::WithParamInterface<ProtocolVersion> {
+  protected:
+    // Starts `openssl s_server -www` presenting `id` and our client towards it, its
+    // ClientHello written: the connected socket, or -1.
+    int StartBoth(BackgroundProcess& server, const pki::Identity& id) {
+        const std::uint16_t port = StartServer(server, id, {"-www"});
+        EXPECT_NE(port, 0) << server.Out();
+        if (port == 0)
+            return -1;
+        const int fd = ConnectLoopback(port);
+        if (fd < 0)
+            return -1;
+        EndpointOptions o;
+        o.server_name = "cmsweb.example.com";
+        o.verify_time = pki.now;
+        m_client = std::make_unique<TlsEndpoint>(MakeContext(Browser(GetParam()), 1), o, Rng(1));
+        m_client->Start();
+        return fd;
+    }
+
+    std::unique_ptr<TlsEndpoint> m_client;
+};
 
 INSTANTIATE_TEST_SUITE_P(Versions, OurClientTest,
                          ::testing::Values(ProtocolVersion::Tls12, ProtocolVersion::Tls13),
@@ -71,15 +94,9 @@ INSTANTIATE_TEST_SUITE_P(Versions, OurClientTest,
 
 TEST_P(OurClientTest, FetchesAPageFromOpensslServer) {
     BackgroundProcess server;
-    const std::uint16_t port = StartServer(server, pki.cms, {"-www"});
-    ASSERT_NE(port, 0) << server.Out();
-    const int fd = ConnectLoopback(port);
+    const int fd = StartBoth(server, pki.cms);
     ASSERT_GE(fd, 0);
-    EndpointOptions o;
-    o.server_name = "cmsweb.example.com";
-    o.verify_time = pki.now;
-    TlsEndpoint client(MakeContext(Browser(GetParam()), 1), o, Rng(1));
-    client.Start();
+    TlsEndpoint& client = *m_client;
     ASSERT_TRUE(client.Write(std::string_view("GET / HTTP/1.0\r\n\r\n")).Ok());
     auto r = PumpSocket(
         client, fd, In(10s),
@@ -102,15 +119,9 @@ TEST_P(OurClientTest, FetchesAPageFromOpensslServer) {
 
 TEST_P(OurClientTest, RefusesTheWrongCertificateAndOpensslServerHearsTheAlert) {
     BackgroundProcess server;
-    const std::uint16_t port = StartServer(server, pki.expressway, {"-www"});
-    ASSERT_NE(port, 0) << server.Out();
-    const int fd = ConnectLoopback(port);
+    const int fd = StartBoth(server, pki.expressway);
     ASSERT_GE(fd, 0);
-    EndpointOptions o;
-    o.server_name = "cmsweb.example.com";
-    o.verify_time = pki.now;
-    TlsEndpoint client(MakeContext(Browser(GetParam()), 1), o, Rng(1));
-    client.Start();
+    TlsEndpoint& client = *m_client;
     auto r = PumpSocket(
         client, fd, In(10s),
         [&](const SocketPumpResult&) {
