@@ -30,7 +30,7 @@ std::vector<Rule> RulesFor(outcome::Stage stage) {
     case Stage::Ice:
     case Stage::Dtls:
     case Stage::Media:
-        return {FirewallBlocksMedia};
+        return {NatReflectionOff, FirewallBlocksMedia};
     }
     return {};
 }

@@ -38,6 +38,7 @@ std::optional<Finding> TurnServicesOff(const RuleContext& ctx);
 std::optional<Finding> FirewallBlocksTurn(const RuleContext& ctx);
 std::optional<Finding> TurnClientAddress(const RuleContext& ctx);
 // Media (stages ice, dtls, media).
+std::optional<Finding> NatReflectionOff(const RuleContext& ctx);
 std::optional<Finding> FirewallBlocksMedia(const RuleContext& ctx);
 
 // The rules that may explain a failure at `stage`, most specific first.

@@ -27,6 +27,8 @@ std::optional<Finding> FirewallBlocksMedia(const RuleContext& ctx) {
     std::optional<LogLine> drop;
     for (const LogLine& l :
          ctx.Folder().GrepRole("nat_firewall", {"dropped", " UDP ", "-> " + *pub + ":"})) {
+        if (l.text.find("reflection") != std::string::npos)
+            continue; // the NAT reflection rule explains those
         const std::string after = l.text.substr(l.text.find("-> " + *pub + ":") + 4 + pub->size());
         const std::string port = after.substr(0, after.find(' '));
         if (port != "3478" && port != "443") {
@@ -52,6 +54,40 @@ std::optional<Finding> FirewallBlocksMedia(const RuleContext& ctx) {
                   " (Expressway-E Configuration > Traversal > TURN, media port range)";
     f.evidence.push_back(ctx.StageEvidence(*stage));
     f.evidence.push_back(FromLog(*drop));
+    return f;
+}
+
+std::optional<Finding> NatReflectionOff(const RuleContext& ctx) {
+    auto stage = MediaFailure(ctx);
+    auto pub = ctx.ExpresswayEPublic();
+    if (!stage || !pub)
+        return std::nullopt;
+    auto drops =
+        ctx.Folder().GrepRole("nat_firewall", {"dropped", "-> " + *pub + ":", "reflection"});
+    if (drops.empty())
+        return std::nullopt;
+    const std::string fw = drops.front().file.substr(5, drops.front().file.size() - 9);
+    Finding f;
+    f.cause = "nat_reflection_off";
+    f.summary = "Traffic from inside the firewall to the Expressway-E's public address " + *pub +
+                " is dropped because NAT reflection (hairpin) is off: the relays, both "
+                "advertised on " +
+                *pub + ", cannot reach each other, so ICE fails.";
+    f.box = "edge firewall (" + fw + ")";
+    f.setting = "NAT reflection (hairpin) for the static NAT of the Expressway-E";
+    f.where = "the firewall's static NAT for " + *pub;
+    f.current = "off";
+    f.should_be = "on: translate traffic from the inside addressed to " + *pub +
+                  " as traffic from outside (Expressway X12.5.2 and earlier need it with dual NIC "
+                  "and static NAT)";
+    f.evidence.push_back(ctx.StageEvidence(*stage));
+    f.evidence.push_back(FromLog(drops.front()));
+    const nlohmann::json& reflection = At(ctx.Folder().Status(fw), "nat.reflection");
+    if (reflection.is_boolean())
+        f.evidence.push_back(
+            Evidence::Status("status/" + fw + ".json", "nat.reflection", reflection.dump()));
+    if (auto l = ctx.Folder().FirstInRole("cms", {"ICE failure"}))
+        f.evidence.push_back(FromLog(*l));
     return f;
 }
 
