@@ -1,5 +1,6 @@
 #include "check/diagnosis_text.h"
 
+#include <optional>
 #include <set>
 
 namespace cmslab::check {
@@ -85,7 +86,7 @@ class Renderer {
                 continue;
             if (value.is_array() && value.empty())
                 continue;
-            Nested(0, key, value);
+            Nested(0, key == "expected" ? "looks like an error but is normal" : key, value);
         }
     }
 
@@ -100,8 +101,23 @@ class Renderer {
         if (c.contains("summary"))
             head += ": " + Scalar(c["summary"]);
         Line(0, head);
+        // The fix first, in the order a person acts on it; then the evidence; then the rest.
+        if (c.contains("fix") && c["fix"].is_object()) {
+            const json& fix = c["fix"];
+            Line(1, "fix:");
+            for (const char* key : {"box", "setting", "where", "current", "should_be"})
+                if (fix.contains(key))
+                    Nested(2, key, fix[key]);
+            for (const auto& [key, value] : fix.items())
+                if (key != "box" && key != "setting" && key != "where" && key != "current" &&
+                    key != "should_be")
+                    Nested(2, key, value);
+        }
+        if (c.contains("evidence"))
+            Nested(1, "evidence", c["evidence"]);
         for (const auto& [key, value] : c.items())
-            if (key != "cause" && key != "summary")
+            if (key != "cause" && key != "summary" && key != "evidence" &&
+                !(key == "fix" && value.is_object()))
                 Nested(1, key, value);
     }
 
@@ -113,33 +129,53 @@ class Renderer {
         }
         if (value.empty())
             return;
+        if (auto where = EvidenceLine(value)) {
+            Line(depth, key + ": " + *where);
+            return;
+        }
         Line(depth, key + ":");
-        if (value.is_array()) {
-            for (const auto& item : value) {
-                if (item.is_object()) {
-                    // One line per item when it is flat: "text (where)".
-                    std::string flat;
-                    bool nested = false;
-                    for (const auto& [k, v] : item.items()) {
-                        if (v.is_object() || v.is_array()) {
-                            nested = true;
-                            continue;
-                        }
-                        flat += (flat.empty() ? "" : ", ") + k + " " + Scalar(v);
-                    }
-                    Line(depth + 1, "- " + flat);
-                    if (nested)
-                        for (const auto& [k, v] : item.items())
-                            if (v.is_object() || v.is_array())
-                                Nested(depth + 2, k, v);
-                } else {
-                    Line(depth + 1, "- " + Scalar(item));
-                }
-            }
-        } else {
+        if (value.is_object()) {
             for (const auto& [k, v] : value.items())
                 Nested(depth + 1, k, v);
+            return;
         }
+        for (const auto& item : value) {
+            if (auto where = EvidenceLine(item)) {
+                Line(depth + 1, "- " + *where);
+            } else if (item.is_object()) {
+                // A note with its evidence ({"text", "evidence"}) or any flat object: its
+                // scalars on one line, its nested parts below.
+                std::string flat;
+                for (const auto& [k, v] : item.items())
+                    if (!v.is_object() && !v.is_array())
+                        flat +=
+                            (flat.empty() ? "" : ", ") + (k == "text" ? "" : k + " ") + Scalar(v);
+                Line(depth + 1, "- " + flat);
+                for (const auto& [k, v] : item.items())
+                    if (v.is_object() || v.is_array())
+                        Nested(depth + 2, k, v);
+            } else {
+                Line(depth + 1, "- " + Scalar(item));
+            }
+        }
+    }
+
+    // Evidence as the diagnosis cites it: "logs/cms.log:17: <line>", "pcap/guest.pcap
+    // packet 26: <summary>", "status/cms.json cms.faults[0]: <value>", "summary.json
+    // stages.turn: <text>".
+    static std::optional<std::string> EvidenceLine(const json& e) {
+        if (!e.is_object() || !e.contains("text"))
+            return std::nullopt;
+        const std::string text = Scalar(e["text"]);
+        if (e.contains("log") && e.contains("line"))
+            return Scalar(e["log"]) + ":" + Scalar(e["line"]) + ": " + text;
+        if (e.contains("pcap") && e.contains("packet"))
+            return Scalar(e["pcap"]) + " packet " + Scalar(e["packet"]) + ": " + text;
+        if (e.contains("status") && e.contains("path"))
+            return Scalar(e["status"]) + " " + Scalar(e["path"]) + ": " + text;
+        if (e.contains("summary") && e.size() == 2)
+            return "summary.json " + Scalar(e["summary"]) + ": " + text;
+        return std::nullopt;
     }
 
     std::string m_indent;

@@ -176,11 +176,14 @@ TEST(DiagnosisText, CausesWithFixAndEvidence) {
         {"expected", json::array()},
         {"limits", json::array({"DTLS not simulated"})}};
     const auto text = DiagnosisText(json{{"diagnosis", d}}, "  ");
-    for (const char* part : {"  verdict: fault", "failed_stage: turn",
-                             "cause turn_credentials_mismatch: the CMS TURN password differs",
-                             "box: Cisco Meeting Server", "should_be: cisco", "line 12",
-                             "ICE failure 4", "DTLS not simulated"})
+    for (const char* part :
+         {"  verdict: fault", "failed_stage: turn",
+          "cause turn_credentials_mismatch: the CMS TURN password differs",
+          "fix:\n      box: Cisco Meeting Server\n      should_be: cisco\n",
+          "evidence:\n      - logs/cms.log:12: ICE failure 4\n", "DTLS not simulated"})
         EXPECT_NE(text.find(part), std::string::npos) << part << " in\n" << text;
+    // The fix comes before the evidence, whatever the key order of the JSON.
+    EXPECT_LT(text.find("fix:"), text.find("evidence:")) << text;
     EXPECT_EQ(text.find("expected"), std::string::npos) << "empty lists are left out:\n" << text;
 }
 
