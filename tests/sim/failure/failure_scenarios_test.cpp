@@ -24,6 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using testkit::ReadFile;
+using testkit::SplitFields;
 using testkit::SplitLines;
 
 const char* const kFailureCases[] = {"bad-request", "unsecure-connection", "untrusted-certificate",
@@ -38,15 +39,6 @@ std::string ScenarioPath(const std::string& name) {
 
 bool Contains(const std::string& text, const std::string& needle) {
     return text.find(needle) != std::string::npos;
-}
-
-std::vector<std::string> Split(const std::string& text, char separator) {
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    for (std::size_t at; (at = text.find(separator, start)) != std::string::npos; start = at + 1)
-        parts.push_back(text.substr(start, at - start));
-    parts.push_back(text.substr(start));
-    return parts;
 }
 
 std::string Trim(std::string s) {
@@ -147,7 +139,7 @@ class CaseRun {
                                                  const std::vector<std::string>& fields) const {
         std::vector<std::vector<std::string>> rows;
         for (const auto& line : testkit::TsharkFields(Pcap(segment), filter, fields, KeyLogArgs()))
-            rows.push_back(Split(line, '|'));
+            rows.push_back(SplitFields(line));
         return rows;
     }
     std::vector<std::string> KeyLogArgs() const {
@@ -183,7 +175,7 @@ std::vector<std::string> SanListIn(const std::string& detail) {
     auto list = detail.substr(at + marker.size());
     list = list.substr(0, list.find(';'));
     std::vector<std::string> names;
-    for (const auto& n : Split(list, ','))
+    for (const auto& n : SplitFields(list, ','))
         names.push_back(Trim(n));
     return names;
 }
@@ -366,7 +358,7 @@ TEST(UnsecureConnection, SummaryListsTheSanNamesTheServerSent) {
     const auto certs = run.Fields("public", "tls.handshake.type == 11 && ip.src == 10.88.246.156",
                                   {"x509ce.dNSName"});
     ASSERT_EQ(certs.size(), 1u) << "one Certificate message from Expressway-E";
-    EXPECT_EQ(Split(certs[0][0], ','), in_summary);
+    EXPECT_EQ(SplitFields(certs[0][0], ','), in_summary);
 }
 
 TEST(UnsecureConnection, CaptureShowsTheBrowsersBadCertificateAlert) {
@@ -407,8 +399,8 @@ TEST(UntrustedCertificate, CaptureShowsTheSelfSignedCertificateAndTheUnknownCaAl
     const auto certs = run.Fields("public", "tls.handshake.type == 11 && ip.src == 10.88.246.156",
                                   {"tls.handshake.certificate_length", "x509sat.uTF8String"});
     ASSERT_EQ(certs.size(), 1u);
-    EXPECT_EQ(Split(certs[0][0], ',').size(), 1u) << "a single self-signed certificate";
-    EXPECT_EQ(Split(certs[0][1], ','),
+    EXPECT_EQ(SplitFields(certs[0][0], ',').size(), 1u) << "a single self-signed certificate";
+    EXPECT_EQ(SplitFields(certs[0][1], ','),
               (std::vector<std::string>{"vcse.octavio.com", "vcse.octavio.com"}))
         << "issuer and subject of the served certificate";
 }
