@@ -1,12 +1,14 @@
 // The helpers' own promises: checksums that verify, deadlines that hold, children that
 // are gone after the test, folders that are cleaned up. The interop tests lean on these.
 #include "support/fuzz_input.h"
+#include "support/hex.h"
 #include "support/loopback.h"
 #include "support/pcap_writer.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 #include "support/tshark.h"
 
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <cerrno>
@@ -192,4 +194,11 @@ TEST(FuzzInput, RandomBytesFollowTheSeed) {
     EXPECT_NE(first, RandomBytes(c, 33));
     EXPECT_NE(first, RandomBytes(a, 33)) << "the next draw goes on from the last";
     EXPECT_TRUE(RandomBytes(a, 0).empty());
+}
+
+TEST(Hex, ReadsBytesAndFailsTheTestOnOtherText) {
+    EXPECT_EQ(Hex("00ff10Ab"), (Bytes{0x00, 0xff, 0x10, 0xab}));
+    EXPECT_TRUE(Hex("").empty());
+    EXPECT_NONFATAL_FAILURE(Hex("0g"), "0g");
+    EXPECT_NONFATAL_FAILURE(Hex("abc"), "abc");
 }

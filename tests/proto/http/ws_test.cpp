@@ -4,21 +4,18 @@
 #include "http/utf8.h"
 #include "http/ws_connection.h"
 #include "http/ws_handshake.h"
+#include "support/hex.h"
 
 #include <gtest/gtest.h>
 
 using namespace cmslab;
 using namespace cmslab::ws;
+using cmslab::testkit::Hex;
 
 namespace {
 
 Bytes B(std::string_view s) {
     return Bytes(s.begin(), s.end());
-}
-Bytes Hex(std::string_view h) {
-    Bytes b;
-    EXPECT_TRUE(FromHex(h, b)) << h;
-    return b;
 }
 
 http::RequestHead Rfc6455Request() {

@@ -1,21 +1,13 @@
 #include "common/rng.h"
 #include "rtp/rtcp.h"
 #include "rtp/rtp_packet.h"
+#include "support/hex.h"
 
 #include <gtest/gtest.h>
 
 using namespace cmslab;
 using namespace cmslab::rtp;
-
-namespace {
-
-Bytes Hex(std::string_view h) {
-    Bytes b;
-    EXPECT_TRUE(FromHex(h, b)) << h;
-    return b;
-}
-
-} // namespace
+using cmslab::testkit::Hex;
 
 TEST(RtpPacket, EncodesTheFixedHeaderBitByBit) {
     RtpPacket p;

@@ -5,19 +5,15 @@
 #include "srtp/key_derivation.h"
 #include "srtp/packet_index.h"
 #include "srtp/session.h"
+#include "support/hex.h"
 
 #include <gtest/gtest.h>
 
 using namespace cmslab;
 using namespace cmslab::srtp;
+using cmslab::testkit::Hex;
 
 namespace {
-
-Bytes Hex(std::string_view hex) {
-    Bytes out;
-    EXPECT_TRUE(FromHex(hex, out)) << hex;
-    return out;
-}
 
 MasterKey TestKey(std::uint8_t first = 0) {
     MasterKey m;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "common/bytes.h"
+#include "support/hex.h"
 
 #include <string_view>
 
@@ -40,10 +41,6 @@ constexpr std::string_view kLongTermRequest = "000100602112a44278ad3433c6ad72c02
 
 constexpr std::string_view kShortTermPassword = "VOkJxbRl1RmTxUk/WvJxBt";
 
-inline Bytes Hex(std::string_view hex) {
-    Bytes out;
-    FromHex(hex, out);
-    return out;
-}
+using testkit::Hex;
 
 } // namespace cmslab::stun::test
