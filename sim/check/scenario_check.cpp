@@ -158,8 +158,13 @@ CheckResult CheckScenarioFile(const std::string& path, const CheckOptions& optio
         r.problem = "no expect block: nothing to compare the run with";
         return r;
     }
-    const ScenarioRun run =
-        RunInOwnProcess(s, options.out_root + "/" + s.name, options.timeout, body);
+    std::string out_dir = options.out_root + "/" + s.name;
+    if (options.used_out_dirs) {
+        for (int n = 2; options.used_out_dirs->count(out_dir); ++n)
+            out_dir = options.out_root + "/" + s.name + "-" + std::to_string(n);
+        options.used_out_dirs->insert(out_dir);
+    }
+    const ScenarioRun run = RunInOwnProcess(s, out_dir, options.timeout, body);
     r.out_dir = run.out_dir;
     r.seconds = run.child.seconds;
     if (!run.Completed()) {

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,9 @@ struct CheckOptions {
     // A scenario without expectations: unusable when named on the command line,
     // skipped when it was only found in the scenarios folder.
     bool named = true;
+    // Folders given to earlier scenarios of the same command: two files with one scenario
+    // name run into <name>, <name>-2, ... instead of overwriting each other. May be null.
+    std::set<std::string>* used_out_dirs = nullptr;
 };
 
 struct CheckResult {

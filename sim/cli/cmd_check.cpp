@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <set>
 
 namespace cmslab::cli {
 
@@ -24,7 +25,8 @@ void CheckUsage(std::ostream& os) {
           "not_reached), the guest's screen, log lines that must or must not appear, and\n"
           "values of the status pages. Prints one line per scenario (as expected, DIFFERS,\n"
           "UNUSABLE, skipped) with the run's time; under a scenario that differs, every\n"
-          "difference and the run's diagnosis.\n"
+          "difference and the run's diagnosis. The expect format: scenarios/README.md,\n"
+          "section scenario.expect.\n"
           "Without SCENARIO, checks every *.json of the scenarios folder\n"
           "("
        << fs::path(scenario::DefaultScenarioPath()).parent_path().string()
@@ -33,7 +35,8 @@ void CheckUsage(std::ostream& os) {
           "  --junit FILE   also write a JUnit XML report (one testcase per scenario; a\n"
           "                 <failure> lists the differences and the diagnosis)\n"
           "  --out DIR      run each scenario into DIR/<scenario name> (default\n"
-          "                 results/check); earlier results there are replaced\n"
+          "                 results/check; two scenarios of one name: <name>, <name>-2);\n"
+          "                 earlier results there are replaced\n"
           "  --timeout S    give up on a run after S seconds of wall-clock time (default\n"
           "                 300); a run that hangs or crashes is UNUSABLE, the others go on\n"
           "  --help         this text\n\n"
@@ -123,6 +126,8 @@ int Check(const Args& args) {
         }
     }
 
+    std::set<std::string> used_out_dirs;
+    options.used_out_dirs = &used_out_dirs;
     std::vector<check::JunitCase> cases;
     std::size_t as_expected = 0, differs = 0, unusable = 0, skipped = 0;
     for (const auto& file : files) {

@@ -178,6 +178,20 @@ TEST(CheckScenarioFile, AsExpectedDiffersAndDiagnosis) {
     EXPECT_NE(r.Line().find("DIFFERS (1 difference)"), std::string::npos) << r.Line();
 }
 
+TEST(CheckScenarioFile, TwoFilesOfOneNameRunIntoTwoFolders) {
+    testkit::TempDir dir("cmslab-checkfile");
+    std::set<std::string> used;
+    CheckOptions options;
+    options.out_root = dir.File("out");
+    options.used_out_dirs = &used;
+    const auto path = ScenarioWith(dir, {{"guest_view", "site_unreachable"}});
+    const auto first = CheckScenarioFile(path, options, FakeRun);
+    const auto second = CheckScenarioFile(path, options, FakeRun);
+    EXPECT_EQ(first.out_dir, dir.File("out/reference"));
+    EXPECT_EQ(second.out_dir, dir.File("out/reference-2"));
+    EXPECT_EQ(second.verdict, CheckResult::Verdict::AsExpected) << second.Details();
+}
+
 TEST(CheckScenarioFile, OldResultsAreRemovedBeforeTheRun) {
     testkit::TempDir dir("cmslab-checkfile");
     CheckOptions options;
