@@ -209,6 +209,39 @@ TEST_P(EveryFailureCase, HasItsOwnNameAndADescriptionOfTheMistake) {
     EXPECT_TRUE(s["expect"].contains("log_lines"));
 }
 
+// Each case is the reference deployment with its one mistake, and nothing else: the
+// JSON Patch from reference.json touches only the setting the case is about (besides the
+// case's name, description and expect block). Fails when the reference moves on and a
+// case was not brought along.
+TEST(FailureCase, DiffersFromTheReferenceOnlyByItsMistake) {
+    const std::pair<const char*, const char*> mistakes[] = {
+        {"bad-request", "/nodes/5/config/meeting_server/guest_account_client_uris"},
+        {"unsecure-connection", "/certificates/issued/0/subject_alt_names"},
+        {"untrusted-certificate", "/certificates/issued/0/issuer"},
+        {"no-media", "/nodes/4/config/turn_servers/0/password"},
+        {"no-join-button", "/nodes/4/config/web_bridge/guest_account_client_uri"},
+    };
+    const auto load = [](const std::string& name) {
+        std::ifstream in(ScenarioPath(name));
+        json s = json::parse(in, nullptr, false);
+        if (s.is_object())
+            for (const char* key : {"name", "description", "expect"})
+                s.erase(key);
+        return s;
+    };
+    const json reference = load("reference");
+    ASSERT_TRUE(reference.is_object());
+    for (const auto& [name, setting] : mistakes) {
+        const json scenario = load(name);
+        ASSERT_TRUE(scenario.is_object()) << name;
+        const json patch = json::diff(reference, scenario);
+        EXPECT_FALSE(patch.empty()) << name << " is the reference itself";
+        for (const auto& op : patch)
+            EXPECT_EQ(op.value("path", "").rfind(setting, 0), 0u)
+                << name << " differs from the reference beyond " << setting << ": " << op;
+    }
+}
+
 // What the scenario's expect block says (the format `cmslab check` reads) is what the run
 // shows, so the file tells a trainer the truth.
 TEST_P(EveryFailureCase, RunShowsWhatItsExpectBlockSays) {
