@@ -132,6 +132,8 @@ nlohmann::ordered_json Diagnosis::Json() const {
     }
     if (!limits.empty())
         j["limits"] = limits;
+    // The same as a person reads it at a terminal, for tools that only print.
+    j["text"] = Text();
     return j;
 }
 

@@ -65,6 +65,7 @@ struct Diagnosis {
     std::vector<std::string> limits; // what the lab did not carry out that matters here
 
     bool Healthy() const { return verdict == Verdict::Healthy; }
+    // Ends with "text": Text(), for tools that only print it.
     nlohmann::ordered_json Json() const;
     // For a person at a terminal: a few lines, the fix first.
     std::string Text() const;

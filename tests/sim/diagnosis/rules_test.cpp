@@ -70,6 +70,7 @@ TEST(Healthy, AllStagesOkIsHealthyAndTheChallengeIsExpected) {
     EXPECT_EQ(d.expected[0].evidence.packet, 2u);
     EXPECT_NE(d.expected[0].text.find("challenge"), std::string::npos);
     EXPECT_EQ(d.Json()["verdict"], "healthy");
+    EXPECT_EQ(d.Json()["text"], d.Text());
     EXPECT_NE(d.Text().find("Healthy"), std::string::npos);
 }
 
