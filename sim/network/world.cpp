@@ -9,6 +9,7 @@
 #include "ns3/internet-module.h"
 #include "ns3/network-module.h"
 
+#include <cmath>
 #include <filesystem>
 #include <set>
 
@@ -149,7 +150,10 @@ Expected<std::unique_ptr<World>> World::Build(const scenario::Scenario& s,
         ns3::ObjectFactory factory;
         factory.SetTypeId("ns3::CsmaChannel");
         factory.Set("DataRate", ns3::StringValue(options.data_rate));
-        factory.Set("Delay", ns3::StringValue(options.delay));
+        // The scenario's one-way delay, to the nanosecond: round trips measured by the
+        // boxes (the TURN probe's) come from these.
+        factory.Set("Delay", ns3::TimeValue(ns3::NanoSeconds(
+                                 static_cast<std::int64_t>(std::llround(net.delay_ms * 1e6)))));
         channels[net.name] = factory.Create<ns3::CsmaChannel>();
     }
 
