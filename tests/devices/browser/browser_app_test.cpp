@@ -695,15 +695,13 @@ TEST_F(BrowserAppTest, CallWithScriptedCmsMediaBothWays) {
     ASSERT_NE(m_cms_media->dtls, nullptr);
     EXPECT_TRUE(m_cms_media->dtls->Established());
     const auto& media = m_browser->Script().Media();
-    // All 500 packets of the 10 s leave each side; fewer arrive while the reference's
-    // 20 ms public segment (an ns-3 CSMA channel, busy for its whole delay) carries only
-    // about 50 frames a second.
+    // The 10 s of audio, 50 packets a second, both ways.
     EXPECT_GE(media.sent.packets, 450u);
     EXPECT_LE(media.sent.packets, 501u);
-    EXPECT_GT(media.received.packets, 0u);
+    EXPECT_GE(media.received.packets, 450u);
     EXPECT_EQ(media.sent.bytes, media.sent.packets * 82u);
     EXPECT_GE(m_cms_media->rtp_sent, 450u);
-    EXPECT_GT(m_cms_media->rtp_received, 0u);
+    EXPECT_GE(m_cms_media->rtp_received, 450u);
     EXPECT_EQ(m_browser->Script().View().screen, Screen::InCall);
     bool left = false;
     for (const auto& text : m_bridge->signaling)
@@ -739,7 +737,7 @@ TEST_F(BrowserAppTest, NoRtpFromTheCmsFailsMediaAndTheWebAppGivesUp) {
     EXPECT_TRUE(Contains(Detail(Stage::Media), "0 packets (0 bytes) received"))
         << Detail(Stage::Media);
     EXPECT_GT(m_browser->Script().Media().sent.packets, 400u);
-    EXPECT_GT(m_cms_media->rtp_received, 0u);
+    EXPECT_GT(m_cms_media->rtp_received, 400u);
     EXPECT_EQ(m_browser->Script().View().screen, Screen::ConnectingTimeout) << Dump();
 }
 

@@ -56,7 +56,7 @@ TEST(RunOutcome, ReferenceDeploymentFromTheScenario) {
         EXPECT_EQ(participants[0]["name"], "Guest");
         ASSERT_EQ(status["cms"]["calls"].size(), 1u) << status.dump(2);
         EXPECT_EQ(status["cms"]["calls"][0]["dtls"], "established");
-        EXPECT_GT(status["cms"]["calls"][0]["media"]["packets_received"].get<int>(), 0);
+        EXPECT_GT(status["cms"]["calls"][0]["media"]["packets_received"].get<int>(), 100);
     }
     world.RunFor(55);
     (*guest)->Finish();
@@ -77,19 +77,17 @@ TEST(RunOutcome, ReferenceDeploymentFromTheScenario) {
         << result.Get(Stage::Ice).detail;
     EXPECT_NE(result.Get(Stage::Ice).detail.find(" <-> 10.88.246.156:"), std::string::npos);
     EXPECT_NE(result.Get(Stage::Dtls).detail.find("SRTP_AES128_CM_SHA1_80"), std::string::npos);
-    // The scenario's 10 s of audio in 20 ms packets, each way. The browser sends all of
-    // them; how many arrive depends on the network: ns-3's CSMA channel stays busy for a
-    // segment's whole one-way delay, so the 20 ms public segment carries about 50 frames
-    // a second in total and drops part of a 2 x 50 packets/s call.
+    // The scenario's 10 s of audio in 20 ms packets, each way, delivered. (A segment delay
+    // of several ms would lose some: ns-3's CSMA channel is busy for the whole delay.)
     EXPECT_GE(result.media.sent.packets, 450u);
-    EXPECT_GT(result.media.received.packets, 0u);
+    EXPECT_GE(result.media.received.packets, 450u);
     EXPECT_EQ(result.media.protection, "srtp");
     EXPECT_EQ(result.guest_view.screen, outcome::Screen::InCall);
     EXPECT_EQ(world.Devices().at("guest-pc"), std::vector<std::string>{"browser"});
 
     // After the guest hung up, the CMS counted the ended call's media both ways.
     const nlohmann::json status = cms->begin()->second->Status();
-    EXPECT_GT(status["cms"]["ended_calls_media"]["packets_received"].get<int>(), 0)
+    EXPECT_GE(status["cms"]["ended_calls_media"]["packets_received"].get<int>(), 450)
         << status.dump(2);
     EXPECT_GE(status["cms"]["ended_calls_media"]["packets_sent"].get<int>(), 450);
     EXPECT_EQ(status["cms"]["ended_calls_media"]["srtp_refused"], 0);
