@@ -52,17 +52,19 @@ TEST(RunInChild, ChildStateDoesNotReachTheParent) {
     EXPECT_EQ(value, 1);
 }
 
+// abort(), not a segmentation fault: AddressSanitizer turns SIGSEGV into its own report and
+// exit status 1, which the sanitizer build of this test would see instead of a signal.
 TEST(RunInChild, CrashIsReportedNotFatal) {
     testkit::TempDir dir("cmslab-child");
     const auto r = RunInChild(
         [] {
-            std::raise(SIGSEGV);
+            std::abort();
             return 0;
         },
         dir.File("run.log"), 10s);
     EXPECT_EQ(r.end, ChildResult::End::Signalled);
-    EXPECT_EQ(r.signal, SIGSEGV);
-    EXPECT_NE(r.Describe().find("crashed (signal 11"), std::string::npos) << r.Describe();
+    EXPECT_EQ(r.signal, SIGABRT);
+    EXPECT_NE(r.Describe().find("crashed (signal 6"), std::string::npos) << r.Describe();
 }
 
 TEST(RunInChild, ExceptionEndsTheChildWithStatus3) {
