@@ -99,9 +99,14 @@ LinkStep CallBridgeLink::Attempt(Instant now) {
 LinkStep CallBridgeLink::Fail(Instant now, const char* kind) {
     m_state = State::WaitingToRetry;
     m_up_since.reset();
-    m_fault = "Web bridge connection to \"" + m_host + "\" failed (" + kind + ")";
+    const std::string fault = "Web bridge connection to \"" + m_host + "\" failed (" + kind + ")";
     Log(kWarning, "failed to establish connection to web bridge link " + std::to_string(m_link) +
                       " (unknown error)");
+    // The fault goes to the log when it is raised (or changes), as the status page's
+    // fault conditions list it; retries that fail the same way do not repeat it.
+    if (fault != m_fault)
+        Log(kWarning, fault);
+    m_fault = fault;
     LinkStep step;
     step.timer = now + m_retry;
     return step;

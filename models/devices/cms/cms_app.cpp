@@ -32,6 +32,7 @@ struct CmsApp::Probe {
     net::Timer timer;
     net::Timer repeat;
     std::optional<dns::LookupId> lookup;
+    std::uint64_t round = 0; // probes sent so far
 };
 
 struct CmsApp::Media {
@@ -454,7 +455,9 @@ void CmsApp::StartProbe(const std::string& id) {
     auto& slot = m_probes[id];
     if (slot && slot->lookup && m_resolver)
         m_resolver->Cancel(*slot->lookup);
+    const std::uint64_t round = slot ? slot->round : 0;
     slot = std::make_unique<Probe>();
+    slot->round = round;
     const std::uint16_t port = record->Port();
     if (const auto address = IpAddress::Parse(record->server_address)) {
         ProbeResolved(id, Endpoint{*address, port});
@@ -494,7 +497,11 @@ void CmsApp::ProbeResolved(const std::string& id, const Endpoint& server) {
         return;
     }
     probe->port = std::move(*port);
-    probe->probe = std::make_unique<TurnProbe>(server, m_rng->Fork("turn-probe:" + id));
+    // Each probe round its own random stream: a new STUN transaction ID every time
+    // (RFC 8489 section 6), and still the same bytes for the same seed.
+    ++probe->round;
+    probe->probe = std::make_unique<TurnProbe>(
+        server, m_rng->Fork("turn-probe:" + id + ":" + std::to_string(probe->round)));
     auto finish = [this, id, probe] {
         m_api->SetProbeStatus(id, probe->probe->Status());
         probe->timer.Cancel();

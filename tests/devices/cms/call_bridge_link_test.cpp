@@ -40,8 +40,9 @@ TEST(CallBridgeLink, DnsFailure) {
     EXPECT_EQ(log.text,
               (std::vector<std::string>{
                   "web bridge link 1: name resolution for \"cmsweb.cms.octavio.local\" failed",
-                  "failed to establish connection to web bridge link 1 (unknown error)"}));
-    // The retry is the next link, and fails the same way.
+                  "failed to establish connection to web bridge link 1 (unknown error)",
+                  "Web bridge connection to \"cmsweb.cms.octavio.local\" failed (DNS failure)"}));
+    // The retry is the next link, and fails the same way: the fault is not logged again.
     step = link.OnTimer(11s);
     EXPECT_EQ(step.action, LinkStep::Do::Resolve);
     link.OnResolved(12s, Expected<std::vector<IpAddress>>{std::vector<IpAddress>{}});
@@ -60,9 +61,10 @@ TEST(CallBridgeLink, ConnectFailureThenRecovery) {
     EXPECT_EQ(*step.timer, 31s);
     EXPECT_EQ(link.Fault(),
               "Web bridge connection to \"cmsweb.cms.octavio.local\" failed (connect failure)");
-    EXPECT_EQ(log.text,
-              (std::vector<std::string>{
-                  "failed to establish connection to web bridge link 1 (unknown error)"}));
+    EXPECT_EQ(log.text, (std::vector<std::string>{
+                            "failed to establish connection to web bridge link 1 (unknown error)",
+                            "Web bridge connection to \"cmsweb.cms.octavio.local\" failed (connect "
+                            "failure)"}));
     // A stale timer or result changes nothing.
     EXPECT_EQ(link.OnConnected(2s, true).action, LinkStep::Do::Nothing);
 
@@ -93,8 +95,11 @@ TEST(CallBridgeLink, TlsRefusalIsAConnectFailure) {
     EXPECT_TRUE(step.timer);
     EXPECT_EQ(link.Fault(),
               "Web bridge connection to \"cmsweb.cms.octavio.local\" failed (connect failure)");
-    EXPECT_EQ(log.text.back(),
+    ASSERT_GE(log.text.size(), 2u);
+    EXPECT_EQ(log.text[log.text.size() - 2],
               "failed to establish connection to web bridge link 1 (unknown error)");
+    EXPECT_EQ(log.text.back(),
+              "Web bridge connection to \"cmsweb.cms.octavio.local\" failed (connect failure)");
 }
 
 TEST(CallBridgeLink, AddressUriSkipsDnsAndBadUriIsUnusable) {
