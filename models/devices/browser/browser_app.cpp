@@ -13,6 +13,7 @@
 #include "http/status.h"
 #include "pki/certificate_authority.h"
 #include "tls/context.h"
+#include "webapp/ice_candidates.h"
 #include "webapp/signaling.h"
 
 #include "ns3/node.h"
@@ -342,7 +343,7 @@ struct BrowserApp::Impl {
             return;
         std::vector<ice::Candidate> candidates;
         for (const auto& c : a.candidates)
-            if (auto candidate = CandidateFromSignaling(c))
+            if (auto candidate = webapp::ToIceCandidate(c))
                 candidates.push_back(*candidate);
         Log("ICE: checks from the relay to " + std::to_string(candidates.size()) +
             " candidate(s) of the meeting");
@@ -353,7 +354,7 @@ struct BrowserApp::Impl {
     void Do(const AddRemoteCandidate& a) {
         if (!media)
             return;
-        if (auto candidate = CandidateFromSignaling(a.candidate))
+        if (auto candidate = webapp::ToIceCandidate(a.candidate))
             media->AddRemoteCandidate(*candidate, SimNow());
         PumpMedia();
     }

@@ -49,36 +49,6 @@ MediaEvent Ev(MediaEvent::Type type, std::string text = {}) {
 
 } // namespace
 
-std::optional<ice::Candidate> CandidateFromSignaling(const webapp::CandidateMessage& m) {
-    const auto address = IpAddress::Parse(m.address);
-    if (!address || m.component < 1 || m.component > 256)
-        return std::nullopt;
-    ice::Candidate c;
-    c.foundation = m.foundation;
-    c.component = static_cast<std::uint16_t>(m.component);
-    c.transport = m.transport;
-    c.priority = m.priority;
-    c.address = Endpoint{*address, m.port};
-    switch (m.type) {
-    case webapp::CandidateType::Host:
-        c.type = ice::CandidateType::Host;
-        break;
-    case webapp::CandidateType::ServerReflexive:
-        c.type = ice::CandidateType::ServerReflexive;
-        break;
-    case webapp::CandidateType::PeerReflexive:
-        c.type = ice::CandidateType::PeerReflexive;
-        break;
-    case webapp::CandidateType::Relay:
-        c.type = ice::CandidateType::Relayed;
-        break;
-    }
-    if (m.related_address)
-        if (const auto related = IpAddress::Parse(*m.related_address))
-            c.related = Endpoint{*related, m.related_port.value_or(0)};
-    return c;
-}
-
 BrowserMedia::BrowserMedia(MediaConfig config, Rng rng)
     : m_config(std::move(config)), m_rng(rng), m_turn(TurnConfig(m_config), rng.Fork("turn")),
       m_ice(IceConfig(m_config), rng.Fork("ice")) {

@@ -152,7 +152,4 @@ class BrowserMedia {
     MediaCounters m_counters;
 };
 
-// A candidate from the meeting's signaling as an ICE candidate; nullopt when unusable.
-std::optional<ice::Candidate> CandidateFromSignaling(const webapp::CandidateMessage& message);
-
 } // namespace cmslab::browser

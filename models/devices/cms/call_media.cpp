@@ -3,6 +3,7 @@
 #include "ice/candidate.h"
 #include "rtp/rtp_packet.h"
 #include "stun/demux.h"
+#include "webapp/ice_candidates.h"
 
 namespace cmslab::cms {
 
@@ -38,38 +39,6 @@ std::string DescribeDtlsFailure(const tls::FeedResult& result) {
 
 } // namespace
 
-std::optional<ice::Candidate> ToIceCandidate(const webapp::CandidateMessage& m) {
-    const auto address = IpAddress::Parse(m.address);
-    if (!address)
-        return std::nullopt;
-    ice::Candidate c;
-    c.foundation = m.foundation;
-    c.component = static_cast<std::uint16_t>(m.component);
-    c.transport = m.transport;
-    c.priority = m.priority;
-    c.address = Endpoint{*address, m.port};
-    switch (m.type) {
-    case webapp::CandidateType::Host:
-        c.type = ice::CandidateType::Host;
-        break;
-    case webapp::CandidateType::ServerReflexive:
-        c.type = ice::CandidateType::ServerReflexive;
-        break;
-    case webapp::CandidateType::PeerReflexive:
-        c.type = ice::CandidateType::PeerReflexive;
-        break;
-    case webapp::CandidateType::Relay:
-        c.type = ice::CandidateType::Relayed;
-        break;
-    }
-    if (m.related_address) {
-        const auto related = IpAddress::Parse(*m.related_address);
-        if (related)
-            c.related = Endpoint{*related, m.related_port.value_or(0)};
-    }
-    return c;
-}
-
 CallMedia::CallMedia(CallMediaConfig config, Rng rng)
     : m_config(std::move(config)), m_turn(TurnConfig(m_config), rng.Fork("turn")),
       m_ice(IceConfig(m_config), rng.Fork("ice")), m_rng(rng.Fork("media")) {
@@ -104,7 +73,7 @@ void CallMedia::OnSignaling(const webapp::SignalingMessage& message, Instant now
         m_ice.SetRemoteCredentials(ice::Credentials{p->ufrag, p->pwd});
         m_remote_credentials = true;
     } else if (const auto* c = std::get_if<webapp::CandidateMessage>(&message)) {
-        if (const auto candidate = ToIceCandidate(*c)) {
+        if (const auto candidate = webapp::ToIceCandidate(*c)) {
             // The TURN server relays nothing to or from a peer without a permission.
             if (m_turn.GetState() == turn::Client::State::Allocated)
                 m_turn.CreatePermission(candidate->address.address, now);
@@ -294,17 +263,7 @@ void CallMedia::Pump(Instant now) {
                 m_ice.AddLocalCandidate(local, now);
                 for (const auto& remote : m_ice.RemoteCandidates())
                     m_turn.CreatePermission(remote.address.address, now);
-                webapp::CandidateMessage c;
-                c.foundation = local.foundation;
-                c.component = local.component;
-                c.transport = "udp";
-                c.priority = local.priority;
-                c.address = local.address.address.ToString();
-                c.port = local.address.port;
-                c.type = webapp::CandidateType::Relay;
-                c.related_address = event->mapped.address.ToString();
-                c.related_port = event->mapped.port;
-                m_signaling.push_back(c);
+                m_signaling.push_back(webapp::ToCandidateMessage(local));
                 m_signaling.push_back(webapp::EndOfCandidatesMessage{});
                 m_ice.SetLocalEndOfCandidates(now);
                 m_ice.Start(now);

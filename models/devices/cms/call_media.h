@@ -139,7 +139,4 @@ class CallMedia {
     std::deque<MediaEvent> m_events;
 };
 
-// The browser's candidate message as an ICE candidate; nullopt when unusable.
-std::optional<ice::Candidate> ToIceCandidate(const webapp::CandidateMessage& message);
-
 } // namespace cmslab::cms

@@ -6,6 +6,7 @@
 // the guest's screen.
 #include "browser/browser_app.h"
 #include "browser/browser_media.h"
+#include "webapp/ice_candidates.h"
 
 #include "box_log.h"
 #include "dns_resolver.h"
@@ -307,7 +308,7 @@ class ScriptedCmsMedia {
         if (auto p = std::get_if<webapp::IceParametersMessage>(&m)) {
             m_ice.SetRemoteCredentials(ice::Credentials{p->ufrag, p->pwd});
         } else if (auto c = std::get_if<webapp::CandidateMessage>(&m)) {
-            if (auto candidate = CandidateFromSignaling(*c))
+            if (auto candidate = webapp::ToIceCandidate(*c))
                 m_ice.AddRemoteCandidate(*candidate, now);
         } else if (auto d = std::get_if<webapp::DtlsMessage>(&m)) {
             m_browser_fingerprint =

@@ -290,24 +290,5 @@ TEST(BrowserMedia, SameSeedSameDatagrams) {
     EXPECT_EQ(a, run());
 }
 
-TEST(BrowserMedia, CandidateFromSignaling) {
-    webapp::CandidateMessage m;
-    m.foundation = "7";
-    m.priority = 16777215;
-    m.address = "10.88.246.156";
-    m.port = 24002;
-    m.type = webapp::CandidateType::Relay;
-    m.related_address = "172.16.85.180";
-    m.related_port = 41574;
-    const auto c = CandidateFromSignaling(m);
-    ASSERT_TRUE(c);
-    EXPECT_EQ(c->type, ice::CandidateType::Relayed);
-    EXPECT_EQ(c->address, Ep("10.88.246.156", 24002));
-    EXPECT_EQ(c->related, Ep("172.16.85.180", 41574));
-    EXPECT_EQ(c->priority, 16777215u);
-    m.address = "cmsweb.example.com"; // names (mDNS and the like) are not candidates here
-    EXPECT_FALSE(CandidateFromSignaling(m));
-}
-
 } // namespace
 } // namespace cmslab::browser::test

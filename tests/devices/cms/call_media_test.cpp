@@ -7,6 +7,7 @@
 #include "../browser/scripted_media_peer.h"
 #include "cms/call_media.h"
 #include "ice/candidate.h"
+#include "webapp/ice_candidates.h"
 
 #include <gtest/gtest.h>
 
@@ -100,7 +101,7 @@ TEST(CallMedia, RelayIceAndDtlsStart) {
         if (auto c = std::get_if<webapp::CandidateMessage>(&m)) {
             EXPECT_EQ(c->type, webapp::CandidateType::Relay);
             EXPECT_EQ(c->address, "172.16.85.168");
-            browser.agent.AddRemoteCandidate(*ToIceCandidate(*c), net.now);
+            browser.agent.AddRemoteCandidate(*webapp::ToIceCandidate(*c), net.now);
         }
         if (auto d = std::get_if<webapp::DtlsMessage>(&m)) {
             EXPECT_EQ(d->setup, webapp::DtlsSetup::Active);
@@ -199,7 +200,7 @@ struct Call {
             if (auto p = std::get_if<webapp::IceParametersMessage>(&m))
                 browser.agent.SetRemoteCredentials(ice::Credentials{p->ufrag, p->pwd});
             if (auto c = std::get_if<webapp::CandidateMessage>(&m))
-                browser.agent.AddRemoteCandidate(*ToIceCandidate(*c), net.now);
+                browser.agent.AddRemoteCandidate(*webapp::ToIceCandidate(*c), net.now);
             if (auto d = std::get_if<webapp::DtlsMessage>(&m))
                 browser.ExpectPeer(
                     *pki::Fingerprint::ParseSdp(d->hash_function + " " + d->fingerprint));
