@@ -12,7 +12,7 @@ bool Failed(const RuleContext& ctx, Stage stage) {
     return ctx.Stage(stage).status == StageStatus::Failed;
 }
 
-// "10.88.246.157:443 timed out (...)" -> "10.88.246.157:443".
+// "203.0.113.7:443 timed out (...)" -> "203.0.113.7:443".
 std::string TargetOf(const std::string& detail) {
     std::string first = detail.substr(0, detail.find(' '));
     return first.find(':') == std::string::npos ? std::string() : first;

@@ -59,7 +59,7 @@ std::vector<Rejection> CredentialRejections(const RuleContext& ctx) {
     return out;
 }
 
-// "TURN Allocate at 10.88.246.156:3478 as turnuser" in the browser's log.
+// "TURN Allocate at 203.0.113.10:3478 as labuser" in the browser's log.
 std::optional<LogLine> GuestAllocateLine(const RuleContext& ctx) {
     return ctx.Folder().FirstInRole("browser", {"TURN Allocate at "});
 }
