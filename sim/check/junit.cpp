@@ -1,40 +1,12 @@
 #include "check/junit.h"
 
+#include "common/text.h"
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 
 namespace cmslab::check {
-
-std::string XmlEscape(const std::string& text) {
-    std::string out;
-    out.reserve(text.size());
-    for (unsigned char c : text) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&apos;";
-            break;
-        default:
-            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-                out += "\xEF\xBF\xBD";
-            else
-                out += static_cast<char>(c);
-        }
-    }
-    return out;
-}
 
 std::string JunitXml(const std::string& suite, const std::vector<JunitCase>& cases) {
     std::size_t failures = 0, errors = 0, skipped = 0;

@@ -27,8 +27,4 @@ std::string JunitXml(const std::string& suite, const std::vector<JunitCase>& cas
 std::string WriteJunit(const std::string& path, const std::string& suite,
                        const std::vector<JunitCase>& cases);
 
-// Text escaped for XML character data and attribute values; characters XML 1.0 cannot
-// carry (controls other than tab and line ends) become U+FFFD.
-std::string XmlEscape(const std::string& text);
-
 } // namespace cmslab::check

@@ -15,6 +15,11 @@ constexpr char AsciiLower(char c) {
 std::string AsciiToLower(std::string_view s);
 bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b);
 
+// Text for an XML element or attribute value: & < > " ' escaped, and the control
+// characters XML 1.0 does not allow (all below 0x20 but tab, LF, CR) replaced by U+FFFD,
+// so any value, however it was configured or logged, gives a well-formed document.
+std::string XmlEscape(std::string_view text);
+
 // 0-15 for a hex digit of either case, -1 for anything else.
 constexpr int HexDigitValue(char c) {
     if (c >= '0' && c <= '9')

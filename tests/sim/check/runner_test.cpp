@@ -3,6 +3,7 @@
 #include "check/child_run.h"
 #include "check/junit.h"
 #include "check/scenario_check.h"
+#include "common/text.h"
 #include "support/temp_dir.h"
 
 #include <nlohmann/json.hpp>
