@@ -1,5 +1,6 @@
 #include "check/compare.h"
 
+#include "check/json_field.h"
 #include "check/run_files.h"
 
 #include <map>
@@ -9,13 +10,6 @@ namespace cmslab::check {
 namespace {
 
 using nlohmann::json;
-
-std::string Str(const json& object, const char* key) {
-    if (!object.is_object())
-        return "";
-    auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
 
 std::string Quote(const std::string& s) {
     return json(s).dump();
@@ -65,12 +59,12 @@ class Comparison {
                 continue;
             }
             const json& got = stages[name];
-            const std::string status = Str(got, "status");
+            const std::string status = StringField(got, "status");
             if (status == wanted)
                 continue;
             std::string text = subject + ": expected " + wanted + ", got " +
                                (status.empty() ? "no status" : status);
-            const std::string detail = Str(got, "detail");
+            const std::string detail = StringField(got, "detail");
             if (!detail.empty())
                 text += " (" + detail + ")";
             Add(subject, text);
@@ -83,14 +77,14 @@ class Comparison {
             return;
         const std::string wanted = it->is_string() ? it->get<std::string>() : it->dump();
         const json view = m_summary->value("guest_view", json::object());
-        const std::string screen = Str(view, "screen");
+        const std::string screen = StringField(view, "screen");
         if (screen == wanted)
             return;
         std::string text = "guest view: expected " + wanted + ", got " +
                            (screen.empty() ? "no screen in summary.json" : screen);
         std::string shown;
         for (const char* key : {"title", "text", "error_code"}) {
-            const std::string value = Str(view, key);
+            const std::string value = StringField(view, key);
             if (!value.empty())
                 shown += (shown.empty() ? "" : ": ") +
                          (key == std::string("title") ? Quote(value) : value);
@@ -112,10 +106,10 @@ class Comparison {
         if (it == m_expect.end() || !it->is_array())
             return;
         for (const auto& entry : *it) {
-            const std::string node = Str(entry, "node");
+            const std::string node = StringField(entry, "node");
             const std::string subject = "log " + node;
-            const std::string contains = Str(entry, "contains");
-            const std::string absent = Str(entry, "absent");
+            const std::string contains = StringField(entry, "contains");
+            const std::string absent = StringField(entry, "absent");
             if (node.empty() || (contains.empty() == absent.empty())) {
                 Add(subject, "log_lines entry " + entry.dump() +
                                  ": needs a node and one of contains or absent");
@@ -154,8 +148,8 @@ class Comparison {
         if (it == m_expect.end() || !it->is_array())
             return;
         for (const auto& entry : *it) {
-            const std::string node = Str(entry, "node");
-            const std::string pointer = Str(entry, "pointer");
+            const std::string node = StringField(entry, "node");
+            const std::string pointer = StringField(entry, "pointer");
             const std::string subject =
                 "status " + node + " " + (pointer.empty() ? "\"\"" : pointer);
             if (node.empty() || !entry.contains("equals")) {

@@ -1,5 +1,6 @@
 #include "check/results_diff.h"
 
+#include "check/json_field.h"
 #include "check/normalise.h"
 #include "check/run_files.h"
 #include "scenario/diagnostic.h"
@@ -15,13 +16,6 @@ namespace cmslab::check {
 namespace {
 
 using nlohmann::json;
-
-std::string Str(const json& object, const char* key) {
-    if (!object.is_object())
-        return "";
-    auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
 
 bool IsPortKey(const std::string& key) {
     std::string lower = key;
@@ -79,8 +73,8 @@ class Differ {
             m_d.problems.push_back(m_b + ": no summary.json (the run wrote no outcome)");
         if (sa && sb) {
             Stages(*sa, *sb);
-            const std::string va = Str(sa->value("guest_view", json::object()), "screen");
-            const std::string vb = Str(sb->value("guest_view", json::object()), "screen");
+            const std::string va = StringField(sa->value("guest_view", json::object()), "screen");
+            const std::string vb = StringField(sb->value("guest_view", json::object()), "screen");
             if (va != vb) {
                 m_d.screen_a = va;
                 m_d.screen_b = vb;
@@ -102,8 +96,8 @@ class Differ {
         for (const auto& name : order) {
             const json ra = sa.value(name, json::object());
             const json rb = sb.value(name, json::object());
-            StageChange c{name, Str(ra, "status"), Str(rb, "status"), Str(ra, "detail"),
-                          Str(rb, "detail")};
+            StageChange c{name, StringField(ra, "status"), StringField(rb, "status"),
+                          StringField(ra, "detail"), StringField(rb, "detail")};
             if (c.status_a != c.status_b || NormaliseText(c.detail_a) != NormaliseText(c.detail_b))
                 m_d.stages.push_back(std::move(c));
         }
