@@ -1,5 +1,7 @@
 #include "commands.h"
 
+#include "command_support.h"
+
 #include "check/junit.h"
 #include "check/scenario_check.h"
 #include "run/run_scenario.h"
@@ -50,12 +52,6 @@ void CheckUsage(std::ostream& os) {
           "usage error. 2 wins over 1.\n";
 }
 
-int UsageError(const std::string& message) {
-    std::cerr << "cmslab check: " << message << "\n\n";
-    CheckUsage(std::cerr);
-    return 2;
-}
-
 std::vector<std::string> DefaultScenarios() {
     const fs::path folder = fs::path(scenario::DefaultScenarioPath()).parent_path();
     std::vector<std::string> files;
@@ -65,20 +61,6 @@ std::vector<std::string> DefaultScenarios() {
             files.push_back(it->path().string());
     std::sort(files.begin(), files.end());
     return files;
-}
-
-// Runs in the child process: the only place ns-3 is started.
-int RunBody(const scenario::Scenario& s, const std::string& out_dir) {
-    run::RunOptions options;
-    options.out_dir = out_dir;
-    auto report = run::RunScenario(s, options);
-    if (!report) {
-        std::cerr << "cmslab check: " << s.source_path << ": " << report.Message() << "\n";
-        return 2;
-    }
-    std::cout << s.name << ": simulated " << report->simulated_s << " s (seed " << report->seed
-              << ") -> " << report->out_dir << "\n";
-    return 0;
 }
 
 } // namespace
@@ -95,7 +77,7 @@ int Check(const Args& args) {
         }
         if (a == "--junit" || a == "--out" || a == "--timeout") {
             if (i + 1 >= args.size() || args[i + 1].empty())
-                return UsageError(a + " needs a value");
+                return UsageError("check", CheckUsage, a + " needs a value");
             const std::string& value = args[++i];
             if (a == "--junit") {
                 junit = value;
@@ -106,14 +88,15 @@ int Check(const Args& args) {
                 auto [ptr, ec] =
                     std::from_chars(value.data(), value.data() + value.size(), seconds);
                 if (ec != std::errc() || ptr != value.data() + value.size() || seconds == 0)
-                    return UsageError("--timeout takes a whole number of seconds, not '" + value +
-                                      "'");
+                    return UsageError("check", CheckUsage,
+                                      "--timeout takes a whole number of seconds, not '" + value +
+                                          "'");
                 options.timeout = std::chrono::seconds(seconds);
             }
             continue;
         }
         if (a.size() > 1 && a[0] == '-')
-            return UsageError("unknown option '" + a + "'");
+            return UsageError("check", CheckUsage, "unknown option '" + a + "'");
         files.push_back(a);
     }
     options.named = !files.empty();
@@ -131,7 +114,11 @@ int Check(const Args& args) {
     std::vector<check::JunitCase> cases;
     std::size_t as_expected = 0, differs = 0, unusable = 0, skipped = 0;
     for (const auto& file : files) {
-        const check::CheckResult r = check::CheckScenarioFile(file, options, RunBody);
+        const check::CheckResult r = check::CheckScenarioFile(
+            file, options, [](const scenario::Scenario& s, const std::string& out) {
+                // Runs in the child process: the only place ns-3 is started.
+                return RunInto("check", s, out, true);
+            });
         std::cout << r.Line() << "\n" << r.Details() << std::flush;
         cases.push_back(r.Junit());
         switch (r.verdict) {

@@ -1,5 +1,7 @@
 #include "commands.h"
 
+#include "command_support.h"
+
 #include "diagnosis/diagnose.h"
 
 #include <iostream>
@@ -23,12 +25,6 @@ void DiagnoseUsage(std::ostream& os) {
           "exit status: 0 diagnosed (healthy or not), 2 unusable folder or usage error.\n";
 }
 
-int UsageError(const std::string& message) {
-    std::cerr << "cmslab diagnose: " << message << "\n\n";
-    DiagnoseUsage(std::cerr);
-    return 2;
-}
-
 } // namespace
 
 int Diagnose(const Args& args) {
@@ -44,13 +40,15 @@ int Diagnose(const Args& args) {
             continue;
         }
         if (a.size() > 1 && a[0] == '-')
-            return UsageError("unknown option '" + a + "'");
+            return UsageError("diagnose", DiagnoseUsage, "unknown option '" + a + "'");
         if (dir)
-            return UsageError("one results folder at a time ('" + *dir + "' and '" + a + "')");
+            return UsageError("diagnose", DiagnoseUsage,
+                              "one results folder at a time ('" + *dir + "' and '" + a + "')");
         dir = a;
     }
     if (!dir)
-        return UsageError("which results folder? (cmslab run writes one: --out DIR)");
+        return UsageError("diagnose", DiagnoseUsage,
+                          "which results folder? (cmslab run writes one: --out DIR)");
     auto diagnosis = diagnosis::DiagnoseFolder(*dir);
     if (!diagnosis) {
         std::cerr << "cmslab diagnose: " << diagnosis.Message() << "\n";

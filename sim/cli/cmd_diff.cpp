@@ -1,5 +1,7 @@
 #include "commands.h"
 
+#include "command_support.h"
+
 #include "check/results_diff.h"
 #include "check/scenario_check.h"
 #include "run/run_scenario.h"
@@ -34,23 +36,6 @@ void DiffUsage(std::ostream& os) {
           "does not load, a run that failed, crashed or timed out) or usage error.\n";
 }
 
-int UsageError(const std::string& message) {
-    std::cerr << "cmslab diff: " << message << "\n\n";
-    DiffUsage(std::cerr);
-    return 2;
-}
-
-int RunBody(const scenario::Scenario& s, const std::string& out_dir) {
-    run::RunOptions options;
-    options.out_dir = out_dir;
-    auto report = run::RunScenario(s, options);
-    if (!report) {
-        std::cerr << "cmslab diff: " << s.source_path << ": " << report.Message() << "\n";
-        return 2;
-    }
-    return 0;
-}
-
 } // namespace
 
 int Diff(const Args& args) {
@@ -65,7 +50,7 @@ int Diff(const Args& args) {
         }
         if (a == "--out" || a == "--timeout") {
             if (i + 1 >= args.size() || args[i + 1].empty())
-                return UsageError(a + " needs a value");
+                return UsageError("diff", DiffUsage, a + " needs a value");
             const std::string& value = args[++i];
             if (a == "--out") {
                 out = value;
@@ -74,18 +59,20 @@ int Diff(const Args& args) {
                 auto [ptr, ec] =
                     std::from_chars(value.data(), value.data() + value.size(), seconds);
                 if (ec != std::errc() || ptr != value.data() + value.size() || seconds == 0)
-                    return UsageError("--timeout takes a whole number of seconds, not '" + value +
-                                      "'");
+                    return UsageError("diff", DiffUsage,
+                                      "--timeout takes a whole number of seconds, not '" + value +
+                                          "'");
                 timeout = std::chrono::seconds(seconds);
             }
             continue;
         }
         if (a.size() > 1 && a[0] == '-')
-            return UsageError("unknown option '" + a + "'");
+            return UsageError("diff", DiffUsage, "unknown option '" + a + "'");
         files.push_back(a);
     }
     if (files.size() != 2)
-        return UsageError("two scenarios, A and B (" + std::to_string(files.size()) + " given)");
+        return UsageError("diff", DiffUsage,
+                          "two scenarios, A and B (" + std::to_string(files.size()) + " given)");
 
     std::vector<scenario::Scenario> scenarios;
     bool loadable = true;
@@ -109,7 +96,10 @@ int Diff(const Args& args) {
     std::string dirs[2];
     for (int i = 0; i < 2; ++i) {
         const auto run =
-            check::RunInOwnProcess(scenarios[i], root + "/" + folders[i], timeout, RunBody);
+            check::RunInOwnProcess(scenarios[i], root + "/" + folders[i], timeout,
+                                   [](const scenario::Scenario& s, const std::string& out) {
+                                       return RunInto("diff", s, out, false);
+                                   });
         dirs[i] = run.out_dir;
         std::cout << labels[i] << ": " << files[i] << " (" << scenarios[i].name << ") -> "
                   << run.out_dir << "  " << std::fixed << std::setprecision(1) << run.child.seconds

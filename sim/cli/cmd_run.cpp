@@ -1,5 +1,7 @@
 #include "commands.h"
 
+#include "command_support.h"
+
 #include "results_writer.h"
 #include "run/run_scenario.h"
 #include "scenario/default_scenario.h"
@@ -42,12 +44,6 @@ std::optional<std::uint64_t> ParseSeed(const std::string& text) {
     return value;
 }
 
-int UsageError(const std::string& message) {
-    std::cerr << "cmslab run: " << message << "\n\n";
-    RunUsage(std::cerr);
-    return 2;
-}
-
 } // namespace
 
 int Run(const Args& args) {
@@ -62,24 +58,26 @@ int Run(const Args& args) {
         }
         if (a == "--out" || a == "--seed") {
             if (i + 1 >= args.size())
-                return UsageError(a + " needs a value");
+                return UsageError("run", RunUsage, a + " needs a value");
             const std::string& value = args[++i];
             if (a == "--out") {
                 if (value.empty())
-                    return UsageError("--out needs a folder");
+                    return UsageError("run", RunUsage, "--out needs a folder");
                 out_dir = value;
             } else {
                 seed = ParseSeed(value);
                 if (!seed)
-                    return UsageError("--seed takes a whole number from 0 to 2^64-1, not '" +
-                                      value + "'");
+                    return UsageError("run", RunUsage,
+                                      "--seed takes a whole number from 0 to 2^64-1, not '" +
+                                          value + "'");
             }
             continue;
         }
         if (a.size() > 1 && a[0] == '-')
-            return UsageError("unknown option '" + a + "'");
+            return UsageError("run", RunUsage, "unknown option '" + a + "'");
         if (path)
-            return UsageError("one scenario at a time ('" + *path + "' and '" + a + "')");
+            return UsageError("run", RunUsage,
+                              "one scenario at a time ('" + *path + "' and '" + a + "')");
         path = a;
     }
     if (!path)

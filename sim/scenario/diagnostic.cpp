@@ -37,4 +37,8 @@ std::string JoinPointer(const std::string& base, std::size_t index) {
     return base + "/" + std::to_string(index);
 }
 
+std::string Quote(const std::string& value) {
+    return "\"" + value + "\"";
+}
+
 } // namespace cmslab::scenario

@@ -44,4 +44,7 @@ class Diagnostics {
 std::string JoinPointer(const std::string& base, std::string_view key);
 std::string JoinPointer(const std::string& base, std::size_t index);
 
+// A configured value as a message quotes it: "value".
+std::string Quote(const std::string& value);
+
 } // namespace cmslab::scenario

@@ -12,10 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Quote(const std::string& s) {
-    return "\"" + s + "\"";
-}
-
 // RFC 6901: "" or "/"-separated tokens where '~' is only followed by '0' or '1'.
 std::string PointerProblem(const std::string& pointer) {
     if (pointer.empty())

@@ -31,10 +31,6 @@ std::string Sub(std::string base, const std::string& path) {
     }
     return base;
 }
-std::string Quote(const std::string& s) {
-    return "\"" + s + "\"";
-}
-
 class Checker {
   public:
     Checker(const Scenario& s, Context& ctx) : m_s(s), m_ctx(ctx), m_topology(s) {}

@@ -1,6 +1,7 @@
 #include "datagram_builder.h"
 #include "ipv4_datagram.h"
 #include "nat_firewall_engine.h"
+#include "support/values.h"
 
 #include <gtest/gtest.h>
 
@@ -16,9 +17,7 @@ using test::MakeTcp;
 using test::MakeUdp;
 using test::SourceOf;
 
-IpAddress Ip(const char* text) {
-    return *IpAddress::Parse(text);
-}
+using cmslab::testkit::Ip;
 
 FirewallRule Inbound(RuleProtocol protocol, std::uint16_t low, std::uint16_t high,
                      const char* comment) {

@@ -3,6 +3,7 @@
 
 #include "scenario/loader.h"
 #include "scenario/names.h"
+#include "support/values.h"
 
 #include <gtest/gtest.h>
 
@@ -13,9 +14,7 @@ namespace {
 
 using test::SourcePath;
 
-IpAddress Ip(const char* text) {
-    return *IpAddress::Parse(text);
-}
+using cmslab::testkit::Ip;
 
 class ReferenceScenario : public ::testing::Test {
   protected:

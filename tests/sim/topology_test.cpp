@@ -3,6 +3,7 @@
 #include "scenario_test_util.h"
 
 #include "scenario/loader.h"
+#include "support/values.h"
 #include "topology/dot_export.h"
 #include "topology/route_trace.h"
 
@@ -12,9 +13,7 @@
 namespace cmslab::topology {
 namespace {
 
-IpAddress Ip(const char* text) {
-    return *IpAddress::Parse(text);
-}
+using cmslab::testkit::Ip;
 
 class ReferenceTopology : public ::testing::Test {
   protected:

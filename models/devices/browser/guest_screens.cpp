@@ -1,4 +1,5 @@
 #include "browser/guest_screens.h"
+#include "common/text.h"
 
 #include <openssl/x509_vfy.h>
 
@@ -31,13 +32,6 @@ std::vector<std::string> MeetingButtons(bool join_call, bool sign_in) {
     if (sign_in)
         buttons.push_back("Sign in");
     return buttons;
-}
-
-std::string Join(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& item : items)
-        out += (out.empty() ? "" : ", ") + item;
-    return out;
 }
 
 std::string Trim(std::string text) {

@@ -1,6 +1,7 @@
 #include "browser/guest_script.h"
 
 #include "browser/guest_screens.h"
+#include "common/text.h"
 #include "webapp/guest_join.h"
 #include "webapp/ice_servers.h"
 #include "webapp/meeting_page.h"
@@ -13,13 +14,6 @@ namespace cmslab::browser {
 using outcome::Stage;
 
 namespace {
-
-std::string Join(const std::vector<std::string>& items, const char* separator = ", ") {
-    std::string out;
-    for (const auto& item : items)
-        out += (out.empty() ? "" : separator) + item;
-    return out;
-}
 
 std::string Seconds(Duration d) {
     std::ostringstream out;

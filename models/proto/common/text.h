@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cmslab {
 
@@ -14,6 +15,9 @@ constexpr char AsciiLower(char c) {
 
 std::string AsciiToLower(std::string_view s);
 bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b);
+
+// The items with `separator` between them ("a, b, c").
+std::string Join(const std::vector<std::string>& items, std::string_view separator = ", ");
 
 // Text for an XML element or attribute value: & < > " ' escaped, and the control
 // characters XML 1.0 does not allow (all below 0x20 but tab, LF, CR) replaced by U+FFFD,

@@ -15,12 +15,6 @@ std::shared_ptr<X509> Share(X509* cert) {
     return std::shared_ptr<X509>(cert, [](X509* p) { X509_free(p); });
 }
 
-std::string BioText(BIO* bio) {
-    char* data = nullptr;
-    const long n = BIO_get_mem_data(bio, &data);
-    return n > 0 ? std::string(data, static_cast<std::size_t>(n)) : std::string();
-}
-
 // The `openssl x509` default name format in OpenSSL 3.0 ("oneline" with UTF-8 kept).
 std::string NameText(const X509_NAME* name) {
     OpenSslPtr<BIO> bio(BIO_new(BIO_s_mem()));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -27,5 +28,12 @@ struct OpenSslFree {
 };
 
 template <class T> using OpenSslPtr = std::unique_ptr<T, OpenSslFree>;
+
+// What was written into a memory BIO (PEM, a printed name), as text.
+inline std::string BioText(BIO* bio) {
+    char* data = nullptr;
+    const long n = BIO_get_mem_data(bio, &data);
+    return n > 0 ? std::string(data, static_cast<std::size_t>(n)) : std::string();
+}
 
 } // namespace cmslab::pki

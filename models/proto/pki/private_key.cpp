@@ -15,12 +15,6 @@ std::shared_ptr<EVP_PKEY> Share(EVP_PKEY* key) {
     return std::shared_ptr<EVP_PKEY>(key, [](EVP_PKEY* p) { EVP_PKEY_free(p); });
 }
 
-std::string BioText(BIO* bio) {
-    char* data = nullptr;
-    const long n = BIO_get_mem_data(bio, &data);
-    return n > 0 ? std::string(data, static_cast<std::size_t>(n)) : std::string();
-}
-
 } // namespace
 
 std::string_view KeyTypeName(KeyType type) {

@@ -29,6 +29,7 @@
 #include "webapp/signaling.h"
 
 #include "ns3/node.h"
+#include "support/values.h"
 
 #include <gtest/gtest.h>
 
@@ -52,9 +53,7 @@ using outcome::Screen;
 using outcome::Stage;
 using outcome::StageStatus;
 
-IpAddress Ip(const char* text) {
-    return *IpAddress::Parse(text);
-}
+using cmslab::testkit::Ip;
 
 struct LabPki {
     LabPki() : rng(Rng(42).Fork("pki")) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "browser/guest_script.h"
+#include "support/values.h"
 #include "webapp/guest_join.h"
 #include "webapp/meeting_page.h"
 #include "webapp/signaling.h"
@@ -46,9 +47,7 @@ inline ScriptConfig ReferenceConfig() {
     return c;
 }
 
-inline IpAddress Ip(const char* text) {
-    return *IpAddress::Parse(text);
-}
+using cmslab::testkit::Ip;
 
 // Drains the script's actions into a list of names (and keeps the last of some kinds).
 struct Drained {

@@ -4,10 +4,13 @@
 #include "http/basic_auth.h"
 #include "http/form.h"
 
+#include "cms_test_support.h"
+
 #include <gtest/gtest.h>
 
 using namespace cmslab;
 using namespace cmslab::cms;
+using namespace cmslab::cms::fixtures;
 
 namespace {
 
@@ -24,10 +27,6 @@ http::Request Req(const std::string& method, const std::string& target,
         r.headers.Add("Content-Type", "application/x-www-form-urlencoded");
     r.body.assign(body.begin(), body.end());
     return r;
-}
-
-std::string Body(const http::Response& r) {
-    return std::string(r.body.begin(), r.body.end());
 }
 
 const std::string kReferencePost = "serverAddress=172.16.85.168&clientAddress=10.88.246.156&"

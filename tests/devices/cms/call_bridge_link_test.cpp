@@ -2,20 +2,16 @@
 // of each failure kind, retries, recovery.
 #include "cms/call_bridge_link.h"
 
+#include "cms_test_support.h"
+
 #include <gtest/gtest.h>
 
 using namespace cmslab;
 using namespace cmslab::cms;
+using namespace cmslab::cms::fixtures;
 using namespace std::chrono_literals;
 
 namespace {
-
-struct Lines {
-    std::vector<std::string> text;
-    LogSink Sink() {
-        return [this](std::string_view, const std::string& line) { text.push_back(line); };
-    }
-};
 
 const Expected<std::vector<IpAddress>> kResolved{
     std::vector<IpAddress>{IpAddress::V4(172, 16, 85, 180)}};

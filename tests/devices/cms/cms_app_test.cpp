@@ -26,6 +26,7 @@
 
 #include "ns3/node.h"
 #include "ns3/nstime.h"
+#include "support/values.h"
 
 #include <gtest/gtest.h>
 
@@ -37,9 +38,7 @@ namespace net = cmslab::devices::net;
 
 namespace {
 
-IpAddress Ip(const char* text) {
-    return *IpAddress::Parse(text);
-}
+using cmslab::testkit::Ip;
 
 struct Pki {
     pki::Certificate ca;

@@ -6,21 +6,17 @@
 #include "webapp/meeting_page.h"
 #include "webapp/paths.h"
 
+#include "cms_test_support.h"
+
 #include <gtest/gtest.h>
 
 #include <regex>
 
 using namespace cmslab;
 using namespace cmslab::cms;
+using namespace cmslab::cms::fixtures;
 
 namespace {
-
-struct Lines {
-    std::vector<std::string> text;
-    LogSink Sink() {
-        return [this](std::string_view, const std::string& line) { text.push_back(line); };
-    }
-};
 
 WebBridgeSettings Settings(GuestAccessMode mode = GuestAccessMode::Secure) {
     WebBridgeSettings s;
@@ -41,10 +37,6 @@ http::Request Post(const std::string& path, const std::string& body) {
     r.headers.Add("Host", "cmsweb.octavio.com");
     r.body.assign(body.begin(), body.end());
     return r;
-}
-
-std::string Body(const http::Response& r) {
-    return std::string(r.body.begin(), r.body.end());
 }
 
 } // namespace

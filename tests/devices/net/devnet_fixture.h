@@ -2,6 +2,7 @@
 #pragma once
 
 #include "reference_network.h"
+#include "support/values.h"
 #include "tshark.h"
 #include "world.h"
 
@@ -54,9 +55,7 @@ class DevnetTest : public ::testing::Test {
     std::unique_ptr<network::World> m_world;
 };
 
-inline IpAddress Ip(const char* text) {
-    return *IpAddress::Parse(text);
-}
+using cmslab::testkit::Ip;
 inline Endpoint Ep(const char* address, std::uint16_t port) {
     return Endpoint{Ip(address), port};
 }

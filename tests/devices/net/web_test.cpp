@@ -176,7 +176,7 @@ class WebServer {
     std::vector<std::unique_ptr<Timer>> m_timers;
 };
 
-http::Request Get(const std::string& target) {
+http::Request BrowserGet(const std::string& target) {
     http::Request r;
     r.method = "GET";
     r.target = target;
@@ -270,10 +270,10 @@ TEST_F(WebTest, HttpsPageThenWebSocketOnTheSameConnection) {
     int upgrade_status = 0;
     std::vector<std::string> ws_got;
     std::optional<WebSocketClosed> ws_closed;
-    browser.Send(Get("/"), [&](Expected<http::Response> r) {
+    browser.Send(BrowserGet("/"), [&](Expected<http::Response> r) {
         page_response = std::move(r);
         // Keep-alive: the next request on the same connection, then the upgrade.
-        browser.Send(Get("/nothing-here"),
+        browser.Send(BrowserGet("/nothing-here"),
                      [&](Expected<http::Response> r2) { missing_response = std::move(r2); });
         browser.UpgradeToWebSocket(kWebBridgeName, "/ws", std::string("https://") + kWebBridgeName,
                                    {}, [&](WebSocketUpgradeResult result) {
@@ -415,7 +415,8 @@ TEST_F(WebTest, SameSeedSameCaptureAndKeyLog) {
                                      BrowserOptions(), m_world->ForkRng("guest/tls"));
         HttpClientSession browser(std::move(tls), m_world->ForkRng("guest/http"));
         int status = 0;
-        browser.Send(Get("/"), [&](Expected<http::Response> r) { status = r ? r->status : -1; });
+        browser.Send(BrowserGet("/"),
+                     [&](Expected<http::Response> r) { status = r ? r->status : -1; });
         m_world->RunFor(2);
         EXPECT_EQ(status, 200);
         server.reset();

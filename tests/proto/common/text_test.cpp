@@ -13,6 +13,14 @@ TEST(Text, AsciiCaseFoldingLeavesOtherBytesAlone) {
     EXPECT_EQ(HexDigitValue('G'), -1);
 }
 
+TEST(Text, JoinPutsTheSeparatorOnlyBetweenItems) {
+    EXPECT_EQ(Join({"a", "b", "c"}), "a, b, c");
+    EXPECT_EQ(Join({"a", "b"}, "; "), "a; b");
+    EXPECT_EQ(Join({"only"}), "only");
+    EXPECT_EQ(Join({}), "");
+    EXPECT_EQ(Join({"", "x"}), ", x"); // an empty item still counts
+}
+
 TEST(Text, XmlEscapeGivesWellFormedText) {
     EXPECT_EQ(XmlEscape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
     EXPECT_EQ(XmlEscape("tab\tline\r\n"), "tab\tline\r\n");

@@ -1,6 +1,7 @@
 #include "dns/authoritative_server.h"
 
 #include "dns/codec.h"
+#include "support/values.h"
 #include "test_zones.h"
 
 #include <gtest/gtest.h>
@@ -11,9 +12,7 @@ using namespace cmslab::dns::test;
 
 namespace {
 
-IpAddress Ip(const char* text) {
-    return *IpAddress::Parse(text);
-}
+using cmslab::testkit::Ip;
 
 Edns EdnsSize(std::uint16_t size) {
     Edns e;

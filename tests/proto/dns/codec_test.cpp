@@ -1,6 +1,7 @@
 #include "dns/codec.h"
 
 #include "dns/name.h"
+#include "support/values.h"
 
 #include <gtest/gtest.h>
 
@@ -9,9 +10,7 @@ using namespace cmslab::dns;
 
 namespace {
 
-IpAddress Ip(const char* text) {
-    return *IpAddress::Parse(text);
-}
+using cmslab::testkit::Ip;
 
 Message Query(const std::string& name, RecordType type, std::uint16_t id = 0x1234) {
     Message m;

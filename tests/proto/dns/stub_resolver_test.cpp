@@ -1,6 +1,7 @@
 #include "dns/stub_resolver.h"
 
 #include "dns/codec.h"
+#include "support/values.h"
 #include "test_zones.h"
 
 #include <gtest/gtest.h>
@@ -12,9 +13,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-IpAddress Ip(const char* text) {
-    return *IpAddress::Parse(text);
-}
+using cmslab::testkit::Ip;
 Endpoint Ep(const char* ip, std::uint16_t port = 53) {
     return Endpoint{Ip(ip), port};
 }

@@ -11,6 +11,7 @@
 #include "support/loopback.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
+#include "support/values.h"
 
 #include <gtest/gtest.h>
 
@@ -30,12 +31,8 @@ using cmslab::testkit::RunProcess;
 
 namespace {
 
-std::string Text(const Bytes& b) {
-    return std::string(b.begin(), b.end());
-}
-Bytes B(std::string_view s) {
-    return Bytes(s.begin(), s.end());
-}
+using cmslab::testkit::B;
+using cmslab::testkit::Text;
 
 // Serves HTTP on 127.0.0.1 on a free port until Stop() or a 30 s deadline.
 class LoopbackServer {

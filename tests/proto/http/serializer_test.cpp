@@ -2,6 +2,7 @@
 #include "http/serializer.h"
 #include "http/status.h"
 #include "http_test_util.h"
+#include "support/values.h"
 
 #include <gtest/gtest.h>
 
@@ -10,12 +11,8 @@ using namespace cmslab::http;
 
 namespace {
 
-std::string Text(const Bytes& b) {
-    return std::string(b.begin(), b.end());
-}
-Bytes B(std::string_view s) {
-    return Bytes(s.begin(), s.end());
-}
+using cmslab::testkit::B;
+using cmslab::testkit::Text;
 
 } // namespace
 

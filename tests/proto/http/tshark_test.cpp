@@ -8,6 +8,7 @@
 #include "support/pcap_writer.h"
 #include "support/temp_dir.h"
 #include "support/tshark.h"
+#include "support/values.h"
 
 #include <gtest/gtest.h>
 
@@ -20,9 +21,7 @@ namespace {
 constexpr std::uint32_t kClient = 0xC000020A; // 192.0.2.10
 constexpr std::uint32_t kServer = 0xC0000214; // 192.0.2.20
 
-Bytes B(std::string_view s) {
-    return Bytes(s.begin(), s.end());
-}
+using cmslab::testkit::B;
 
 } // namespace
 

@@ -5,18 +5,19 @@
 #include "http/ws_connection.h"
 #include "http/ws_handshake.h"
 #include "support/hex.h"
+#include "support/values.h"
 
 #include <gtest/gtest.h>
 
-using namespace cmslab;
-using namespace cmslab::ws;
+// Inside the package's namespace, so that its names win over the http ones that other
+// test files of this program bring in with a using-directive (unity build).
+namespace cmslab::ws {
+
 using cmslab::testkit::Hex;
 
 namespace {
 
-Bytes B(std::string_view s) {
-    return Bytes(s.begin(), s.end());
-}
+using cmslab::testkit::B;
 
 http::RequestHead Rfc6455Request() {
     http::RequestHead r;
@@ -351,3 +352,5 @@ TEST(WsUtf8, Validation) {
     EXPECT_FALSE(IsValidUtf8(Hex("80")));       // lone continuation
     EXPECT_FALSE(IsValidUtf8(Hex("e282")));     // truncated
 }
+
+} // namespace cmslab::ws

@@ -11,9 +11,7 @@ using Type = AgentEvent::Type;
 
 namespace {
 
-const Endpoint kHostA = Ep("192.0.2.10", 5000);
 const Endpoint kHostA2 = Ep("192.0.2.11", 5002);
-const Endpoint kHostB = Ep("198.51.100.20", 6000);
 
 AgentConfig Config(Role role) {
     AgentConfig c;

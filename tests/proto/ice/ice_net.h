@@ -25,6 +25,10 @@ inline Endpoint Ep(const char* ip, std::uint16_t port) {
     return Endpoint{*IpAddress::Parse(ip), port};
 }
 
+// The two agents' host candidates in the tests (documentation addresses).
+inline const Endpoint kHostA = Ep("192.0.2.10", 5000);
+inline const Endpoint kHostB = Ep("198.51.100.20", 6000);
+
 class Net;
 
 class Node {

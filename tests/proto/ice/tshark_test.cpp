@@ -19,9 +19,6 @@ using namespace cmslab::ice::test;
 
 namespace {
 
-const Endpoint kHostA = Ep("192.0.2.10", 5000);
-const Endpoint kHostB = Ep("198.51.100.20", 6000);
-
 // Both agents' ports decode as STUN; a field that occurs more than once in a frame
 // (attribute types) shows every occurrence, comma-separated.
 const std::vector<std::string> kDecode{"-d", "udp.port==5000,stun", "-d", "udp.port==6000,stun",

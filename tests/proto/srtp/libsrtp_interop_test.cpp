@@ -58,7 +58,8 @@ srtp::MasterKey Key(std::uint8_t seed) {
     return m;
 }
 
-Bytes Rtp(std::uint16_t seq, std::uint32_t ssrc) {
+// RTP with the marker, a header extension and a payload size that vary with seq.
+Bytes VariedRtp(std::uint16_t seq, std::uint32_t ssrc) {
     rtp::RtpPacket p;
     p.payload_type = 111;
     p.marker = seq % 50 == 0;
@@ -103,7 +104,7 @@ TEST_F(LibsrtpInterop, LibsrtpUnprotectsOurRtpAcrossTheWrap) {
     int accepted = 0;
     for (std::uint32_t i = 0; i < 400; ++i) {
         const auto seq = static_cast<std::uint16_t>(65400 + i); // wraps after 136 packets
-        const Bytes clear = Rtp(seq, 0xA1B2C3D4);
+        const Bytes clear = VariedRtp(seq, 0xA1B2C3D4);
         auto protected_ = ours.ProtectRtp(clear);
         ASSERT_TRUE(protected_.Ok());
         auto back = theirs.Run(*protected_, srtp_unprotect);
@@ -127,7 +128,7 @@ TEST_F(LibsrtpInterop, WeUnprotectLibsrtpRtpAcrossTheWrapAndRefuseItsReplays) {
     Bytes last;
     for (std::uint32_t i = 0; i < 300; ++i) {
         const auto seq = static_cast<std::uint16_t>(65500 + i);
-        const Bytes clear = Rtp(seq, 0x01020304);
+        const Bytes clear = VariedRtp(seq, 0x01020304);
         auto protected_ = theirs.Run(clear, srtp_protect);
         ASSERT_TRUE(protected_.has_value()) << "libsrtp error " << theirs.last;
         auto back = ours.UnprotectRtp(*protected_);
@@ -171,7 +172,7 @@ TEST_F(LibsrtpInterop, LibsrtpRefusesOurPacketUnderAnotherKey) {
     auto ours = std::move(*srtp::Protector::Create(Key(5)));
     Libsrtp theirs(Key(6), ssrc_any_inbound);
     ASSERT_EQ(theirs.status, srtp_err_status_ok);
-    auto protected_ = ours.ProtectRtp(Rtp(1, 7));
+    auto protected_ = ours.ProtectRtp(VariedRtp(1, 7));
     ASSERT_TRUE(protected_.Ok());
     EXPECT_FALSE(theirs.Run(*protected_, srtp_unprotect).has_value());
     EXPECT_EQ(theirs.last, srtp_err_status_auth_fail);

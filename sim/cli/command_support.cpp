@@ -1,0 +1,32 @@
+#include "command_support.h"
+
+#include "run/run_scenario.h"
+#include "scenario/scenario.h"
+
+#include <iostream>
+
+namespace cmslab::cli {
+
+int UsageError(std::string_view command, UsageText usage, const std::string& message) {
+    std::cerr << "cmslab " << command << ": " << message << "\n\n";
+    usage(std::cerr);
+    return 2;
+}
+
+int RunInto(std::string_view command, const scenario::Scenario& s, const std::string& out_dir,
+            bool announce) {
+    run::RunOptions options;
+    options.out_dir = out_dir;
+    auto report = run::RunScenario(s, options);
+    if (!report) {
+        std::cerr << "cmslab " << command << ": " << s.source_path << ": " << report.Message()
+                  << "\n";
+        return 2;
+    }
+    if (announce)
+        std::cout << s.name << ": simulated " << report->simulated_s << " s (seed " << report->seed
+                  << ") -> " << report->out_dir << "\n";
+    return 0;
+}
+
+} // namespace cmslab::cli
