@@ -147,6 +147,20 @@ void Server::RespondError(const FiveTuple& tuple, const Message& request, std::u
     Respond(tuple, request, std::move(response), key);
 }
 
+void Server::RespondIntegrityFailure(const FiveTuple& tuple, const Message& request,
+                                     std::uint16_t code) {
+    Message response = request.MakeResponse(Class::ErrorResponse);
+    if (m_config.integrity_failure_echoes_request) {
+        for (std::uint16_t type :
+             {attr::kUsername, attr::kNonce, attr::kRealm, attr::kRequestedTransport}) {
+            if (const stun::Attribute* a = request.Find(type))
+                response.Add(type, a->value);
+        }
+    }
+    response.AddErrorCode(code);
+    Respond(tuple, request, std::move(response), nullptr);
+}
+
 void Server::EmitRequestEvent(ServerEvent::Type type, const FiveTuple& tuple,
                               const Message& request, std::uint16_t code, std::string username,
                               std::string reason) {
@@ -231,8 +245,10 @@ void Server::HandleRequest(const FiveTuple& tuple, const Message& request, Insta
     }
     if (!good) {
         const std::uint16_t code = m_config.integrity_failure_code;
-        RespondError(tuple, request, code, {}, nullptr,
-                     code == error::kUnauthorized ? std::optional<Instant>(now) : std::nullopt);
+        if (code == error::kUnauthorized)
+            RespondError(tuple, request, code, {}, nullptr, now); // a new challenge
+        else
+            RespondIntegrityFailure(tuple, request, code);
         ++m_counters.integrity_failures;
         EmitRequestEvent(ServerEvent::Type::AuthFailure, tuple, request, code, *username,
                          std::string(stun::DefaultReason(code)));

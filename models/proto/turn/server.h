@@ -48,6 +48,11 @@ struct ServerConfig {
     // (Expressway-E, as captured) or 401 "Unauthorized" with a new challenge (RFC 8489,
     // coturn).
     std::uint16_t integrity_failure_code = stun::error::kIntegrityCheckFailure;
+    // With an integrity failure code other than 401: the answer sends back the request's
+    // USERNAME, NONCE, REALM and REQUESTED-TRANSPORT, in that order, before ERROR-CODE,
+    // as Expressway-E's does in the source capture ("user: turnuser with nonce realm:
+    // turnuser UDP error-code: 431"). Off: ERROR-CODE alone.
+    bool integrity_failure_echoes_request = true;
     std::string software; // SOFTWARE in responses when not empty
     Duration permission_lifetime = std::chrono::seconds(300);
     Duration channel_lifetime = std::chrono::seconds(600);
@@ -184,6 +189,10 @@ class Server {
     // NONCE: the client is to retry with long-term credentials (RFC 8489 section 9.2.4).
     void RespondError(const FiveTuple& tuple, const stun::Message& request, std::uint16_t code,
                       std::string_view reason, const Bytes* key, std::optional<Instant> challenge);
+    // The answer to a request whose credentials did not check out with a code other than
+    // 401 (ServerConfig::integrity_failure_echoes_request). Unsigned: the key is wrong.
+    void RespondIntegrityFailure(const FiveTuple& tuple, const stun::Message& request,
+                                 std::uint16_t code);
     // An event about a request that was not granted.
     void EmitRequestEvent(ServerEvent::Type type, const FiveTuple& tuple,
                           const stun::Message& request, std::uint16_t code, std::string username,

@@ -182,7 +182,6 @@ TEST_F(ServerAlone, AuthenticationFailuresInRfcOrder) {
     answer = Signed(AllocateRequest(), "alice", "wrong");
     EXPECT_EQ(Code(answer), 431);
     EXPECT_EQ(answer->GetErrorCode()->reason, "Integrity Check Failure");
-    EXPECT_FALSE(answer->Has(attr::kNonce));
     EXPECT_FALSE(answer->Has(attr::kMessageIntegrity));
     // The same password under another realm does not verify either.
     Message other_realm = AllocateRequest();
@@ -193,6 +192,54 @@ TEST_F(ServerAlone, AuthenticationFailuresInRfcOrder) {
     EXPECT_EQ(Code(Exchange(other_realm.Encode(options))), 431);
     EXPECT_EQ(m_server.Counters().integrity_failures, 2u);
     EXPECT_EQ(m_server.Counters().stale_nonces, 1u);
+}
+
+std::vector<std::uint16_t> AttributeTypes(const Message& m) {
+    std::vector<std::uint16_t> types;
+    for (const auto& a : m.Attributes())
+        types.push_back(a.type);
+    return types;
+}
+
+TEST_F(ServerAlone, IntegrityFailureSendsTheRequestsCredentialsBackBeforeTheErrorCode) {
+    // Expressway-E's 431 in the source capture: "user: turnuser with nonce realm:
+    // turnuser UDP error-code: 431": the request's own USERNAME, NONCE, REALM and
+    // REQUESTED-TRANSPORT, in that order, then ERROR-CODE; no new challenge, unsigned.
+    const std::string nonce = Nonce();
+    Message request = AllocateRequest();
+    request.AddUsername("alice");
+    request.AddRealm("example.org");
+    request.AddNonce(nonce);
+    stun::EncodeOptions options;
+    options.integrity_key = Key("alice", "wrong");
+    options.fingerprint = true;
+    const auto answer = Exchange(request.Encode(options));
+    ASSERT_EQ(Code(answer), 431);
+    EXPECT_EQ(AttributeTypes(*answer),
+              (std::vector<std::uint16_t>{attr::kUsername, attr::kNonce, attr::kRealm,
+                                          attr::kRequestedTransport, attr::kErrorCode,
+                                          attr::kSoftware, attr::kFingerprint}));
+    EXPECT_EQ(answer->GetUsername(), std::optional<std::string>("alice"));
+    EXPECT_EQ(answer->GetNonce(), std::optional<std::string>(nonce));
+    EXPECT_EQ(answer->GetRealm(), std::optional<std::string>("example.org"));
+    EXPECT_EQ(answer->GetRequestedTransport(), std::optional<std::uint8_t>(stun::kProtocolUdp));
+}
+
+class ServerAnsweringErrorCodeAlone : public ServerAlone {
+  protected:
+    ServerAnsweringErrorCodeAlone() : ServerAlone(Config()) {}
+    static ServerConfig Config() {
+        ServerConfig c = DefaultServerConfig();
+        c.integrity_failure_echoes_request = false;
+        return c;
+    }
+};
+
+TEST_F(ServerAnsweringErrorCodeAlone, IntegrityFailureCarriesOnlyTheErrorCode) {
+    const auto answer = Signed(AllocateRequest(), "alice", "wrong");
+    ASSERT_EQ(Code(answer), 431);
+    EXPECT_EQ(AttributeTypes(*answer),
+              (std::vector<std::uint16_t>{attr::kErrorCode, attr::kSoftware}));
 }
 
 TEST_F(ServerAlone, RequestsOnAnAllocationNeedItAndTheSameUser) {

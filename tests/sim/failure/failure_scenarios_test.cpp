@@ -485,6 +485,26 @@ TEST(NoMedia, CaptureShows431IntegrityCheckFailureAfterThe401Challenge) {
         << run.StageDetail("turn");
 }
 
+TEST(NoMedia, The431SendsBackUserNonceAndRealmAsInTheSourceCapture) {
+    // The source capture: "Allocate Error Response user: turnuser with nonce realm:
+    // turnuser UDP error-code: 431 (*Unknown error code*) Integrity Check Failure".
+    const CaseRun run("no-media");
+    ASSERT_TRUE(run.Usable()) << run.Why();
+    const auto refusals = run.Fields(
+        "public", "stun.type == 0x0113 && stun.att.error == 31 && ip.src == 10.88.246.156",
+        {"stun.att.username", "stun.att.realm", "stun.att.nonce", "_ws.col.Info"});
+    ASSERT_FALSE(refusals.empty()) << "no 431 from 10.88.246.156";
+    for (const auto& f : refusals) {
+        ASSERT_EQ(f.size(), 4u);
+        EXPECT_EQ(f[0], "turnuser");
+        EXPECT_FALSE(f[1].empty()) << "no REALM";
+        EXPECT_FALSE(f[2].empty()) << "no NONCE";
+        EXPECT_TRUE(
+            Contains(f[3], "user: turnuser with nonce realm: " + f[1] + " UDP error-code: 431"))
+            << f[3];
+    }
+}
+
 TEST(NoMedia, NoMediaFlows) {
     const CaseRun run("no-media");
     ASSERT_TRUE(run.Usable()) << run.Why();
