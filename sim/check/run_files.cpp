@@ -63,7 +63,9 @@ std::vector<std::string> NodeFiles(const std::string& folder, const std::string&
     for (std::filesystem::directory_iterator it(folder, ec), end; !ec && it != end;
          it.increment(ec)) {
         const auto path = it->path();
-        if (path.extension() == extension && it->is_regular_file(ec))
+        // <node>@<second>.json: a status page at a moment of the run, not a node's own.
+        if (path.extension() == extension && it->is_regular_file(ec) &&
+            path.stem().string().find('@') == std::string::npos)
             names.push_back(path.stem().string());
     }
     std::sort(names.begin(), names.end());

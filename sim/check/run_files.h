@@ -21,7 +21,8 @@ std::optional<std::vector<std::string>> ReadLog(const std::string& dir, const st
 std::optional<nlohmann::json> ReadStatus(const std::string& dir, const std::string& node);
 
 // Names of the files of a folder with the given extension, without it, sorted:
-// NodeFiles(dir + "/logs", ".log") -> {"cms", "vcsc", ...}.
+// NodeFiles(dir + "/logs", ".log") -> {"cms", "vcsc", ...}; names with '@' (the status
+// pages taken at a moment of the run, <node>@<second>.json) are not nodes.
 std::vector<std::string> NodeFiles(const std::string& folder, const std::string& extension);
 
 // The stage names of `stages` (summary.json's object) in the order a guest meets them

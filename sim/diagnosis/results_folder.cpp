@@ -103,6 +103,10 @@ void ResultsFolder::Load() {
         m_logs[node] = std::move(lines);
     }
     for (const std::string& rel : FilesIn(m_dir, "status", ".json")) {
+        // <node>@<second>.json are the pages at a moment of the run; the node's own page
+        // is the one at the end.
+        if (rel.find('@') != std::string::npos)
+            continue;
         std::ifstream in(fs::path(m_dir) / rel);
         nlohmann::json page = nlohmann::json::parse(in, nullptr, false);
         if (page.is_discarded() || !page.is_object())

@@ -79,17 +79,27 @@ nlohmann::json Summary(const World& world, const std::string& out_dir) {
             {"nat_firewalls", nat}};
 }
 
-Expected<nlohmann::json> WriteResults(const World& world, const std::string& out_dir) {
+Expected<std::vector<std::string>> WriteStatusPages(const World& world, const std::string& out_dir,
+                                                    const std::string& moment) {
     std::error_code ec;
     const fs::path status_dir = fs::path(out_dir) / "status";
     fs::create_directories(status_dir, ec);
     if (ec)
         return Error{"cannot create " + status_dir.string() + ": " + ec.message()};
+    std::vector<std::string> written;
     for (const std::string& node : world.StatusNodes()) {
-        const fs::path path = status_dir / (FileNameFor(node) + ".json");
-        if (!WriteJson(path, world.Status(node)))
-            return Error{"cannot write " + path.string()};
+        const std::string name = FileNameFor(node) + (moment.empty() ? "" : "@" + moment) + ".json";
+        if (!WriteJson(status_dir / name, world.Status(node)))
+            return Error{"cannot write " + (status_dir / name).string()};
+        written.push_back("status/" + name);
     }
+    return written;
+}
+
+Expected<nlohmann::json> WriteResults(const World& world, const std::string& out_dir) {
+    auto pages = WriteStatusPages(world, out_dir);
+    if (!pages)
+        return pages.Err();
     nlohmann::json summary = Summary(world, out_dir);
     const fs::path path = fs::path(out_dir) / "summary.json";
     if (!WriteJson(path, summary))

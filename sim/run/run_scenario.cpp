@@ -5,6 +5,7 @@
 #include "network_check.h"
 #include "results_writer.h"
 #include "scenario_pki.h"
+#include "status_moments.h"
 #include "topology/dot_export.h"
 #include "topology/topology.h"
 #include "wire_browser.h"
@@ -57,6 +58,8 @@ Expected<RunReport> Simulate(const scenario::Scenario& s, const RunOptions& opti
     auto guest = network::StartBrowser(world, *pki, keys.Sink());
     if (!guest)
         return guest.Err();
+    StatusMoments moments(world, **guest, options.out_dir);
+    moments.Start();
 
     world.RunFor(s.duration_s);
     (*guest)->Finish();
@@ -67,6 +70,10 @@ Expected<RunReport> Simulate(const scenario::Scenario& s, const RunOptions& opti
     auto results = network::WriteResults(world, options.out_dir);
     if (!results)
         return results.Err();
+    auto taken = moments.Taken();
+    if (!taken)
+        return taken.Err();
+    (*results)["status_moments"] = *taken;
     auto summary_path =
         network::WriteOutcomeSummary(world, options.out_dir, (*guest)->Result(), *results);
     if (!summary_path)

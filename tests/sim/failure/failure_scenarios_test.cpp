@@ -505,6 +505,27 @@ TEST(NoMedia, The431SendsBackUserNonceAndRealmAsInTheSourceCapture) {
     }
 }
 
+TEST(NoMedia, StatusPagesAtTheMomentTheTurnStageFailed) {
+    const CaseRun run("no-media");
+    ASSERT_TRUE(run.Usable()) << run.Why();
+    const json moments = run.Summary().value("status_moments", json());
+    ASSERT_TRUE(moments.is_array() && moments.size() == 1u) << run.Summary().dump(2);
+    EXPECT_EQ(moments[0].value("moment", ""), "turn failed"); // and no "media flowing"
+    const double failed_at_s = run.Stage("turn").value("t_ms", -1000.0) / 1000;
+    EXPECT_NEAR(moments[0].value("at_s", -1.0), failed_at_s, 0.15);
+    std::string vcse;
+    for (const auto& f : moments[0]["files"]) {
+        const std::string rel = f.get<std::string>(); // status/<node>@<second>.json
+        if (rel.rfind("status/vcse@", 0) == 0)
+            vcse = rel.substr(7, rel.size() - 7 - 5);
+    }
+    ASSERT_FALSE(vcse.empty()) << moments.dump(2);
+    // Expressway-E's TURN page at that moment: the refused Allocate, no relay.
+    const json turn = run.Status(vcse)["expressway_e"]["turn"];
+    EXPECT_GE(turn["counters"].value("integrity_failures", 0), 1) << turn.dump(2);
+    EXPECT_EQ(turn.value("active_relays", -1), 0) << turn.dump(2);
+}
+
 TEST(NoMedia, NoMediaFlows) {
     const CaseRun run("no-media");
     ASSERT_TRUE(run.Usable()) << run.Why();
