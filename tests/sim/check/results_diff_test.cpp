@@ -2,6 +2,7 @@
 // run-specific values (clock, random identifiers, ephemeral ports) out of it.
 #include "check/normalise.h"
 #include "check/results_diff.h"
+#include "check/run_files.h"
 #include "support/temp_dir.h"
 
 #include <nlohmann/json.hpp>
@@ -162,6 +163,17 @@ TEST(DiffResults, FolderWithoutSummaryIsAProblem) {
     ASSERT_EQ(d.problems.size(), 1u);
     EXPECT_NE(d.problems[0].find(b.dir.Path()), std::string::npos);
     EXPECT_FALSE(d.Empty());
+}
+
+TEST(NodeFiles, PagesOfAMomentAreNotNodes) {
+    // status/<node>@<second>.json is a page taken during the run: the node is vcse alone,
+    // compared through its page at the end.
+    testkit::TempDir dir("nodefiles");
+    std::filesystem::create_directories(dir.Path() + "/status");
+    dir.Write("status/vcse.json", "{}");
+    dir.Write("status/vcse@2.7.json", "{}");
+    dir.Write("status/cms@2.7.json", "{}");
+    EXPECT_EQ(NodeFiles(dir.Path() + "/status", ".json"), std::vector<std::string>{"vcse"});
 }
 
 } // namespace
