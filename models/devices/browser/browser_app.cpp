@@ -9,8 +9,9 @@
 #include "udp_port.h"
 #include "websocket_session.h"
 
-#include "browser/browser_media.h"
+#include "common/overloaded.h"
 #include "http/status.h"
+#include "media/media_session.h"
 #include "pki/certificate_authority.h"
 #include "tls/context.h"
 #include "webapp/ice_candidates.h"
@@ -52,7 +53,7 @@ struct BrowserApp::Impl {
 
     std::shared_ptr<const tls::Context> dtls_context;
     std::unique_ptr<devices::net::UdpPort> turn_port;
-    std::unique_ptr<BrowserMedia> media;
+    std::unique_ptr<media::Session> media;
     devices::net::Timer media_timer;
 
     void Log(const std::string& line) {
@@ -298,7 +299,7 @@ struct BrowserApp::Impl {
         ws->Send(text);
     }
 
-    // --- TURN, ICE, DTLS and media (BrowserMedia) ---------------------------------
+    // --- TURN, ICE, DTLS and media (media::Session) --------------------------------
 
     void Do(const AllocateRelay& a) {
         if (a.transport != "udp") {
@@ -319,14 +320,19 @@ struct BrowserApp::Impl {
             return;
         }
         turn_port = std::move(*port);
-        MediaConfig config;
+        media::SessionConfig config;
         config.turn_server = Endpoint{*address, a.port};
         config.username = a.username;
         config.password = a.password;
+        // The browser offers: it controls and nominates; its credentials are the ones the
+        // script signals. Its DTLS context is the server's (passive).
+        config.ice_role = ice::Role::Controlling;
         config.local_ice = ice::Credentials{setup.script.ice_ufrag, setup.script.ice_pwd};
+        config.bind_channel = true;
         config.dtls_context = dtls_context;
         config.epoch_unix_s = setup.epoch_unix_s;
-        media = std::make_unique<BrowserMedia>(config, setup.rng.Fork("media"));
+        const Rng rng = setup.rng.Fork("media");
+        media = std::make_unique<media::Session>(config, rng, rng);
         turn_port->SetOnDatagram([this](const Endpoint& from, const Endpoint&, const Bytes& data) {
             if (!media)
                 return;
@@ -347,7 +353,10 @@ struct BrowserApp::Impl {
                 candidates.push_back(*candidate);
         Log("ICE: checks from the relay to " + std::to_string(candidates.size()) +
             " candidate(s) of the meeting");
-        media->StartIce(ice::Credentials{a.remote.ufrag, a.remote.pwd}, candidates, SimNow());
+        media->SetRemoteCredentials(ice::Credentials{a.remote.ufrag, a.remote.pwd});
+        for (const auto& c : candidates)
+            media->AddRemoteCandidate(c, SimNow());
+        media->StartIce(SimNow());
         PumpMedia();
     }
 
@@ -380,7 +389,11 @@ struct BrowserApp::Impl {
         if (!media)
             return;
         Log("media: sending audio every 20 ms");
+        const bool was_sending = media->Sending();
         media->StartMedia(SimNow());
+        // The first frame goes at once.
+        if (media->Sending() && !was_sending)
+            media->HandleTimeout(SimNow());
         PumpMedia();
     }
 
@@ -391,7 +404,7 @@ struct BrowserApp::Impl {
         PumpMedia();
     }
 
-    // Carries out what BrowserMedia asks and tells the script what happened. Script
+    // Carries out what the media session asks and tells the script what happened. Script
     // reactions (actions) are run by Pump, which may call back in here.
     void PumpMedia() {
         if (!media)
@@ -420,43 +433,40 @@ struct BrowserApp::Impl {
             Pump();
     }
 
-    void Report(const MediaEvent& e) {
+    void Report(const media::Event& event) {
         const Instant now = SimNow();
-        using T = MediaEvent::Type;
-        switch (e.type) {
-        case T::TurnChallenged:
-            Log("TURN 401 challenge, realm " + e.text);
-            script.OnTurnChallenged(now, e.text);
-            break;
-        case T::TurnAllocated:
-            script.OnTurnAllocated(now, e.relayed, e.mapped);
-            break;
-        case T::TurnFailed:
-            script.OnTurnFailed(now, e.code, e.text);
-            break;
-        case T::IceConnected:
-            Log("ICE: selected pair " + e.text);
-            script.OnIceConnected(now, e.text);
-            break;
-        case T::IceFailed:
-            Log("ICE: failed: " + e.text);
-            script.OnIceFailed(now, e.text);
-            break;
-        case T::DtlsConnected:
-            Log("DTLS: " + e.text + " established, SRTP " + e.profile);
-            script.OnDtlsConnected(now, e.text, e.profile);
-            break;
-        case T::DtlsFailed:
-            Log("DTLS: failed: " + e.text);
-            script.OnDtlsFailed(now, e.text);
-            break;
-        case T::RtpSent:
-            script.OnMediaSent(now, e.size, "srtp");
-            break;
-        case T::RtpReceived:
-            script.OnMediaReceived(now, e.size);
-            break;
-        }
+        std::visit(
+            Overloaded{
+                [&](const media::TurnChallenged& e) {
+                    Log("TURN 401 challenge, realm " + e.realm);
+                    script.OnTurnChallenged(now, e.realm);
+                },
+                [&](const media::TurnAllocated& e) {
+                    script.OnTurnAllocated(now, e.relayed, e.mapped);
+                },
+                [&](const media::TurnFailed& e) { script.OnTurnFailed(now, e.code, e.reason); },
+                [&](const media::IceConnected& e) {
+                    Log("ICE: selected pair " + media::DescribePair(e));
+                    script.OnIceConnected(now, media::DescribePair(e));
+                },
+                [&](const media::IceFailed& e) {
+                    Log("ICE: failed: " + e.reason);
+                    script.OnIceFailed(now, e.reason);
+                },
+                // Not a stage of its own: the script judges the media that flows.
+                [](const media::ConsentLost&) {},
+                [&](const media::DtlsConnected& e) {
+                    Log("DTLS: " + e.version + " established, SRTP " + e.srtp_profile);
+                    script.OnDtlsConnected(now, e.version, e.srtp_profile);
+                },
+                [&](const media::DtlsFailed& e) {
+                    Log("DTLS: failed: " + e.reason);
+                    script.OnDtlsFailed(now, e.reason);
+                },
+                [&](const media::RtpSent& e) { script.OnMediaSent(now, e.size, "srtp"); },
+                [&](const media::RtpReceived& e) { script.OnMediaReceived(now, e.size); },
+            },
+            event);
     }
 
     void Do(const CloseAll& a) {

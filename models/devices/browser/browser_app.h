@@ -1,10 +1,9 @@
 // The guest's browser on the simulated network: carries out what GuestScript asks with
 // the node's resolver, TCP, TLS (the guest's trusted CAs, SNI, the SAN check), HTTP,
-// the signaling WebSocket, and on one UDP port the call's media transport
-// (BrowserMedia: TURN relay, ICE, DTLS passive with a self-signed certificate whose
-// fingerprint the script signals, SRTP, 20 ms audio), and reports back what happened.
-// All behaviour lives in the script and BrowserMedia; this class only moves bytes and
-// events.
+// the signaling WebSocket, and on one UDP port the call's media (a media::Session: TURN
+// relay, ICE controlling, DTLS passive with a self-signed certificate whose fingerprint
+// the script signals, SRTP, 20 ms audio), and reports back what happened. All behaviour
+// lives in the script and the media session; this class only moves bytes and events.
 #pragma once
 
 #include "browser/guest_script.h"

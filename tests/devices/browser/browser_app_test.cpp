@@ -5,7 +5,7 @@
 // to answer as a healthy or a misconfigured deployment would. Judged by the stages and
 // the guest's screen.
 #include "browser/browser_app.h"
-#include "browser/browser_media.h"
+#include "media/media_session.h"
 #include "webapp/ice_candidates.h"
 
 #include "box_log.h"

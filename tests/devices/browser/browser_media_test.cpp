@@ -1,10 +1,11 @@
-// The browser's media transport (BrowserMedia) against a scripted CMS on the in-memory
+// The browser's media (a media::Session as BrowserApp configures it) against a scripted
+// CMS on the in-memory
 // network of the ICE tests, through a real turn::Server: the relay with its 401
 // challenge, ICE (the browser controlling), DTLS with the browser passive and the CMS's
 // certificate checked against the signalled fingerprint, SRTP audio both ways. Then what
 // goes wrong: a CMS certificate other than the announced one, a CMS that sends no RTP,
 // a CMS that never answers ICE.
-#include "browser/browser_media.h"
+#include "media/media_session.h"
 
 #include "scripted_media_peer.h"
 
@@ -18,7 +19,7 @@ using cmslab::test::ScriptedMediaPeer;
 using ice::test::Ep;
 using ice::test::Net;
 using ice::test::TurnNode;
-using T = MediaEvent::Type;
+using Names = std::vector<std::string>;
 
 turn::ServerConfig TurnServer() {
     turn::ServerConfig c;
@@ -39,8 +40,8 @@ turn::ClientConfig TurnClient() {
 // The browser as a node of the in-memory network: one UDP port, everything via TURN.
 class BrowserNode : public ice::test::Node {
   public:
-    BrowserNode(Net& net, const Endpoint& host, MediaConfig config)
-        : media(std::move(config), Rng(4)), m_net(net), m_host(host) {
+    BrowserNode(Net& net, const Endpoint& host, media::SessionConfig config)
+        : media(std::move(config), Rng(4), Rng(4)), m_net(net), m_host(host) {
         net.Attach(host, this);
         net.AddNode(this);
     }
@@ -59,28 +60,45 @@ class BrowserNode : public ice::test::Node {
         while (auto e = media.PollEvent())
             events.push_back(*e);
     }
-    std::vector<T> Types() const {
-        std::vector<T> out;
+    // The events' names but the per-packet ones.
+    std::vector<std::string> Types() const {
+        std::vector<std::string> out;
         for (const auto& e : events)
-            if (e.type != T::RtpSent && e.type != T::RtpReceived)
-                out.push_back(e.type);
+            if (!std::holds_alternative<media::RtpSent>(e) &&
+                !std::holds_alternative<media::RtpReceived>(e))
+                out.push_back(media::EventName(e));
         return out;
     }
-    std::size_t Count(T type) const {
+    template <class E> std::size_t Count() const {
         std::size_t n = 0;
         for (const auto& e : events)
-            n += e.type == type ? 1 : 0;
+            n += std::holds_alternative<E>(e) ? 1 : 0;
         return n;
     }
-    const MediaEvent* First(T type) const {
+    template <class E> const E* First() const {
         for (const auto& e : events)
-            if (e.type == type)
-                return &e;
+            if (const auto* found = std::get_if<E>(&e))
+                return found;
         return nullptr;
     }
+    // What BrowserApp does for the script's StartIce.
+    void StartIce(const ice::Credentials& remote, const std::vector<ice::Candidate>& candidates) {
+        media.SetRemoteCredentials(remote);
+        for (const auto& c : candidates)
+            media.AddRemoteCandidate(c, m_net.now);
+        media.StartIce(m_net.now);
+    }
+    // And for StartMedia: the first frame goes at once.
+    void StartMedia() {
+        const bool was_sending = media.Sending();
+        media.StartMedia(m_net.now);
+        if (media.Sending() && !was_sending)
+            media.HandleTimeout(m_net.now);
+        Pump();
+    }
 
-    BrowserMedia media;
-    std::vector<MediaEvent> events;
+    media::Session media;
+    std::vector<media::Event> events;
 
   private:
     Net& m_net;
@@ -98,7 +116,8 @@ struct Call {
     std::unique_ptr<BrowserNode> browser;
 
     Call() {
-        MediaConfig config;
+        media::SessionConfig config;
+        config.ice_role = ice::Role::Controlling;
         config.turn_server = Ep("192.168.245.61", 3478);
         config.username = "turnuser";
         config.password = "cisco";
@@ -142,7 +161,7 @@ struct Call {
         cms.agent.Start(net.now);
         cms.ExpectPeer(BrowserFingerprint());
         cms.Pump();
-        browser->media.StartIce(cms.agent.LocalCredentials(), {CmsRelay()}, net.now);
+        browser->StartIce(cms.agent.LocalCredentials(), {CmsRelay()});
         if (browser_starts_dtls)
             browser->media.StartDtls(CmsFingerprint(), net.now);
         browser->Pump();
@@ -151,23 +170,25 @@ struct Call {
 
 TEST(BrowserMedia, RelayIceDtlsPassiveAndSrtpBothWays) {
     Call call;
-    ASSERT_EQ(call.browser->Types(), (std::vector<T>{T::TurnChallenged, T::TurnAllocated}));
-    EXPECT_EQ(call.browser->events[0].text, "turnuser");
-    EXPECT_EQ(call.browser->events[1].relayed.address, *IpAddress::Parse("192.168.245.61"));
-    EXPECT_EQ(call.browser->events[1].mapped, Ep("172.16.84.124", 50000));
+    ASSERT_EQ(call.browser->Types(), (Names{"TurnChallenged", "TurnAllocated"}));
+    EXPECT_EQ(call.browser->First<media::TurnChallenged>()->realm, "turnuser");
+    EXPECT_EQ(call.browser->First<media::TurnAllocated>()->relayed.address,
+              *IpAddress::Parse("192.168.245.61"));
+    EXPECT_EQ(call.browser->First<media::TurnAllocated>()->mapped, Ep("172.16.84.124", 50000));
 
     call.Signal();
     // The browser (the server) is done on the CMS's Finished, the CMS on the browser's.
     call.net.RunFor(3s, [&] {
-        return call.browser->First(T::DtlsConnected) != nullptr && call.cms.dtls->Established();
+        return call.browser->First<media::DtlsConnected>() != nullptr &&
+               call.cms.dtls->Established();
     });
-    ASSERT_EQ(call.browser->Types(), (std::vector<T>{T::TurnChallenged, T::TurnAllocated,
-                                                     T::IceConnected, T::DtlsConnected}));
-    EXPECT_EQ(call.browser->First(T::IceConnected)->text, call.BrowserRelay().address.ToString() +
-                                                              " <-> " +
-                                                              call.CmsRelay().address.ToString());
-    EXPECT_EQ(call.browser->First(T::DtlsConnected)->text, "DTLSv1.2");
-    EXPECT_EQ(call.browser->First(T::DtlsConnected)->profile, "SRTP_AES128_CM_SHA1_80");
+    ASSERT_EQ(call.browser->Types(),
+              (Names{"TurnChallenged", "TurnAllocated", "IceConnected", "DtlsConnected"}));
+    EXPECT_EQ(media::DescribePair(*call.browser->First<media::IceConnected>()),
+              call.BrowserRelay().address.ToString() + " <-> " +
+                  call.CmsRelay().address.ToString());
+    EXPECT_EQ(call.browser->First<media::DtlsConnected>()->version, "DTLSv1.2");
+    EXPECT_EQ(call.browser->First<media::DtlsConnected>()->srtp_profile, "SRTP_AES128_CM_SHA1_80");
     // Passive: the browser is the DTLS server and saw the CMS's certificate.
     ASSERT_NE(call.browser->media.Dtls(), nullptr);
     EXPECT_EQ(call.browser->media.Dtls()->GetRole(), tls::Role::Server);
@@ -178,26 +199,25 @@ TEST(BrowserMedia, RelayIceDtlsPassiveAndSrtpBothWays) {
     EXPECT_EQ(call.key_log[0].rfind("CLIENT_RANDOM ", 0), 0u);
 
     // Audio: 50 packets a second each way, all authenticated on the other side.
-    call.browser->media.StartMedia(call.net.now);
-    call.browser->Pump();
+    call.browser->StartMedia();
     call.net.RunFor(2s);
-    EXPECT_GE(call.browser->Count(T::RtpSent), 100u);
-    EXPECT_LE(call.browser->Count(T::RtpSent), 102u);
-    EXPECT_GE(call.browser->Count(T::RtpReceived), 95u);
-    EXPECT_EQ(call.browser->First(T::RtpSent)->size, 12u + 60u + 10u); // header, Opus, tag
+    EXPECT_GE(call.browser->Count<media::RtpSent>(), 100u);
+    EXPECT_LE(call.browser->Count<media::RtpSent>(), 102u);
+    EXPECT_GE(call.browser->Count<media::RtpReceived>(), 95u);
+    EXPECT_EQ(call.browser->First<media::RtpSent>()->size, 12u + 60u + 10u); // header, Opus, tag
     EXPECT_GE(call.cms.rtp_received, 95u);
     EXPECT_EQ(call.cms.srtp_refused, 0u);
-    EXPECT_EQ(call.browser->media.Counters().srtp_refused, 0u);
+    EXPECT_EQ(call.browser->media.GetCounters().srtp_refused, 0u);
     // After the checks the media rides a bound channel (ChannelData, not Send indications).
     EXPECT_NE(call.browser->media.Turn().ChannelFor(call.CmsRelay().address), 0);
 
     // Hang up: nothing more is sent, the allocation goes.
     call.browser->media.StopMedia();
-    const std::size_t sent = call.browser->Count(T::RtpSent);
+    const std::size_t sent = call.browser->Count<media::RtpSent>();
     call.browser->media.Close(call.net.now);
     call.browser->Pump();
     call.net.RunFor(1s);
-    EXPECT_EQ(call.browser->Count(T::RtpSent), sent);
+    EXPECT_EQ(call.browser->Count<media::RtpSent>(), sent);
     EXPECT_NE(call.browser->media.Turn().GetState(), turn::Client::State::Allocated);
 }
 
@@ -206,13 +226,12 @@ TEST(BrowserMedia, DtlsFromTheCmsBeforeStartDtlsIsKept) {
     call.Signal(/*browser_starts_dtls=*/false);
     // ICE completes; the CMS starts DTLS at once; the browser has not been told to yet.
     call.net.RunFor(2s);
-    EXPECT_EQ(call.browser->Types(),
-              (std::vector<T>{T::TurnChallenged, T::TurnAllocated, T::IceConnected}));
-    EXPECT_GE(call.browser->media.Counters().dtls_before_start, 1u);
+    EXPECT_EQ(call.browser->Types(), (Names{"TurnChallenged", "TurnAllocated", "IceConnected"}));
+    EXPECT_GE(call.browser->media.GetCounters().dtls_before_start, 1u);
     call.browser->media.StartDtls(call.CmsFingerprint(), call.net.now);
     call.browser->Pump();
-    call.net.RunFor(2s, [&] { return call.browser->First(T::DtlsConnected) != nullptr; });
-    ASSERT_NE(call.browser->First(T::DtlsConnected), nullptr);
+    call.net.RunFor(2s, [&] { return call.browser->First<media::DtlsConnected>() != nullptr; });
+    ASSERT_NE(call.browser->First<media::DtlsConnected>(), nullptr);
 }
 
 TEST(BrowserMedia, CmsCertificateNotMatchingItsFingerprintFailsDtls) {
@@ -222,22 +241,21 @@ TEST(BrowserMedia, CmsCertificateNotMatchingItsFingerprintFailsDtls) {
     call.cms.agent.AddRemoteCandidate(call.BrowserRelay(), call.net.now);
     call.cms.agent.Start(call.net.now);
     call.cms.ExpectPeer(call.BrowserFingerprint());
-    call.browser->media.StartIce(call.cms.agent.LocalCredentials(), {call.CmsRelay()},
-                                 call.net.now);
+    call.browser->StartIce(call.cms.agent.LocalCredentials(), {call.CmsRelay()});
     // The signalled fingerprint is of another certificate than the one the CMS serves.
     Rng other_rng(99);
     const pki::Identity other = cmslab::test::SelfSigned(other_rng, "someone-else");
     call.browser->media.StartDtls(other.certificate.ComputeFingerprint("sha-256"), call.net.now);
     call.browser->Pump();
     call.net.RunFor(5s);
-    ASSERT_EQ(call.browser->Types(), (std::vector<T>{T::TurnChallenged, T::TurnAllocated,
-                                                     T::IceConnected, T::DtlsFailed}));
-    EXPECT_NE(call.browser->First(T::DtlsFailed)->text.find("certificate"), std::string::npos)
-        << call.browser->First(T::DtlsFailed)->text;
-    call.browser->media.StartMedia(call.net.now); // refused: no keys
-    call.browser->Pump();
+    ASSERT_EQ(call.browser->Types(),
+              (Names{"TurnChallenged", "TurnAllocated", "IceConnected", "DtlsFailed"}));
+    EXPECT_NE(call.browser->First<media::DtlsFailed>()->reason.find("certificate"),
+              std::string::npos)
+        << call.browser->First<media::DtlsFailed>()->reason;
+    call.browser->StartMedia(); // refused: no keys
     call.net.RunFor(1s);
-    EXPECT_EQ(call.browser->Count(T::RtpSent), 0u);
+    EXPECT_EQ(call.browser->Count<media::RtpSent>(), 0u);
     EXPECT_EQ(call.cms.rtp_received, 0u);
 }
 
@@ -245,13 +263,12 @@ TEST(BrowserMedia, CmsSendingNoRtpGivesNothingReceived) {
     Call call;
     call.cms.send_rtp = false;
     call.Signal();
-    call.net.RunFor(2s, [&] { return call.browser->First(T::DtlsConnected) != nullptr; });
-    ASSERT_NE(call.browser->First(T::DtlsConnected), nullptr);
-    call.browser->media.StartMedia(call.net.now);
-    call.browser->Pump();
+    call.net.RunFor(2s, [&] { return call.browser->First<media::DtlsConnected>() != nullptr; });
+    ASSERT_NE(call.browser->First<media::DtlsConnected>(), nullptr);
+    call.browser->StartMedia();
     call.net.RunFor(2s);
-    EXPECT_GE(call.browser->Count(T::RtpSent), 100u);
-    EXPECT_EQ(call.browser->Count(T::RtpReceived), 0u);
+    EXPECT_GE(call.browser->Count<media::RtpSent>(), 100u);
+    EXPECT_EQ(call.browser->Count<media::RtpReceived>(), 0u);
     EXPECT_GE(call.cms.rtp_received, 95u);
 }
 
@@ -263,13 +280,11 @@ TEST(BrowserMedia, CmsNeverAnsweringChecksFailsIce) {
         return !(d.from.address == *IpAddress::Parse("192.168.245.61") &&
                  d.to == call.CmsRelay().address);
     };
-    call.browser->media.StartIce(ice::Credentials{"cmsu", "cmspassword0123456789ab"},
-                                 {call.CmsRelay()}, call.net.now);
+    call.browser->StartIce(ice::Credentials{"cmsu", "cmspassword0123456789ab"}, {call.CmsRelay()});
     call.browser->Pump();
-    call.net.RunFor(40s, [&] { return call.browser->First(T::IceFailed) != nullptr; });
-    ASSERT_EQ(call.browser->Types(),
-              (std::vector<T>{T::TurnChallenged, T::TurnAllocated, T::IceFailed}));
-    EXPECT_FALSE(call.browser->First(T::IceFailed)->text.empty());
+    call.net.RunFor(40s, [&] { return call.browser->First<media::IceFailed>() != nullptr; });
+    ASSERT_EQ(call.browser->Types(), (Names{"TurnChallenged", "TurnAllocated", "IceFailed"}));
+    EXPECT_FALSE(call.browser->First<media::IceFailed>()->reason.empty());
 }
 
 TEST(BrowserMedia, SameSeedSameDatagrams) {
@@ -277,8 +292,7 @@ TEST(BrowserMedia, SameSeedSameDatagrams) {
         Call call;
         call.Signal();
         call.net.RunFor(1s);
-        call.browser->media.StartMedia(call.net.now);
-        call.browser->Pump();
+        call.browser->StartMedia();
         call.net.RunFor(1s);
         std::vector<Bytes> wire;
         for (const auto& d : call.net.log)
