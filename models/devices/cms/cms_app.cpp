@@ -1,6 +1,7 @@
 #include "cms/cms_app.h"
 
 #include "cms/c2w_trust.h"
+#include "common/overloaded.h"
 #include "dns_resolver.h"
 #include "http/basic_auth.h"
 #include "http/form.h"
@@ -566,12 +567,12 @@ void CmsApp::StartMedia(const std::string& session) {
         return;
     }
     CallMediaConfig config;
-    config.turn_server = Endpoint{*address, record.Port()};
-    config.username = record.username;
-    config.password = record.password;
+    config.session.turn_server = Endpoint{*address, record.Port()};
+    config.session.username = record.username;
+    config.session.password = record.password;
+    config.session.dtls_context = m_dtls_ctx;
+    config.session.epoch_unix_s = m_settings.epoch_unix_s;
     config.dtls_fingerprint = m_dtls_fingerprint;
-    config.dtls_context = m_dtls_ctx;
-    config.epoch_unix_s = m_settings.epoch_unix_s;
     auto media = std::make_unique<Media>();
     media->port = std::move(*port);
     media->media = std::make_unique<CallMedia>(config, m_rng->Fork("media:" + session));
@@ -597,19 +598,21 @@ void CmsApp::PumpMedia(const std::string& session) {
     while (auto s = m->media->PollSignaling())
         out.messages.push_back(m_web_bridge->Send(session, *s));
     DeliverSignaling(out);
-    while (auto e = m->media->PollEvent()) {
-        if (e->type == MediaEvent::Type::IceFailure)
-            m_call_bridge->IceFailure(session, e->code, e->reason);
-        else if (e->type == MediaEvent::Type::DtlsStart)
-            m_call_bridge->StartDtls(session);
-        else if (e->type == MediaEvent::Type::DtlsFailure)
-            m_call_bridge->DtlsFailure(session, e->reason);
-    }
-    m->timer.Arm(m->media->NextTimer(), [this, session](Instant now) {
+    while (auto e = m->media->PollEvent())
+        std::visit(
+            Overloaded{
+                [&](const IceFailureEvent& f) {
+                    m_call_bridge->IceFailure(session, f.code, f.reason);
+                },
+                [&](const DtlsStartEvent&) { m_call_bridge->StartDtls(session); },
+                [&](const DtlsFailureEvent& f) { m_call_bridge->DtlsFailure(session, f.reason); },
+            },
+            *e);
+    m->timer.Arm(m->media->NextTimeout(), [this, session](Instant now) {
         auto found = m_media.find(session);
         if (found == m_media.end())
             return;
-        found->second->media->OnTimer(now);
+        found->second->media->HandleTimeout(now);
         PumpMedia(session);
     });
 }
@@ -809,7 +812,7 @@ nlohmann::json CmsApp::Status() const {
                               {"participants", participants}});
         }
     }
-    auto stats_json = [](const MediaStats& m) {
+    auto stats_json = [](const media::Counters& m) {
         return json{{"packets_sent", m.packets_sent},
                     {"bytes_sent", m.bytes_sent},
                     {"packets_received", m.packets_received},

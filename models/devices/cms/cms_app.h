@@ -152,7 +152,7 @@ class CmsApp : public ns3::Application {
     std::map<std::string, std::unique_ptr<Media>> m_media;
     std::string m_dtls_fingerprint; // of the Call Bridge's DTLS certificate
     std::shared_ptr<const tls::Context> m_dtls_ctx;
-    MediaStats m_media_totals; // of the calls that ended
+    media::Counters m_media_totals; // of the calls that ended
 
     std::unique_ptr<C2w> m_c2w;
     std::unique_ptr<net::Timer> m_link_timer;

@@ -17,6 +17,13 @@ using namespace cmslab::ice::test;
 
 namespace {
 
+constexpr std::size_t kDtlsStart = 1;   // CallMediaEvent's DtlsStartEvent
+constexpr std::size_t kDtlsFailure = 2; // and DtlsFailureEvent
+static_assert(
+    std::is_same_v<std::variant_alternative_t<kDtlsStart, CallMediaEvent>, DtlsStartEvent>);
+static_assert(
+    std::is_same_v<std::variant_alternative_t<kDtlsFailure, CallMediaEvent>, DtlsFailureEvent>);
+
 // The CMS as a node of the in-memory network: one UDP socket, everything via TURN.
 class CmsNode : public Node {
   public:
@@ -29,9 +36,9 @@ class CmsNode : public Node {
         media.OnDatagram(from, data, m_net.now);
         Pump();
     }
-    std::optional<Instant> Next() const override { return media.NextTimer(); }
+    std::optional<Instant> Next() const override { return media.NextTimeout(); }
     void Timer() override {
-        media.OnTimer(m_net.now);
+        media.HandleTimeout(m_net.now);
         Pump();
     }
     void Pump() {
@@ -45,7 +52,7 @@ class CmsNode : public Node {
 
     CallMedia media;
     std::vector<webapp::SignalingMessage> to_browser;
-    std::vector<MediaEvent> events;
+    std::vector<CallMediaEvent> events;
 
   private:
     Net& m_net;
@@ -62,9 +69,9 @@ turn::ServerConfig TurnServer() {
 
 CallMediaConfig Media(const std::string& password) {
     CallMediaConfig c;
-    c.turn_server = Ep("172.16.85.168", 3478);
-    c.username = "turnuser";
-    c.password = password;
+    c.session.turn_server = Ep("172.16.85.168", 3478);
+    c.session.username = "turnuser";
+    c.session.password = password;
     c.dtls_fingerprint = "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:"
                          "88:99:AA:BB:CC:DD:EE:FF";
     return c;
@@ -128,10 +135,10 @@ TEST(CallMedia, RelayIceAndDtlsStart) {
     browser.agent.Start(net.now);
     browser.Pump();
 
-    net.RunFor(10s, [&] { return cms.events.size() >= 2; });
-    ASSERT_GE(cms.events.size(), 2u);
-    EXPECT_EQ(cms.events[0].type, MediaEvent::Type::Connected);
-    EXPECT_EQ(cms.events[1].type, MediaEvent::Type::DtlsStart);
+    net.RunFor(10s, [&] { return !cms.events.empty(); });
+    ASSERT_EQ(cms.events.size(), 1u);
+    EXPECT_TRUE(std::holds_alternative<DtlsStartEvent>(cms.events[0]));
+    EXPECT_TRUE(cms.media.Ice().SelectedPair().has_value());
     EXPECT_FALSE(cms.media.Failed());
 }
 
@@ -143,9 +150,10 @@ TEST(CallMedia, WrongTurnPasswordIsIceFailure4) {
     cms.Pump();
     net.RunFor(5s, [&] { return !cms.events.empty(); });
     ASSERT_EQ(cms.events.size(), 1u);
-    EXPECT_EQ(cms.events[0].type, MediaEvent::Type::IceFailure);
-    EXPECT_EQ(cms.events[0].code, 4);
-    EXPECT_EQ(cms.events[0].reason, "unauthorized - check credentials");
+    const auto* failure = std::get_if<IceFailureEvent>(&cms.events[0]);
+    ASSERT_NE(failure, nullptr);
+    EXPECT_EQ(failure->code, 4);
+    EXPECT_EQ(failure->reason, "unauthorized - check credentials");
     EXPECT_TRUE(cms.media.Failed());
 }
 
@@ -156,7 +164,10 @@ TEST(CallMedia, SilentTurnServer) {
     cms.Pump();
     net.RunFor(60s, [&] { return !cms.events.empty(); });
     ASSERT_EQ(cms.events.size(), 1u);
-    EXPECT_EQ(cms.events[0].code, 2);
+    const auto* failure = std::get_if<IceFailureEvent>(&cms.events[0]);
+    ASSERT_NE(failure, nullptr);
+    EXPECT_EQ(failure->code, 2);
+    EXPECT_EQ(failure->reason, "no response from TURN server");
 }
 
 namespace {
@@ -180,10 +191,10 @@ struct Call {
         config.dtls_fingerprint =
             cms_identity.certificate.ComputeFingerprint("sha-256").HexWithColons();
         if (cms_has_dtls)
-            config.dtls_context =
+            config.session.dtls_context =
                 test::DtlsContext(tls::Role::Client, cms_identity, 9,
                                   [this](const std::string& line) { key_log.push_back(line); });
-        config.epoch_unix_s = *pki::ParseUtc("2017-05-20T10:00:00Z");
+        config.session.epoch_unix_s = *pki::ParseUtc("2017-05-20T10:00:00Z");
         cms = std::make_unique<CmsNode>(net, Ep("172.16.85.180", 41574), config);
         turn::ClientConfig browser_turn;
         browser_turn.server = Ep("172.16.85.168", 3478);
@@ -228,10 +239,11 @@ struct Call {
         browser.Pump();
     }
 
-    std::vector<MediaEvent::Type> Events() const {
-        std::vector<MediaEvent::Type> out;
+    // The events' kinds by their index in CallMediaEvent.
+    std::vector<std::size_t> Events() const {
+        std::vector<std::size_t> out;
         for (const auto& e : cms->events)
-            out.push_back(e.type);
+            out.push_back(e.index());
         return out;
     }
 };
@@ -241,16 +253,17 @@ struct Call {
 TEST(CallMedia, DtlsAsInitiatorThenSrtpAudioBothWays) {
     Call call;
     call.net.RunFor(10s);
-    using T = MediaEvent::Type;
-    ASSERT_EQ(call.Events(), (std::vector<T>{T::Connected, T::DtlsStart, T::DtlsConnected}));
-    EXPECT_EQ(call.cms->events[2].reason, "DTLSv1.2, SRTP_AES128_CM_SHA1_80");
+    ASSERT_EQ(call.Events(), (std::vector<std::size_t>{kDtlsStart}));
+    ASSERT_NE(call.cms->media.Dtls(), nullptr);
+    EXPECT_EQ(call.cms->media.Dtls()->Info().version, "DTLSv1.2");
+    EXPECT_EQ(call.cms->media.Dtls()->Info().srtp_profile, "SRTP_AES128_CM_SHA1_80");
     // The CMS is the DTLS client: the browser (server) saw its certificate.
     ASSERT_NE(call.cms->media.Dtls(), nullptr);
     EXPECT_EQ(call.cms->media.Dtls()->GetRole(), tls::Role::Client);
     EXPECT_EQ(*call.browser.dtls->PeerCertificate(), call.cms_identity.certificate);
     EXPECT_TRUE(call.cms->media.MediaFlowing());
     // Audio every 20 ms both ways for most of the 10 s, all authenticated.
-    const MediaStats& stats = call.cms->media.Stats();
+    const media::Counters& stats = call.cms->media.Stats();
     EXPECT_GT(stats.packets_sent, 400u);
     EXPECT_GT(stats.packets_received, 400u);
     EXPECT_EQ(stats.srtp_refused, 0u);
@@ -278,10 +291,9 @@ TEST(CallMedia, BrowserCertificateNotMatchingItsFingerprintFailsDtls) {
     const pki::Identity other = test::SelfSigned(other_rng, "someone-else");
     Call call(other.certificate.ComputeFingerprint("sha-256").HexWithColons());
     call.net.RunFor(10s);
-    using T = MediaEvent::Type;
-    ASSERT_EQ(call.Events(), (std::vector<T>{T::Connected, T::DtlsStart, T::DtlsFailure}));
-    EXPECT_NE(call.cms->events[2].reason.find("certificate"), std::string::npos)
-        << call.cms->events[2].reason;
+    ASSERT_EQ(call.Events(), (std::vector<std::size_t>{kDtlsStart, kDtlsFailure}));
+    const auto& failure = std::get<DtlsFailureEvent>(call.cms->events[1]);
+    EXPECT_NE(failure.reason.find("certificate"), std::string::npos) << failure.reason;
     EXPECT_FALSE(call.cms->media.MediaFlowing());
     EXPECT_EQ(call.cms->media.Stats().packets_sent, 0u);
     EXPECT_EQ(call.browser.rtp_received, 0u);
