@@ -5,7 +5,7 @@
 // certificate checked against the signalled fingerprint, SRTP audio both ways. Then what
 // goes wrong: a CMS certificate other than the announced one, a CMS that sends no RTP,
 // a CMS that never answers ICE.
-#include "media/media_session.h"
+#include "../media/session_node.h"
 
 #include "scripted_media_peer.h"
 
@@ -37,72 +37,26 @@ turn::ClientConfig TurnClient() {
     return c;
 }
 
-// The browser as a node of the in-memory network: one UDP port, everything via TURN.
-class BrowserNode : public ice::test::Node {
+// The browser's session with what BrowserApp does around it.
+class BrowserNode : public media::test::SessionNode {
   public:
     BrowserNode(Net& net, const Endpoint& host, media::SessionConfig config)
-        : media(std::move(config), Rng(4), Rng(4)), m_net(net), m_host(host) {
-        net.Attach(host, this);
-        net.AddNode(this);
-    }
-    void Receive(const Endpoint& from, const Endpoint&, ByteView data) override {
-        media.OnDatagram(from, data, m_net.now);
-        Pump();
-    }
-    std::optional<Instant> Next() const override { return media.NextTimeout(); }
-    void Timer() override {
-        media.HandleTimeout(m_net.now);
-        Pump();
-    }
-    void Pump() {
-        while (auto d = media.PollDatagram())
-            m_net.Send(m_host, d->to, std::move(d->data));
-        while (auto e = media.PollEvent())
-            events.push_back(*e);
-    }
-    // The events' names but the per-packet ones.
-    std::vector<std::string> Types() const {
-        std::vector<std::string> out;
-        for (const auto& e : events)
-            if (!std::holds_alternative<media::RtpSent>(e) &&
-                !std::holds_alternative<media::RtpReceived>(e))
-                out.push_back(media::EventName(e));
-        return out;
-    }
-    template <class E> std::size_t Count() const {
-        std::size_t n = 0;
-        for (const auto& e : events)
-            n += std::holds_alternative<E>(e) ? 1 : 0;
-        return n;
-    }
-    template <class E> const E* First() const {
-        for (const auto& e : events)
-            if (const auto* found = std::get_if<E>(&e))
-                return found;
-        return nullptr;
-    }
-    // What BrowserApp does for the script's StartIce.
+        : SessionNode(net, host, std::move(config), Rng(4), Rng(4)) {}
+    // For the script's StartIce.
     void StartIce(const ice::Credentials& remote, const std::vector<ice::Candidate>& candidates) {
-        media.SetRemoteCredentials(remote);
+        session.SetRemoteCredentials(remote);
         for (const auto& c : candidates)
-            media.AddRemoteCandidate(c, m_net.now);
-        media.StartIce(m_net.now);
+            session.AddRemoteCandidate(c, Now());
+        session.StartIce(Now());
     }
-    // And for StartMedia: the first frame goes at once.
+    // For StartMedia: the first frame goes at once.
     void StartMedia() {
-        const bool was_sending = media.Sending();
-        media.StartMedia(m_net.now);
-        if (media.Sending() && !was_sending)
-            media.HandleTimeout(m_net.now);
+        const bool was_sending = session.Sending();
+        session.StartMedia(Now());
+        if (session.Sending() && !was_sending)
+            session.HandleTimeout(Now());
         Pump();
     }
-
-    media::Session media;
-    std::vector<media::Event> events;
-
-  private:
-    Net& m_net;
-    Endpoint m_host;
 };
 
 struct Call {
@@ -128,17 +82,17 @@ struct Call {
         config.epoch_unix_s = *pki::ParseUtc("2017-05-20T10:00:00Z");
         browser = std::make_unique<BrowserNode>(net, Ep("172.16.84.124", 50000), config);
         cms.UseTurn(TurnClient());
-        browser->media.Allocate(net.now);
+        browser->session.Allocate(net.now);
         browser->Pump();
         net.RunFor(1s, [&] {
             return cms.Allocated() &&
-                   browser->media.Turn().GetState() == turn::Client::State::Allocated;
+                   browser->session.Turn().GetState() == turn::Client::State::Allocated;
         });
     }
 
     ice::Candidate BrowserRelay() const {
-        return ice::MakeRelayedCandidate(browser->media.Turn().RelayedAddress(),
-                                         browser->media.Turn().MappedAddress(),
+        return ice::MakeRelayedCandidate(browser->session.Turn().RelayedAddress(),
+                                         browser->session.Turn().MappedAddress(),
                                          *IpAddress::Parse("192.168.245.61"));
     }
     ice::Candidate CmsRelay() const {
@@ -155,7 +109,7 @@ struct Call {
     // What the signaling carries, both ways; the CMS starts its checks and expects the
     // browser's certificate.
     void Signal(bool browser_starts_dtls = true) {
-        cms.agent.SetRemoteCredentials(browser->media.Ice().LocalCredentials());
+        cms.agent.SetRemoteCredentials(browser->session.Ice().LocalCredentials());
         cms.agent.AddLocalCandidate(CmsRelay(), net.now);
         cms.agent.AddRemoteCandidate(BrowserRelay(), net.now);
         cms.agent.Start(net.now);
@@ -163,14 +117,14 @@ struct Call {
         cms.Pump();
         browser->StartIce(cms.agent.LocalCredentials(), {CmsRelay()});
         if (browser_starts_dtls)
-            browser->media.StartDtls(CmsFingerprint(), net.now);
+            browser->session.StartDtls(CmsFingerprint(), net.now);
         browser->Pump();
     }
 };
 
 TEST(BrowserMedia, RelayIceDtlsPassiveAndSrtpBothWays) {
     Call call;
-    ASSERT_EQ(call.browser->Types(), (Names{"TurnChallenged", "TurnAllocated"}));
+    ASSERT_EQ(call.browser->Kinds(), (Names{"TurnChallenged", "TurnAllocated"}));
     EXPECT_EQ(call.browser->First<media::TurnChallenged>()->realm, "turnuser");
     EXPECT_EQ(call.browser->First<media::TurnAllocated>()->relayed.address,
               *IpAddress::Parse("192.168.245.61"));
@@ -182,7 +136,7 @@ TEST(BrowserMedia, RelayIceDtlsPassiveAndSrtpBothWays) {
         return call.browser->First<media::DtlsConnected>() != nullptr &&
                call.cms.dtls->Established();
     });
-    ASSERT_EQ(call.browser->Types(),
+    ASSERT_EQ(call.browser->Kinds(),
               (Names{"TurnChallenged", "TurnAllocated", "IceConnected", "DtlsConnected"}));
     EXPECT_EQ(media::DescribePair(*call.browser->First<media::IceConnected>()),
               call.BrowserRelay().address.ToString() + " <-> " +
@@ -190,9 +144,9 @@ TEST(BrowserMedia, RelayIceDtlsPassiveAndSrtpBothWays) {
     EXPECT_EQ(call.browser->First<media::DtlsConnected>()->version, "DTLSv1.2");
     EXPECT_EQ(call.browser->First<media::DtlsConnected>()->srtp_profile, "SRTP_AES128_CM_SHA1_80");
     // Passive: the browser is the DTLS server and saw the CMS's certificate.
-    ASSERT_NE(call.browser->media.Dtls(), nullptr);
-    EXPECT_EQ(call.browser->media.Dtls()->GetRole(), tls::Role::Server);
-    EXPECT_EQ(*call.browser->media.Dtls()->PeerCertificate(), call.cms.identity.certificate);
+    ASSERT_NE(call.browser->session.Dtls(), nullptr);
+    EXPECT_EQ(call.browser->session.Dtls()->GetRole(), tls::Role::Server);
+    EXPECT_EQ(*call.browser->session.Dtls()->PeerCertificate(), call.cms.identity.certificate);
     ASSERT_TRUE(call.cms.dtls->Established());
     // The DTLS secret went to the key log.
     ASSERT_EQ(call.key_log.size(), 1u);
@@ -207,18 +161,18 @@ TEST(BrowserMedia, RelayIceDtlsPassiveAndSrtpBothWays) {
     EXPECT_EQ(call.browser->First<media::RtpSent>()->size, 12u + 60u + 10u); // header, Opus, tag
     EXPECT_GE(call.cms.rtp_received, 95u);
     EXPECT_EQ(call.cms.srtp_refused, 0u);
-    EXPECT_EQ(call.browser->media.GetCounters().srtp_refused, 0u);
+    EXPECT_EQ(call.browser->session.GetCounters().srtp_refused, 0u);
     // After the checks the media rides a bound channel (ChannelData, not Send indications).
-    EXPECT_NE(call.browser->media.Turn().ChannelFor(call.CmsRelay().address), 0);
+    EXPECT_NE(call.browser->session.Turn().ChannelFor(call.CmsRelay().address), 0);
 
     // Hang up: nothing more is sent, the allocation goes.
-    call.browser->media.StopMedia();
+    call.browser->session.StopMedia();
     const std::size_t sent = call.browser->Count<media::RtpSent>();
-    call.browser->media.Close(call.net.now);
+    call.browser->session.Close(call.net.now);
     call.browser->Pump();
     call.net.RunFor(1s);
     EXPECT_EQ(call.browser->Count<media::RtpSent>(), sent);
-    EXPECT_NE(call.browser->media.Turn().GetState(), turn::Client::State::Allocated);
+    EXPECT_NE(call.browser->session.Turn().GetState(), turn::Client::State::Allocated);
 }
 
 TEST(BrowserMedia, DtlsFromTheCmsBeforeStartDtlsIsKept) {
@@ -226,9 +180,9 @@ TEST(BrowserMedia, DtlsFromTheCmsBeforeStartDtlsIsKept) {
     call.Signal(/*browser_starts_dtls=*/false);
     // ICE completes; the CMS starts DTLS at once; the browser has not been told to yet.
     call.net.RunFor(2s);
-    EXPECT_EQ(call.browser->Types(), (Names{"TurnChallenged", "TurnAllocated", "IceConnected"}));
-    EXPECT_GE(call.browser->media.GetCounters().dtls_before_start, 1u);
-    call.browser->media.StartDtls(call.CmsFingerprint(), call.net.now);
+    EXPECT_EQ(call.browser->Kinds(), (Names{"TurnChallenged", "TurnAllocated", "IceConnected"}));
+    EXPECT_GE(call.browser->session.GetCounters().dtls_before_start, 1u);
+    call.browser->session.StartDtls(call.CmsFingerprint(), call.net.now);
     call.browser->Pump();
     call.net.RunFor(2s, [&] { return call.browser->First<media::DtlsConnected>() != nullptr; });
     ASSERT_NE(call.browser->First<media::DtlsConnected>(), nullptr);
@@ -236,7 +190,7 @@ TEST(BrowserMedia, DtlsFromTheCmsBeforeStartDtlsIsKept) {
 
 TEST(BrowserMedia, CmsCertificateNotMatchingItsFingerprintFailsDtls) {
     Call call;
-    call.cms.agent.SetRemoteCredentials(call.browser->media.Ice().LocalCredentials());
+    call.cms.agent.SetRemoteCredentials(call.browser->session.Ice().LocalCredentials());
     call.cms.agent.AddLocalCandidate(call.CmsRelay(), call.net.now);
     call.cms.agent.AddRemoteCandidate(call.BrowserRelay(), call.net.now);
     call.cms.agent.Start(call.net.now);
@@ -245,10 +199,10 @@ TEST(BrowserMedia, CmsCertificateNotMatchingItsFingerprintFailsDtls) {
     // The signalled fingerprint is of another certificate than the one the CMS serves.
     Rng other_rng(99);
     const pki::Identity other = cmslab::test::SelfSigned(other_rng, "someone-else");
-    call.browser->media.StartDtls(other.certificate.ComputeFingerprint("sha-256"), call.net.now);
+    call.browser->session.StartDtls(other.certificate.ComputeFingerprint("sha-256"), call.net.now);
     call.browser->Pump();
     call.net.RunFor(5s);
-    ASSERT_EQ(call.browser->Types(),
+    ASSERT_EQ(call.browser->Kinds(),
               (Names{"TurnChallenged", "TurnAllocated", "IceConnected", "DtlsFailed"}));
     EXPECT_NE(call.browser->First<media::DtlsFailed>()->reason.find("certificate"),
               std::string::npos)
@@ -283,7 +237,7 @@ TEST(BrowserMedia, CmsNeverAnsweringChecksFailsIce) {
     call.browser->StartIce(ice::Credentials{"cmsu", "cmspassword0123456789ab"}, {call.CmsRelay()});
     call.browser->Pump();
     call.net.RunFor(40s, [&] { return call.browser->First<media::IceFailed>() != nullptr; });
-    ASSERT_EQ(call.browser->Types(), (Names{"TurnChallenged", "TurnAllocated", "IceFailed"}));
+    ASSERT_EQ(call.browser->Kinds(), (Names{"TurnChallenged", "TurnAllocated", "IceFailed"}));
     EXPECT_FALSE(call.browser->First<media::IceFailed>()->reason.empty());
 }
 

@@ -5,6 +5,7 @@
 // each event happen: the TURN challenge, allocation and failure, ICE connected, failed
 // and consent lost, DTLS connected and failed, RTP sent and received.
 #include "../browser/scripted_media_peer.h"
+#include "session_node.h"
 
 #include "common/overloaded.h"
 #include "ice/candidate.h"
@@ -23,6 +24,7 @@ using ice::test::Ep;
 using ice::test::Net;
 using ice::test::TurnNode;
 using Names = std::vector<std::string>;
+using test::SessionNode;
 
 const Endpoint kTurnServer = Ep("192.168.245.61", 3478);
 const IpAddress kRelayAddress = *IpAddress::Parse("192.168.245.61");
@@ -37,77 +39,12 @@ turn::ServerConfig TurnServerConfig() {
     return c;
 }
 
-// One session as a node of the network: one UDP port, everything via TURN.
-class SessionNode : public ice::test::Node {
-  public:
-    SessionNode(Net& net, const Endpoint& host, SessionConfig config, std::uint64_t seed)
-        : session(std::move(config), Rng(seed), Rng(seed).Fork("traffic")), m_net(net),
-          m_host(host) {
-        net.Attach(host, this);
-        net.AddNode(this);
-    }
-    void Receive(const Endpoint& from, const Endpoint&, ByteView data) override {
-        session.OnDatagram(from, data, m_net.now);
-        Pump();
-    }
-    std::optional<Instant> Next() const override { return session.NextTimeout(); }
-    void Timer() override {
-        session.HandleTimeout(m_net.now);
-        Pump();
-    }
-    // Until nothing is left: a reaction to an event may send.
-    void Pump() {
-        for (bool any = true; any;) {
-            any = false;
-            while (auto d = session.PollDatagram()) {
-                any = true;
-                m_net.Send(m_host, d->to, std::move(d->data));
-            }
-            while (auto e = session.PollEvent()) {
-                any = true;
-                if (on_event)
-                    on_event(*e);
-                events.push_back(std::move(*e));
-            }
-        }
-    }
-
-    // The events' names but the per-packet ones.
-    Names Kinds() const {
-        Names out;
-        for (const auto& e : events)
-            if (!std::holds_alternative<RtpSent>(e) && !std::holds_alternative<RtpReceived>(e))
-                out.push_back(EventName(e));
-        return out;
-    }
-    template <class E> std::size_t Count() const {
-        std::size_t n = 0;
-        for (const auto& e : events)
-            n += std::holds_alternative<E>(e) ? 1 : 0;
-        return n;
-    }
-    template <class E> const E* First() const {
-        for (const auto& e : events)
-            if (const auto* found = std::get_if<E>(&e))
-                return found;
-        return nullptr;
-    }
-
-    Session session;
-    std::vector<Event> events;
-    std::function<void(const Event&)> on_event; // a driver's reaction, inside Pump
-
-  private:
-    Net& m_net;
-    Endpoint m_host;
-};
-
 // The two sides of a call, each with its own certificate and allocation.
 struct Call {
     Net net;
     Rng rng{31};
-    pki::Identity browser_identity = test::SelfSigned(rng, "WebRTC");
-    pki::Identity cms_identity = test::SelfSigned(rng, "cms-dtls");
+    pki::Identity browser_identity = cmslab::test::SelfSigned(rng, "WebRTC");
+    pki::Identity cms_identity = cmslab::test::SelfSigned(rng, "cms-dtls");
     TurnNode turn{net, kTurnServer, TurnServerConfig(), 1};
     std::unique_ptr<SessionNode> browser;
     std::unique_ptr<SessionNode> cms;
@@ -124,14 +61,14 @@ struct Call {
         SessionConfig c = Common("cisco");
         c.ice_role = ice::Role::Controlling;
         c.local_ice = ice::Credentials{"abcd", "0123456789abcdefghijkl"};
-        c.dtls_context = test::DtlsContext(tls::Role::Server, browser_identity, 8);
+        c.dtls_context = cmslab::test::DtlsContext(tls::Role::Server, browser_identity, 8);
         return c;
     }
     SessionConfig CmsConfig(const std::string& password = "cisco") const {
         SessionConfig c = Common(password);
         c.turn_software = "Cisco Meeting Server";
         c.ice_role = ice::Role::Controlled;
-        c.dtls_context = test::DtlsContext(tls::Role::Client, cms_identity, 9);
+        c.dtls_context = cmslab::test::DtlsContext(tls::Role::Client, cms_identity, 9);
         return c;
     }
 
@@ -140,8 +77,9 @@ struct Call {
         SessionConfig c = CmsConfig();
         if (adjust)
             adjust(b, c);
-        browser = std::make_unique<SessionNode>(net, kBrowserHost, b, 4);
-        cms = std::make_unique<SessionNode>(net, kCmsHost, c, 3);
+        browser =
+            std::make_unique<SessionNode>(net, kBrowserHost, b, Rng(4), Rng(4).Fork("traffic"));
+        cms = std::make_unique<SessionNode>(net, kCmsHost, c, Rng(3), Rng(3).Fork("traffic"));
     }
 
     bool BothAllocated() const {
@@ -365,7 +303,7 @@ TEST(MediaSession, CertificateNotMatchingTheFingerprintFailsDtls) {
     call.Allocate();
     call.StartIce();
     Rng other_rng(99);
-    const pki::Identity other = test::SelfSigned(other_rng, "someone-else");
+    const pki::Identity other = cmslab::test::SelfSigned(other_rng, "someone-else");
     call.cms->session.StartDtls(other.certificate.ComputeFingerprint("sha-256"), call.net.now);
     call.cms->Pump();
     call.browser->session.StartDtls(call.CmsFingerprint(), call.net.now);
