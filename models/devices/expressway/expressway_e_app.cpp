@@ -163,16 +163,23 @@ void ExpresswayEApp::DoDispose() {
     ns3::Application::DoDispose();
 }
 
+std::unique_ptr<net::TlsStream>
+ExpresswayEApp::AcceptTls(std::unique_ptr<net::TcpStream> tcp,
+                          std::shared_ptr<const tls::Context> context, const std::string& service,
+                          std::uint64_t id) {
+    tls::EndpointOptions options;
+    options.verify_time = net::WallClockSeconds(m_settings.epoch_unix_s);
+    return net::TlsStream::Server(std::move(tcp), std::move(context), options,
+                                  m_rng->Fork(service + ":" + std::to_string(id)));
+}
+
 // --- web proxy -------------------------------------------------------------------------
 
 void ExpresswayEApp::AcceptProxy(std::unique_ptr<net::TcpStream> tcp) {
     const std::uint64_t id = m_next_id++;
     auto c = std::make_unique<ProxyConn>();
     c->peer = tcp->PeerEndpoint();
-    tls::EndpointOptions options;
-    options.verify_time = net::WallClockSeconds(m_settings.epoch_unix_s);
-    c->tls = net::TlsStream::Server(std::move(tcp), m_server_ctx, options,
-                                    m_rng->Fork("web-proxy:" + std::to_string(id)));
+    c->tls = AcceptTls(std::move(tcp), m_server_ctx, "web-proxy", id);
     c->tls->SetOnData([this, id](const Bytes& data) { ProxyData(id, data); });
     c->tls->SetOnClosed(
         [this, id](const net::CloseInfo& info) { ProxyClosed(id, info.ToString()); });
@@ -276,10 +283,7 @@ void ExpresswayEApp::AcceptTunnel(std::unique_ptr<net::TcpStream> tcp) {
     const std::uint64_t id = m_next_id++;
     auto c = std::make_unique<TunnelConn>();
     c->peer = tcp->PeerEndpoint();
-    tls::EndpointOptions options;
-    options.verify_time = net::WallClockSeconds(m_settings.epoch_unix_s);
-    c->tls = net::TlsStream::Server(std::move(tcp), m_peer_ctx, options,
-                                    m_rng->Fork("tunnel:" + std::to_string(id)));
+    c->tls = AcceptTls(std::move(tcp), m_peer_ctx, "tunnel", id);
     c->tls->SetOnHandshakeDone([this, id](const net::TlsSessionInfo&) { TunnelHandshake(id); });
     c->tls->SetOnData([this, id](const Bytes& data) { TunnelData(id, data); });
     c->tls->SetOnClosed(
@@ -424,10 +428,7 @@ void ExpresswayEApp::AcceptZone(std::unique_ptr<net::TcpStream> tcp) {
     const std::uint64_t id = m_next_id++;
     auto c = std::make_unique<ZoneConn>();
     c->peer = tcp->PeerEndpoint();
-    tls::EndpointOptions options;
-    options.verify_time = net::WallClockSeconds(m_settings.epoch_unix_s);
-    c->tls = net::TlsStream::Server(std::move(tcp), m_peer_ctx, options,
-                                    m_rng->Fork("zone:" + std::to_string(id)));
+    c->tls = AcceptTls(std::move(tcp), m_peer_ctx, "zone", id);
     ++m_counters.traversal_connections;
     c->tls->SetOnHandshakeDone([this, id](const net::TlsSessionInfo& s) {
         auto it = m_zones.find(id);
@@ -648,10 +649,7 @@ void ExpresswayEApp::PumpTurn() {
 void ExpresswayEApp::AcceptAdmin(std::unique_ptr<net::TcpStream> tcp) {
     const std::uint64_t id = m_next_id++;
     auto c = std::make_unique<AdminConn>();
-    tls::EndpointOptions options;
-    options.verify_time = net::WallClockSeconds(m_settings.epoch_unix_s);
-    c->tls = net::TlsStream::Server(std::move(tcp), m_server_ctx, options,
-                                    m_rng->Fork("admin:" + std::to_string(id)));
+    c->tls = AcceptTls(std::move(tcp), m_server_ctx, "admin", id);
     c->tls->SetOnData([this, id](const Bytes& data) {
         auto it = m_admin.find(id);
         if (it == m_admin.end())

@@ -76,6 +76,15 @@ class ExpresswayEApp : public ns3::Application {
     void Log(const std::string& component, const std::string& text);
     std::string InternalNicAddress() const;
 
+    // Server-side TLS on an accepted connection, the same for every TLS service of the
+    // box: certificates are judged at the simulated wall-clock time, and the connection
+    // gets a random stream of its own named "<service>:<id>", so that the handshake
+    // randoms do not depend on what other connections did.
+    std::unique_ptr<devices::net::TlsStream> AcceptTls(std::unique_ptr<devices::net::TcpStream> tcp,
+                                                       std::shared_ptr<const tls::Context> context,
+                                                       const std::string& service,
+                                                       std::uint64_t id);
+
     // Web proxy.
     void AcceptProxy(std::unique_ptr<devices::net::TcpStream> tcp);
     void ProxyData(std::uint64_t id, const Bytes& data);
