@@ -489,7 +489,7 @@ void GuestScript::OnTurnAllocated(Instant now, const Endpoint& relayed, const En
     candidate.priority = kRelayPriority;
     candidate.address = relayed.address.ToString();
     candidate.port = relayed.port;
-    candidate.type = webapp::CandidateType::Relay;
+    candidate.type = ice::CandidateType::Relayed;
     candidate.related_address = mapped.address.ToString();
     candidate.related_port = mapped.port;
     Act(SendSignaling{candidate});

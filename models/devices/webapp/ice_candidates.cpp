@@ -2,38 +2,6 @@
 
 namespace cmslab::webapp {
 
-namespace {
-
-ice::CandidateType ToIce(CandidateType type) {
-    switch (type) {
-    case CandidateType::Host:
-        return ice::CandidateType::Host;
-    case CandidateType::ServerReflexive:
-        return ice::CandidateType::ServerReflexive;
-    case CandidateType::PeerReflexive:
-        return ice::CandidateType::PeerReflexive;
-    case CandidateType::Relay:
-        return ice::CandidateType::Relayed;
-    }
-    return ice::CandidateType::Host;
-}
-
-CandidateType FromIce(ice::CandidateType type) {
-    switch (type) {
-    case ice::CandidateType::Host:
-        return CandidateType::Host;
-    case ice::CandidateType::ServerReflexive:
-        return CandidateType::ServerReflexive;
-    case ice::CandidateType::PeerReflexive:
-        return CandidateType::PeerReflexive;
-    case ice::CandidateType::Relayed:
-        return CandidateType::Relay;
-    }
-    return CandidateType::Host;
-}
-
-} // namespace
-
 std::optional<ice::Candidate> ToIceCandidate(const CandidateMessage& m) {
     const auto address = IpAddress::Parse(m.address);
     if (!address || m.component < 1 || m.component > 256)
@@ -44,7 +12,7 @@ std::optional<ice::Candidate> ToIceCandidate(const CandidateMessage& m) {
     c.transport = m.transport;
     c.priority = m.priority;
     c.address = Endpoint{*address, m.port};
-    c.type = ToIce(m.type);
+    c.type = m.type;
     if (m.related_address)
         if (const auto related = IpAddress::Parse(*m.related_address))
             c.related = Endpoint{*related, m.related_port.value_or(0)};
@@ -59,7 +27,7 @@ CandidateMessage ToCandidateMessage(const ice::Candidate& c) {
     m.priority = c.priority;
     m.address = c.address.address.ToString();
     m.port = c.address.port;
-    m.type = FromIce(c.type);
+    m.type = c.type;
     if (c.related) {
         m.related_address = c.related->address.ToString();
         m.related_port = c.related->port;

@@ -153,7 +153,7 @@ struct Encoder {
         json j = {{"type", "candidate"},      {"foundation", m.foundation},
                   {"component", m.component}, {"transport", m.transport},
                   {"priority", m.priority},   {"address", m.address},
-                  {"port", m.port},           {"candidateType", CandidateTypeName(m.type)}};
+                  {"port", m.port},           {"candidateType", ice::CandidateTypeName(m.type)}};
         if (m.related_address)
             j["relatedAddress"] = *m.related_address;
         if (m.related_port)
@@ -216,9 +216,9 @@ Expected<SignalingMessage> DecodeCandidate(const json& j) {
     m.port = static_cast<std::uint16_t>(*port);
     CMSLAB_TAKE(type, Text(j, "candidateType"));
     bool known = false;
-    for (auto t : {CandidateType::Host, CandidateType::ServerReflexive,
-                   CandidateType::PeerReflexive, CandidateType::Relay})
-        if (*type == CandidateTypeName(t)) {
+    for (auto t : {ice::CandidateType::Host, ice::CandidateType::ServerReflexive,
+                   ice::CandidateType::PeerReflexive, ice::CandidateType::Relayed})
+        if (*type == ice::CandidateTypeName(t)) {
             m.type = t;
             known = true;
         }
@@ -238,20 +238,6 @@ Expected<SignalingMessage> DecodeCandidate(const json& j) {
 }
 
 } // namespace
-
-const char* CandidateTypeName(CandidateType type) {
-    switch (type) {
-    case CandidateType::Host:
-        return "host";
-    case CandidateType::ServerReflexive:
-        return "srflx";
-    case CandidateType::PeerReflexive:
-        return "prflx";
-    case CandidateType::Relay:
-        return "relay";
-    }
-    return "host";
-}
 
 const char* DtlsSetupName(DtlsSetup setup) {
     switch (setup) {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "common/expected.h"
+#include "ice/candidate.h"
 #include "webapp/ice_servers.h"
 
 #include <cstdint>
@@ -50,9 +51,6 @@ struct IceParametersMessage {
     std::string pwd;   // 22..256 ice-chars
 };
 
-enum class CandidateType { Host, ServerReflexive, PeerReflexive, Relay };
-const char* CandidateTypeName(CandidateType type); // "host", "srflx", "prflx", "relay"
-
 struct CandidateMessage {
     std::string foundation;
     int component = 1; // 1..256
@@ -60,7 +58,9 @@ struct CandidateMessage {
     std::uint32_t priority = 0;
     std::string address;
     std::uint16_t port = 0;
-    CandidateType type = CandidateType::Host;
+    // The ICE agent's own type, so that a candidate passes between signaling and the agent
+    // with no mapping; on the wire it is ice::CandidateTypeName's text.
+    ice::CandidateType type = ice::CandidateType::Host;
     std::optional<std::string> related_address;
     std::optional<std::uint16_t> related_port;
 };

@@ -410,7 +410,7 @@ class ScriptedCmsMedia {
         c.priority = local.priority;
         c.address = local.address.address.ToString();
         c.port = local.address.port;
-        c.type = webapp::CandidateType::Relay;
+        c.type = ice::CandidateType::Relayed;
         m_signal(c);
         m_signal(webapp::EndOfCandidatesMessage{});
         Rng other_rng(33);

@@ -109,7 +109,7 @@ TEST(GuestScript, HealthyJoinReachesMediaAndLeaves) {
     auto* candidate =
         std::get_if<webapp::CandidateMessage>(&std::get<SendSignaling>(ice.actions[1]).message);
     ASSERT_NE(candidate, nullptr);
-    EXPECT_EQ(candidate->type, webapp::CandidateType::Relay);
+    EXPECT_EQ(candidate->type, ice::CandidateType::Relayed);
     EXPECT_EQ(candidate->address, "10.88.246.156");
     EXPECT_EQ(candidate->port, 24000);
     auto* dtls = std::get_if<webapp::DtlsMessage>(&std::get<SendSignaling>(ice.actions[3]).message);

@@ -116,7 +116,7 @@ inline std::string CmsCandidateText() {
     c.priority = 16777215;
     c.address = "10.88.246.156";
     c.port = 24002;
-    c.type = webapp::CandidateType::Relay;
+    c.type = ice::CandidateType::Relayed;
     return webapp::EncodeSignaling(c);
 }
 

@@ -106,7 +106,7 @@ TEST(CallMedia, RelayIceAndDtlsStart) {
         if (auto p = std::get_if<webapp::IceParametersMessage>(&m))
             browser.agent.SetRemoteCredentials(ice::Credentials{p->ufrag, p->pwd});
         if (auto c = std::get_if<webapp::CandidateMessage>(&m)) {
-            EXPECT_EQ(c->type, webapp::CandidateType::Relay);
+            EXPECT_EQ(c->type, ice::CandidateType::Relayed);
             EXPECT_EQ(c->address, "172.16.85.168");
             browser.agent.AddRemoteCandidate(*webapp::ToIceCandidate(*c), net.now);
         }
@@ -128,7 +128,7 @@ TEST(CallMedia, RelayIceAndDtlsStart) {
     c.priority = relayed.priority;
     c.address = relayed.address.address.ToString();
     c.port = relayed.address.port;
-    c.type = webapp::CandidateType::Relay;
+    c.type = ice::CandidateType::Relayed;
     cms.media.OnSignaling(c, net.now);
     cms.media.OnSignaling(webapp::EndOfCandidatesMessage{}, net.now);
     cms.Pump();
@@ -227,7 +227,7 @@ struct Call {
         c.priority = relayed.priority;
         c.address = relayed.address.address.ToString();
         c.port = relayed.address.port;
-        c.type = webapp::CandidateType::Relay;
+        c.type = ice::CandidateType::Relayed;
         cms->media.OnSignaling(c, net.now);
         cms->media.OnSignaling(webapp::EndOfCandidatesMessage{}, net.now);
         cms->media.OnSignaling(webapp::DtlsMessage{"sha-256",

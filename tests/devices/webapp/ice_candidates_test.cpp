@@ -1,4 +1,5 @@
-// Candidates between the signaling's JSON shape and the ICE agent's, both ways.
+// Candidates between the signaling's JSON shape and the ICE agent's, both ways, and the
+// candidate types' names on the wire.
 #include "webapp/ice_candidates.h"
 
 #include <gtest/gtest.h>
@@ -16,7 +17,7 @@ CandidateMessage RelayMessage() {
     m.priority = 16777215;
     m.address = "10.88.246.156";
     m.port = 24002;
-    m.type = CandidateType::Relay;
+    m.type = ice::CandidateType::Relayed;
     m.related_address = "172.16.85.180";
     m.related_port = 41574;
     return m;
@@ -47,8 +48,9 @@ TEST(IceCandidates, UnusableMessagesAreRefused) {
 }
 
 TEST(IceCandidates, RoundTripKeepsEveryField) {
-    for (CandidateType type : {CandidateType::Host, CandidateType::ServerReflexive,
-                               CandidateType::PeerReflexive, CandidateType::Relay}) {
+    for (ice::CandidateType type :
+         {ice::CandidateType::Host, ice::CandidateType::ServerReflexive,
+          ice::CandidateType::PeerReflexive, ice::CandidateType::Relayed}) {
         CandidateMessage m = RelayMessage();
         m.type = type;
         m.component = 2;
@@ -67,12 +69,40 @@ TEST(IceCandidates, RoundTripKeepsEveryField) {
         EXPECT_EQ(back.related_port, m.related_port);
     }
     CandidateMessage host = RelayMessage();
-    host.type = CandidateType::Host;
+    host.type = ice::CandidateType::Host;
     host.related_address.reset();
     host.related_port.reset();
     const CandidateMessage back = ToCandidateMessage(*ToIceCandidate(host));
     EXPECT_FALSE(back.related_address);
     EXPECT_FALSE(back.related_port);
+}
+
+// The signaling message carries the ICE agent's type; its text is the protocol and must
+// not follow the enumerators' names (ICE's "Relayed" is "relay" on the wire).
+TEST(IceCandidates, TypesKeepTheirWireNames) {
+    CandidateMessage m = RelayMessage();
+    EXPECT_EQ(EncodeSignaling(m),
+              "{\"address\":\"10.88.246.156\",\"candidateType\":\"relay\",\"component\":1,"
+              "\"foundation\":\"7\",\"port\":24002,\"priority\":16777215,"
+              "\"relatedAddress\":\"172.16.85.180\",\"relatedPort\":41574,\"transport\":"
+              "\"udp\",\"type\":\"candidate\"}");
+    const std::pair<ice::CandidateType, std::string> names[] = {
+        {ice::CandidateType::Host, "host"},
+        {ice::CandidateType::ServerReflexive, "srflx"},
+        {ice::CandidateType::PeerReflexive, "prflx"},
+        {ice::CandidateType::Relayed, "relay"},
+    };
+    for (const auto& [type, name] : names) {
+        m.type = type;
+        const std::string text = EncodeSignaling(m);
+        EXPECT_NE(text.find("\"candidateType\":\"" + name + "\""), std::string::npos) << text;
+        const auto back = DecodeSignaling(text);
+        ASSERT_TRUE(back) << back.Message();
+        EXPECT_EQ(std::get<CandidateMessage>(*back).type, type) << name;
+    }
+    std::string relayed = EncodeSignaling(RelayMessage());
+    relayed.replace(relayed.find("\"relay\""), 7, "\"relayed\"");
+    EXPECT_FALSE(DecodeSignaling(relayed)) << relayed;
 }
 
 } // namespace

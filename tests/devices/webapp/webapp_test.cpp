@@ -177,12 +177,12 @@ TEST(Signaling, MediaParametersRoundTrip) {
     c.priority = 0xfffffffe;
     c.address = "10.88.246.156";
     c.port = 24002;
-    c.type = CandidateType::Relay;
+    c.type = ice::CandidateType::Relayed;
     c.related_address = "192.168.245.61";
     c.related_port = 24002;
     const auto cb = RoundTrip<CandidateMessage>(c);
     EXPECT_EQ(cb.priority, 0xfffffffeu);
-    EXPECT_EQ(cb.type, CandidateType::Relay);
+    EXPECT_EQ(cb.type, ice::CandidateType::Relayed);
     EXPECT_EQ(cb.related_address, c.related_address);
     EXPECT_EQ(cb.related_port, c.related_port);
 
