@@ -50,8 +50,8 @@ struct ServerConfig {
     std::uint16_t integrity_failure_code = stun::error::kIntegrityCheckFailure;
     // With an integrity failure code other than 401: the answer sends back the request's
     // USERNAME, NONCE, REALM and REQUESTED-TRANSPORT, in that order, before ERROR-CODE,
-    // as Expressway-E's does in the source capture ("user: turnuser with nonce realm:
-    // turnuser UDP error-code: 431"). Off: ERROR-CODE alone.
+    // as Expressway-E's does in the source capture (Wireshark: "user: <name> with nonce
+    // realm: <realm> UDP error-code: 431"). Off: ERROR-CODE alone.
     bool integrity_failure_echoes_request = true;
     std::string software; // SOFTWARE in responses when not empty
     Duration permission_lifetime = std::chrono::seconds(300);
