@@ -1,6 +1,6 @@
 #include "check/run_files.h"
 
-#include "outcome/stage.h"
+#include "guest_outcome/stage.h"
 
 #include <algorithm>
 #include <filesystem>

@@ -1,25 +1,15 @@
-// The run's outcome as the guest lived it: the stages of the join, the final screen and
-// the media counts. summary.json carries it; `cmslab diagnose` reads it back.
+// The guest's outcome (models/devices/guest_outcome) as summary.json carries it and
+// `cmslab diagnose` reads it back.
 #pragma once
 
 #include "common/expected.h"
-#include "outcome/guest_view.h"
-#include "outcome/media_counters.h"
-#include "outcome/stage.h"
+#include "guest_outcome/outcome.h"
 
 #include <nlohmann/json.hpp>
 
 #include <array>
 
 namespace cmslab::outcome {
-
-struct Outcome {
-    std::array<StageRecord, 11> stages = StageRecorder().All();
-    GuestView guest_view;
-    MediaCounters media;
-
-    const StageRecord& Get(Stage stage) const { return stages[static_cast<std::size_t>(stage)]; }
-};
 
 // {"dns": {"status": "ok", "t_ms": 1.234, "detail": "..."}, ...} in stage order; t_ms
 // is null for a stage not reached.

@@ -8,7 +8,7 @@
 
 #include "browser/guest_script.h"
 #include "common/rng.h"
-#include "outcome/outcome.h"
+#include "guest_outcome/outcome.h"
 #include "pki/certificate.h"
 #include "tls/config.h"
 

@@ -3,7 +3,7 @@
 // and the CMS web app's pages. Only wording lives here; the script decides which.
 #pragma once
 
-#include "outcome/guest_view.h"
+#include "guest_outcome/guest_view.h"
 
 #include <string>
 #include <vector>

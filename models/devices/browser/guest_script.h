@@ -14,8 +14,8 @@
 
 #include "common/address.h"
 #include "common/time.h"
-#include "outcome/outcome.h"
-#include "outcome/stage.h"
+#include "guest_outcome/outcome.h"
+#include "guest_outcome/stage.h"
 #include "tls/event.h"
 #include "webapp/signaling.h"
 

@@ -2,8 +2,8 @@
 // error at its JSON pointer before anything runs, not a puzzling difference after a run.
 #include "../scenario_test_util.h"
 
-#include "outcome/guest_view.h"
-#include "outcome/stage.h"
+#include "guest_outcome/guest_view.h"
+#include "guest_outcome/stage.h"
 #include "scenario/schema_validator.h"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "outcome/guest_view.h"
+#include "guest_outcome/guest_view.h"
 
 namespace cmslab::outcome {
 

@@ -1,4 +1,4 @@
-#include "outcome/stage.h"
+#include "guest_outcome/stage.h"
 
 #include <cmath>
 
