@@ -445,6 +445,41 @@ struct BrowserApp::Impl {
                     script.OnTurnAllocated(now, e.relayed, e.mapped);
                 },
                 [&](const media::TurnFailed& e) { script.OnTurnFailed(now, e.code, e.reason); },
+                [&](const media::TurnRefreshed& e) {
+                    Log("TURN refresh ok: lifetime " + std::to_string(e.lifetime) + " s");
+                },
+                [&](const media::TurnRefreshFailed& e) {
+                    const std::string why =
+                        "TURN refresh failed: " + media::DescribeTurnError(e.code, e.reason) +
+                        "; the relay is gone";
+                    Log(why);
+                    script.OnMediaLost(now, why);
+                },
+                [&](const media::TurnPermissionCreated& e) {
+                    Log("TURN permission ok: " + e.peer.ToString());
+                },
+                [&](const media::TurnPermissionFailed& e) {
+                    const std::string why =
+                        "TURN permission for " + e.peer.ToString() +
+                        " failed: " + media::DescribeTurnError(e.code, e.reason);
+                    Log(why);
+                    if (e.media_lost)
+                        script.OnMediaLost(now, why);
+                },
+                [&](const media::TurnChannelBound& e) {
+                    Log("TURN channel " + turn::ChannelText(e.channel) + " bound to " +
+                        e.peer.ToString());
+                },
+                [&](const media::TurnChannelBindFailed& e) {
+                    Log("TURN channel " + turn::ChannelText(e.channel) + " to " +
+                        e.peer.ToString() +
+                        " failed: " + media::DescribeTurnError(e.code, e.reason) +
+                        "; media stays in Send indications");
+                },
+                [&](const media::IceRoleChanged& e) {
+                    Log(std::string("ICE: role conflict, now ") +
+                        (e.controlling ? "controlling" : "controlled") + " (" + e.reason + ")");
+                },
                 [&](const media::IceConnected& e) {
                     Log("ICE: selected pair " + media::DescribePair(e));
                     script.OnIceConnected(now, media::DescribePair(e));

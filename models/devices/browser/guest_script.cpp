@@ -75,10 +75,81 @@ void GuestScript::Show(outcome::GuestView view) {
     Log(std::move(line));
 }
 
+const char* GuestScript::MediaPhaseName(MediaPhase phase) {
+    switch (phase) {
+    case MediaPhase::Waiting:
+        return "waiting";
+    case MediaPhase::Allocating:
+        return "allocating";
+    case MediaPhase::RelayReady:
+        return "relay_ready";
+    case MediaPhase::IceChecking:
+        return "ice_checking";
+    case MediaPhase::IceConnected:
+        return "ice_connected";
+    case MediaPhase::DtlsHandshake:
+        return "dtls_handshake";
+    case MediaPhase::Sending:
+        return "sending";
+    case MediaPhase::InCall:
+        return "in_call";
+    case MediaPhase::Ended:
+        return "ended";
+    case MediaPhase::Failed:
+        return "failed";
+    }
+    return "?";
+}
+
+std::optional<GuestScript::MediaPhase> GuestScript::NextMediaPhase(MediaPhase from,
+                                                                   MediaStep step) {
+    using P = MediaPhase;
+    using S = MediaStep;
+    if (from == P::Ended || from == P::Failed)
+        return std::nullopt;
+    // Leaving ends the media from wherever it got to.
+    if (step == S::MediaEnded)
+        return P::Ended;
+    struct Edge {
+        P from;
+        S step;
+        P to;
+    };
+    static constexpr Edge kEdges[] = {
+        {P::Waiting, S::Allocate, P::Allocating},
+        {P::Waiting, S::NoTurnServer, P::Failed},
+        {P::Allocating, S::RelayAllocated, P::RelayReady},
+        {P::Allocating, S::TurnFailed, P::Failed},
+        {P::RelayReady, S::StartIce, P::IceChecking},
+        {P::IceChecking, S::IceConnected, P::IceConnected},
+        {P::IceChecking, S::IceFailed, P::Failed},
+        {P::IceConnected, S::StartDtls, P::DtlsHandshake},
+        {P::DtlsHandshake, S::DtlsConnected, P::Sending},
+        {P::DtlsHandshake, S::DtlsFailed, P::Failed},
+        {P::Sending, S::MediaReceived, P::InCall},
+    };
+    for (const Edge& e : kEdges)
+        if (e.from == from && e.step == step)
+            return e.to;
+    return std::nullopt;
+}
+
+bool GuestScript::MoveMedia(MediaStep step) {
+    const auto next = NextMediaPhase(m_media_phase, step);
+    if (!next) {
+        ++m_out_of_phase;
+        return false;
+    }
+    m_media_phase = *next;
+    return true;
+}
+
 void GuestScript::End(Instant, const std::string& reason) {
     if (m_phase == Phase::Done)
         return;
     m_phase = Phase::Done;
+    if (m_media_phase != MediaPhase::Ended && m_media_phase != MediaPhase::Failed)
+        MoveMedia(MediaStep::MediaEnded);
     m_give_up_at.reset();
     m_media_end_at.reset();
     Act(CloseAll{reason});
@@ -394,26 +465,26 @@ void GuestScript::OnSignaling(Instant now, const webapp::SignalingMessage& messa
         m_participants.clear();
         for (const auto& p : list->participants)
             m_participants.push_back(p.display_name);
-        if (m_in_call)
+        if (m_media_phase == MediaPhase::InCall)
             Show(InCallScreen(m_config.url, m_space_name, m_participants, m_config.https));
     } else if (auto ice = std::get_if<webapp::IceParametersMessage>(&message)) {
         m_remote_ice = *ice;
         MaybeStartIce();
     } else if (auto candidate = std::get_if<webapp::CandidateMessage>(&message)) {
         m_remote_candidates.push_back(*candidate);
-        if (m_ice_started)
+        if (m_media_phase == MediaPhase::IceChecking)
             Act(AddRemoteCandidate{*candidate});
     } else if (auto dtls = std::get_if<webapp::DtlsMessage>(&message)) {
         m_remote_dtls = *dtls;
         MaybeStartDtls(now);
     } else if (auto bye = std::get_if<webapp::ByeMessage>(&message)) {
         Log("signaling: bye (" + bye->reason + ")");
-        if (!m_in_call) {
+        if (m_media_phase != MediaPhase::InCall) {
             const std::string why = "the meeting ended the call: " + bye->reason;
             for (Stage stage : m_stages.Abandon(now, why))
                 Log(std::string(outcome::StageKey(stage)) + " failed: " + why);
             Show(BackAtJoinPageScreen(m_config.url, m_sign_in, m_config.https));
-        } else if (m_media_started && !m_stages.Decided(Stage::Media)) {
+        } else {
             EndMedia(now);
         }
         End(now, "bye");
@@ -457,6 +528,7 @@ void GuestScript::OnJoined(Instant now, const webapp::JoinedMessage& joined) {
         }
     }
     if (!pick) {
+        MoveMedia(MediaStep::NoTurnServer);
         Fail(Stage::Turn, now,
              "no usable TURN server in iceServers" +
                  (unusable.empty() ? std::string() : " (" + Join(unusable) + ")"));
@@ -464,6 +536,7 @@ void GuestScript::OnJoined(Instant now, const webapp::JoinedMessage& joined) {
     }
     m_turn_server = pick->host + ":" + std::to_string(pick->port) + "/" + pick->transport;
     m_turn_user = pick->username;
+    MoveMedia(MediaStep::Allocate);
     Act(*pick);
 }
 
@@ -472,13 +545,12 @@ void GuestScript::OnTurnChallenged(Instant, const std::string& realm) {
 }
 
 void GuestScript::OnTurnAllocated(Instant now, const Endpoint& relayed, const Endpoint& mapped) {
-    if (m_phase != Phase::InSpace || m_stages.Decided(Stage::Turn))
+    if (!MoveMedia(MediaStep::RelayAllocated))
         return;
     Ok(Stage::Turn, now,
        "relay " + relayed.ToString() + " (mapped " + mapped.ToString() + ") at " + m_turn_server +
            (m_turn_realm.empty() ? std::string()
                                  : ", after the 401 challenge (realm \"" + m_turn_realm + "\")"));
-    m_relay_ready = true;
     // Tell the CMS where to reach the browser: its ICE credentials, the relay, its DTLS
     // certificate, and that it waits for the CMS to start DTLS.
     Act(SendSignaling{webapp::IceParametersMessage{m_config.ice_ufrag, m_config.ice_pwd}});
@@ -500,7 +572,7 @@ void GuestScript::OnTurnAllocated(Instant now, const Endpoint& relayed, const En
 }
 
 void GuestScript::OnTurnFailed(Instant now, int code, const std::string& reason) {
-    if (m_phase != Phase::InSpace || m_stages.Decided(Stage::Turn))
+    if (!MoveMedia(MediaStep::TurnFailed))
         return;
     std::string detail = "Allocate at " + m_turn_server + " as \"" + m_turn_user + "\"";
     if (!m_turn_realm.empty())
@@ -511,72 +583,92 @@ void GuestScript::OnTurnFailed(Instant now, int code, const std::string& reason)
 }
 
 void GuestScript::MaybeStartIce() {
-    if (m_ice_started || !m_relay_ready || !m_remote_ice)
+    if (m_media_phase != MediaPhase::RelayReady || !m_remote_ice)
         return;
-    m_ice_started = true;
+    MoveMedia(MediaStep::StartIce);
     m_stages.Begin(Stage::Ice);
     Act(StartIce{*m_remote_ice, m_remote_candidates});
 }
 
 void GuestScript::OnIceConnected(Instant now, const std::string& pair) {
-    if (!m_ice_started || m_stages.Decided(Stage::Ice) || m_phase != Phase::InSpace)
+    if (!MoveMedia(MediaStep::IceConnected))
         return;
     Ok(Stage::Ice, now, "pair " + pair);
-    m_ice_connected = true;
     MaybeStartDtls(now);
 }
 
 void GuestScript::OnIceFailed(Instant now, const std::string& detail) {
-    if (!m_ice_started || m_stages.Decided(Stage::Ice) || m_phase != Phase::InSpace)
+    if (!MoveMedia(MediaStep::IceFailed))
         return;
     Fail(Stage::Ice, now, detail);
 }
 
 void GuestScript::MaybeStartDtls(Instant) {
-    if (m_dtls_started || !m_ice_connected || !m_remote_dtls || m_phase != Phase::InSpace)
+    if (m_media_phase != MediaPhase::IceConnected || !m_remote_dtls)
         return;
-    m_dtls_started = true;
+    MoveMedia(MediaStep::StartDtls);
     m_stages.Begin(Stage::Dtls);
     Act(StartDtls{m_remote_dtls->hash_function, m_remote_dtls->fingerprint});
 }
 
 void GuestScript::OnDtlsConnected(Instant now, const std::string& version,
                                   const std::string& srtp_profile) {
-    if (!m_dtls_started || m_stages.Decided(Stage::Dtls) || m_phase != Phase::InSpace)
+    if (!MoveMedia(MediaStep::DtlsConnected))
         return;
     Ok(Stage::Dtls, now,
        version + ", browser passive (the CMS initiated)" +
            (srtp_profile.empty() ? std::string(", no SRTP profile") : ", SRTP " + srtp_profile));
-    m_media_started = true;
     m_stages.Begin(Stage::Media);
     m_media_end_at = now + m_config.media_duration;
     Act(StartMedia{m_config.media_duration});
 }
 
 void GuestScript::OnDtlsFailed(Instant now, const std::string& detail) {
-    if (!m_dtls_started || m_stages.Decided(Stage::Dtls) || m_phase != Phase::InSpace)
+    if (!MoveMedia(MediaStep::DtlsFailed))
         return;
     Fail(Stage::Dtls, now, detail);
 }
 
 void GuestScript::OnMediaSent(Instant, std::size_t size, const std::string& protection) {
-    if (!m_media_started || m_media_ended)
+    if (!MediaFlowing()) {
+        ++m_out_of_phase;
         return;
+    }
     m_media.sent.Count(size);
     if (m_media.protection.empty())
         m_media.protection = protection;
 }
 
 void GuestScript::OnMediaReceived(Instant, std::size_t size) {
-    if (!m_media_started || m_media_ended)
+    if (!MediaFlowing()) {
+        ++m_out_of_phase;
         return;
+    }
     m_media.received.Count(size);
-    if (!m_in_call) {
+    if (m_media_phase == MediaPhase::Sending) {
         // Media arrived: the web app stops waiting and shows the meeting.
-        m_in_call = true;
+        MoveMedia(MediaStep::MediaReceived);
         m_give_up_at.reset();
         Show(InCallScreen(m_config.url, m_space_name, m_participants, m_config.https));
     }
+}
+
+void GuestScript::OnMediaLost(Instant now, const std::string& reason) {
+    if (m_media_phase == MediaPhase::Ended || m_media_phase == MediaPhase::Failed) {
+        ++m_out_of_phase;
+        return;
+    }
+    Log("media lost: " + reason);
+    if (MediaFlowing()) {
+        MoveMedia(MediaStep::MediaEnded);
+        Act(StopMedia{});
+        Fail(Stage::Media, now, "media lost: " + reason + " (" + MediaDetail() + ")");
+    }
+    for (Stage stage : m_stages.Abandon(now, reason))
+        Log(std::string(outcome::StageKey(stage)) + " failed: " + reason);
+    Show(BackAtJoinPageScreen(m_config.url, m_sign_in, m_config.https));
+    Act(SendSignaling{webapp::LeaveMessage{"media lost"}});
+    End(now, "media lost");
 }
 
 std::string GuestScript::MediaDetail() const {
@@ -588,7 +680,8 @@ std::string GuestScript::MediaDetail() const {
 }
 
 void GuestScript::EndMedia(Instant now) {
-    m_media_ended = true;
+    if (!MoveMedia(MediaStep::MediaEnded))
+        return;
     m_media_end_at.reset();
     Act(StopMedia{});
     if (m_media.BothWays())
@@ -612,7 +705,7 @@ void GuestScript::HandleTimeout(Instant now) {
         GiveUp(now);
         return;
     }
-    if (m_media_end_at && now >= *m_media_end_at && m_in_call) {
+    if (m_media_end_at && now >= *m_media_end_at && m_media_phase == MediaPhase::InCall) {
         EndMedia(now);
         Act(SendSignaling{webapp::LeaveMessage{"hang up"}});
         End(now, "call ended");
@@ -626,8 +719,8 @@ void GuestScript::HandleTimeout(Instant now) {
 void GuestScript::GiveUp(Instant now) {
     const std::string why =
         "no media " + Seconds(m_config.give_up_after) + " after joining; the web app gave up";
-    if (m_media_started && !m_stages.Decided(Stage::Media)) {
-        m_media_ended = true;
+    if (MediaFlowing()) {
+        MoveMedia(MediaStep::MediaEnded);
         Act(StopMedia{});
         Fail(Stage::Media, now, why + " (" + MediaDetail() + ")");
     }
@@ -640,9 +733,9 @@ void GuestScript::GiveUp(Instant now) {
 }
 
 void GuestScript::Finish(Instant now) {
-    if (m_media_started && !m_stages.Decided(Stage::Media) && !m_media_ended) {
+    if (MediaFlowing()) {
         // The run ended during the call: judge the media that flowed so far.
-        m_media_ended = true;
+        MoveMedia(MediaStep::MediaEnded);
         if (m_media.BothWays())
             Ok(Stage::Media, now, MediaDetail() + " (the run ended before the media duration)");
         else

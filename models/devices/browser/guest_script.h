@@ -20,6 +20,7 @@
 #include "webapp/signaling.h"
 
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <optional>
 #include <string>
@@ -168,6 +169,9 @@ class GuestScript {
     // One RTP packet on the wire (size as sent), each way; `protection` "srtp" or "rtp".
     void OnMediaSent(Instant now, std::size_t size, const std::string& protection);
     void OnMediaReceived(Instant now, std::size_t size);
+    // The media path broke for good (the relay or the permission to the meeting is gone):
+    // the call ends, and the media stage is judged on what flowed.
+    void OnMediaLost(Instant now, const std::string& reason);
 
     std::optional<Instant> NextTimeout() const;
     void HandleTimeout(Instant now);
@@ -179,7 +183,43 @@ class GuestScript {
     // One line per stage verdict and per screen change, for the guest's log.
     std::optional<std::string> PollLog();
 
+    // The media half of the join, after `joined`: one phase at a time.
+    enum class MediaPhase {
+        Waiting,       // not joined yet
+        Allocating,    // AllocateRelay asked
+        RelayReady,    // relay allocated and signalled; awaiting the CMS's ICE parameters
+        IceChecking,   // StartIce asked
+        IceConnected,  // a pair selected; awaiting the CMS's DTLS parameters
+        DtlsHandshake, // StartDtls asked (passive)
+        Sending,       // keys ready, media going out; none received yet
+        InCall,        // media received: the meeting shows
+        Ended,         // media stopped, or the web app left the call
+        Failed,        // TURN, ICE or DTLS failed: no media will come
+    };
+    // What moves the media phase; MoveMedia is the only place the phase changes.
+    enum class MediaStep {
+        Allocate,
+        NoTurnServer,
+        RelayAllocated,
+        TurnFailed,
+        StartIce,
+        IceConnected,
+        IceFailed,
+        StartDtls,
+        DtlsConnected,
+        DtlsFailed,
+        MediaReceived,
+        MediaEnded,
+    };
+    static const char* MediaPhaseName(MediaPhase phase);
+    // The phase `step` leads to from `from`; nullopt when the step makes no sense there.
+    static std::optional<MediaPhase> NextMediaPhase(MediaPhase from, MediaStep step);
+
     bool Done() const { return m_phase == Phase::Done; }
+    MediaPhase GetMediaPhase() const { return m_media_phase; }
+    // Reports that came in a media phase where they mean nothing (a late TURN answer, a
+    // DTLS result after the guest left): ignored, and counted here.
+    std::uint64_t OutOfPhaseEvents() const { return m_out_of_phase; }
     const outcome::StageRecorder& Stages() const { return m_stages; }
     const outcome::GuestView& View() const { return m_view; }
     const outcome::MediaCounters& Media() const { return m_media; }
@@ -216,6 +256,11 @@ class GuestScript {
     void OnJoined(Instant now, const webapp::JoinedMessage& joined);
     void MaybeStartIce();
     void MaybeStartDtls(Instant now);
+    // Moves the media phase by `step`, or counts an out-of-phase event and returns false.
+    bool MoveMedia(MediaStep step);
+    bool MediaFlowing() const {
+        return m_media_phase == MediaPhase::Sending || m_media_phase == MediaPhase::InCall;
+    }
     void GiveUp(Instant now);
     void EndMedia(Instant now);
     std::string MediaDetail() const;
@@ -239,16 +284,11 @@ class GuestScript {
     std::string m_turn_server; // "host:port/udp"
     std::string m_turn_user;
     std::string m_turn_realm; // from the 401 challenge
-    bool m_relay_ready = false;
+    MediaPhase m_media_phase = MediaPhase::Waiting;
+    std::uint64_t m_out_of_phase = 0;
     std::optional<webapp::IceParametersMessage> m_remote_ice;
     std::vector<webapp::CandidateMessage> m_remote_candidates;
-    bool m_ice_started = false;
-    bool m_ice_connected = false;
     std::optional<webapp::DtlsMessage> m_remote_dtls;
-    bool m_dtls_started = false;
-    bool m_media_started = false;
-    bool m_media_ended = false;
-    bool m_in_call = false;
 
     std::optional<Instant> m_give_up_at;
     std::optional<Instant> m_media_end_at;

@@ -158,6 +158,12 @@ void CallBridge::IceFailure(const std::string& token, int code, const std::strin
                             std::to_string(code) + " (" + reason + ")");
 }
 
+void CallBridge::MediaNote(const std::string& token, bool warning, const std::string& text) {
+    const auto* session = Session(token);
+    if (session && session->call && m_log)
+        m_log(warning ? kWarning : kInfo, "call " + std::to_string(*session->call) + ": " + text);
+}
+
 void CallBridge::Leave(const std::string& token, const std::string& reason) {
     const auto it = m_sessions.find(token);
     if (it == m_sessions.end())

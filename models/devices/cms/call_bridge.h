@@ -58,6 +58,8 @@ class CallBridge {
     void DtlsFailure(const std::string& token, const std::string& reason);
     // The call's media failed to connect; `code` and `reason` as the product writes them.
     void IceFailure(const std::string& token, int code, const std::string& reason);
+    // "call N: <text>", as Info or Warning.
+    void MediaNote(const std::string& token, bool warning, const std::string& text);
 
     // The guest left or the channel closed: the call is torn down, the account destroyed.
     void Leave(const std::string& token, const std::string& reason);

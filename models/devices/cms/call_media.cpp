@@ -37,6 +37,10 @@ void CallMedia::Fail(int code, std::string reason) {
     m_events.push_back(IceFailureEvent{code, std::move(reason)});
 }
 
+void CallMedia::Note(bool warning, std::string text) {
+    m_events.push_back(MediaNoteEvent{warning, std::move(text)});
+}
+
 void CallMedia::OnSignaling(const webapp::SignalingMessage& message, Instant now) {
     if (const auto* p = std::get_if<webapp::IceParametersMessage>(&message)) {
         m_session.SetRemoteCredentials(ice::Credentials{p->ufrag, p->pwd});
@@ -105,6 +109,40 @@ void CallMedia::React(Instant now) {
                     else
                         Fail(2,
                              "TURN allocation refused: " + std::to_string(e.code) + " " + e.reason);
+                },
+                [&](const media::TurnRefreshed& e) {
+                    Note(false, "TURN allocation refreshed (lifetime " +
+                                    std::to_string(e.lifetime) + " s)");
+                },
+                // The relay is gone and the session has stopped sending: for the Call
+                // Bridge that is the call's ICE failing.
+                [&](const media::TurnRefreshFailed& e) {
+                    Fail(2, "TURN allocation refresh failed: " +
+                                media::DescribeTurnError(e.code, e.reason));
+                },
+                [&](const media::TurnPermissionCreated& e) {
+                    Note(false, "TURN permission created for " + e.peer.ToString());
+                },
+                [&](const media::TurnPermissionFailed& e) {
+                    const std::string what =
+                        "TURN permission for " + e.peer.ToString() +
+                        " failed: " + media::DescribeTurnError(e.code, e.reason);
+                    if (e.media_lost)
+                        Fail(3, what);
+                    else
+                        Note(true, what);
+                },
+                [&](const media::TurnChannelBound& e) {
+                    Note(false, "TURN channel " + turn::ChannelText(e.channel) + " bound to " +
+                                    e.peer.ToString());
+                },
+                [&](const media::TurnChannelBindFailed& e) {
+                    Note(true, "TURN channel bind to " + e.peer.ToString() +
+                                   " failed: " + media::DescribeTurnError(e.code, e.reason));
+                },
+                [&](const media::IceRoleChanged& e) {
+                    Note(false, std::string("ICE role conflict, now ") +
+                                    (e.controlling ? "controlling" : "controlled"));
                 },
                 [&](const media::IceConnected&) {
                     m_connected = true;

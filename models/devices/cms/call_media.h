@@ -48,7 +48,14 @@ struct DtlsStartEvent {};
 struct DtlsFailureEvent {
     std::string reason;
 };
-using CallMediaEvent = std::variant<IceFailureEvent, DtlsStartEvent, DtlsFailureEvent>;
+// Something about the call's relay or ICE worth a line in the Call Bridge's log
+// ("call N: <text>"); `warning` for what went wrong without ending the call here.
+struct MediaNoteEvent {
+    bool warning = false;
+    std::string text;
+};
+using CallMediaEvent =
+    std::variant<IceFailureEvent, DtlsStartEvent, DtlsFailureEvent, MediaNoteEvent>;
 
 class CallMedia {
   public:
@@ -79,6 +86,7 @@ class CallMedia {
   private:
     void React(Instant now);
     void Fail(int code, std::string reason);
+    void Note(bool warning, std::string text);
     void MaybeStartDtls(Instant now);
 
     CallMediaConfig m_config;

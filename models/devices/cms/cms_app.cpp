@@ -606,6 +606,9 @@ void CmsApp::PumpMedia(const std::string& session) {
                 },
                 [&](const DtlsStartEvent&) { m_call_bridge->StartDtls(session); },
                 [&](const DtlsFailureEvent& f) { m_call_bridge->DtlsFailure(session, f.reason); },
+                [&](const MediaNoteEvent& n) {
+                    m_call_bridge->MediaNote(session, n.warning, n.text);
+                },
             },
             *e);
     m->timer.Arm(m->media->NextTimeout(), [this, session](Instant now) {

@@ -1,5 +1,6 @@
 #include "expressway_e_app.h"
 
+#include "common/overloaded.h"
 #include "http/parser.h"
 #include "http/serializer.h"
 #include "net/sim_time.h"
@@ -561,6 +562,19 @@ void ExpresswayEApp::AcceptTurnTcp(std::unique_ptr<net::TcpStream> tcp) {
     m_turn_tcp[key] = std::move(tcp);
 }
 
+void ExpresswayEApp::OpenRelay(const Endpoint& relay) {
+    auto port = net::UdpPort::Bind(GetNode(), relay);
+    if (!port) {
+        Log("turn", "cannot open relay " + relay.ToString() + ": " + port.Message());
+        return;
+    }
+    (*port)->SetOnDatagram([this, relay](const Endpoint& from, const Endpoint&, const Bytes& d) {
+        m_turn->HandlePeerInput(relay, from, d, net::SimNow());
+        PumpTurn();
+    });
+    m_relays[relay] = std::move(*port);
+}
+
 void ExpresswayEApp::PumpTurn() {
     if (!m_turn)
         return;
@@ -580,63 +594,63 @@ void ExpresswayEApp::PumpTurn() {
             if (port->LocalEndpoint() == t->from)
                 port->SendTo(t->to, t->data);
     }
+    namespace se = turn::server_event;
     while (auto e = m_turn->PollEvent()) {
-        using T = turn::ServerEvent::Type;
-        const std::string who = e->tuple.ToString();
-        switch (e->type) {
-        case T::Challenged:
-            Log("turn", "401 Unauthorized (challenge) to " + who);
-            break;
-        case T::AuthFailure:
-            Log("turn",
-                std::to_string(e->code) + " " + e->reason + " to " + who + " user " + e->username);
-            break;
-        case T::StaleNonce:
-            Log("turn", "438 Stale Nonce to " + who);
-            break;
-        case T::RequestRejected:
-            Log("turn", std::to_string(e->code) + " " + e->reason + " to " + who);
-            break;
-        case T::AllocationCreated:
-            Log("turn", "allocation for " + e->username + " from " + who + ": relay " +
-                            e->relay.ToString() + " advertised " + e->advertised.ToString() +
-                            ", lifetime " + std::to_string(e->lifetime) + " s");
-            break;
-        case T::AllocationDeleted:
-        case T::AllocationExpired:
-            Log("turn", std::string(e->type == T::AllocationDeleted ? "allocation deleted: "
-                                                                    : "allocation expired: ") +
-                            e->relay.ToString() + " (" + who + ")");
-            break;
-        case T::RelayOpened: {
-            auto port = net::UdpPort::Bind(GetNode(), e->relay);
-            if (!port) {
-                Log("turn", "cannot open relay " + e->relay.ToString() + ": " + port.Message());
-                break;
-            }
-            const Endpoint relay = e->relay;
-            (*port)->SetOnDatagram(
-                [this, relay](const Endpoint& from, const Endpoint&, const Bytes& d) {
-                    m_turn->HandlePeerInput(relay, from, d, net::SimNow());
-                    PumpTurn();
-                });
-            m_relays[relay] = std::move(*port);
-            break;
-        }
-        case T::RelayClosed:
-            m_relays.erase(e->relay);
-            break;
-        case T::StreamError: {
-            auto it = m_turn_tcp.find(std::make_pair(e->tuple.client, e->tuple.server));
-            if (it != m_turn_tcp.end()) {
-                it->second->Abort();
-                m_turn_tcp.erase(it);
-            }
-            break;
-        }
-        default:
-            break;
-        }
+        std::visit(Overloaded{
+                       [&](const se::Challenged& c) {
+                           Log("turn", "401 Unauthorized (challenge) to " + c.tuple.ToString());
+                       },
+                       [&](const se::AuthFailure& f) {
+                           Log("turn", std::to_string(f.code) + " " + f.reason + " to " +
+                                           f.tuple.ToString() + " user " + f.username);
+                       },
+                       [&](const se::StaleNonce& n) {
+                           Log("turn", "438 Stale Nonce to " + n.tuple.ToString());
+                       },
+                       [&](const se::RequestRejected& r) {
+                           Log("turn", std::to_string(r.code) + " " + r.reason + " to " +
+                                           r.tuple.ToString());
+                       },
+                       [&](const se::AllocationCreated& a) {
+                           Log("turn", "allocation for " + a.username + " from " +
+                                           a.tuple.ToString() + ": relay " + a.relay.ToString() +
+                                           " advertised " + a.advertised.ToString() +
+                                           ", lifetime " + std::to_string(a.lifetime) + " s");
+                       },
+                       [&](const se::AllocationRefreshed& a) {
+                           Log("turn", "allocation refreshed: " + a.relay.ToString() + " (" +
+                                           a.tuple.ToString() + "), lifetime " +
+                                           std::to_string(a.lifetime) + " s");
+                       },
+                       [&](const se::AllocationDeleted& a) {
+                           Log("turn", "allocation deleted: " + a.relay.ToString() + " (" +
+                                           a.tuple.ToString() + ")");
+                       },
+                       [&](const se::AllocationExpired& a) {
+                           Log("turn", "allocation expired: " + a.relay.ToString() + " (" +
+                                           a.tuple.ToString() + ")");
+                       },
+                       [&](const se::PermissionCreated& p) {
+                           Log("turn", "permission for " + p.peer.ToString() + " on relay " +
+                                           p.relay.ToString() + " (" + p.tuple.ToString() + ")");
+                       },
+                       [&](const se::ChannelBound& c) {
+                           Log("turn", "channel " + turn::ChannelText(c.channel) + " bound to " +
+                                           c.peer.ToString() + " on relay " + c.relay.ToString() +
+                                           " (" + c.tuple.ToString() + ")");
+                       },
+                       [&](const se::RelayOpened& r) { OpenRelay(r.relay); },
+                       [&](const se::RelayClosed& r) { m_relays.erase(r.relay); },
+                       [&](const se::StreamError& s) {
+                           auto it =
+                               m_turn_tcp.find(std::make_pair(s.tuple.client, s.tuple.server));
+                           if (it != m_turn_tcp.end()) {
+                               it->second->Abort();
+                               m_turn_tcp.erase(it);
+                           }
+                       },
+                   },
+                   *e);
     }
     m_turn_timer->Arm(m_turn->NextTimeout(), [this](Instant now) {
         m_turn->HandleTimeout(now);

@@ -103,6 +103,8 @@ class ExpresswayEApp : public ns3::Application {
     void StartTurn();
     void AcceptTurnTcp(std::unique_ptr<devices::net::TcpStream> tcp);
     void PumpTurn();
+    // Receives on a relay socket the TURN server opened.
+    void OpenRelay(const Endpoint& relay);
     // Web administration.
     void AcceptAdmin(std::unique_ptr<devices::net::TcpStream> tcp);
 

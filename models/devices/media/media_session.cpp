@@ -1,5 +1,6 @@
 #include "media/media_session.h"
 
+#include "common/overloaded.h"
 #include "common/take_first.h"
 #include "ice/candidate.h"
 #include "stun/demux.h"
@@ -277,60 +278,77 @@ void Session::OnDtlsResult(const tls::FeedResult& result) {
 }
 
 void Session::OnTurnEvent(turn::ClientEvent event, Instant now) {
-    using T = turn::ClientEvent::Type;
-    switch (event.type) {
-    case T::Challenged:
-        Emit(TurnChallenged{event.realm});
-        return;
-    case T::AllocateSuccess:
-        Emit(TurnAllocated{event.relayed, event.mapped});
-        if (m_ice_started)
-            UseRelay(now);
-        return;
-    case T::AllocateFailure:
-        Emit(TurnFailed{event.error.code, event.error.reason});
-        return;
-    case T::Data:
-        OnPeerData(event.peer, event.data, now);
-        return;
-    // The client refreshes the allocation, permissions and channels by itself; a channel
-    // that is not bound leaves the media on Send indications.
-    case T::RefreshSuccess:
-    case T::RefreshFailure:
-    case T::PermissionSuccess:
-    case T::PermissionFailure:
-    case T::ChannelBindSuccess:
-    case T::ChannelBindFailure:
-    case T::Closed:
-        return;
-    }
+    namespace ce = turn::client_event;
+    std::visit(Overloaded{
+                   [&](ce::Challenged& e) { Emit(TurnChallenged{e.realm}); },
+                   [&](ce::AllocateSuccess& e) {
+                       Emit(TurnAllocated{e.relayed, e.mapped});
+                       if (m_ice_started)
+                           UseRelay(now);
+                   },
+                   [&](ce::AllocateFailure& e) {
+                       Emit(TurnFailed{e.error.code, e.error.reason});
+                   },
+                   [&](ce::Data& e) { OnPeerData(e.peer, e.data, now); },
+                   [&](ce::RefreshSuccess& e) { Emit(TurnRefreshed{e.lifetime}); },
+                   [&](ce::RefreshFailure& e) {
+                       LoseMedia();
+                       Emit(TurnRefreshFailed{e.error.code, e.error.reason});
+                   },
+                   [&](ce::PermissionSuccess& e) { Emit(TurnPermissionCreated{e.peer}); },
+                   [&](ce::PermissionFailure& e) {
+                       const bool selected = m_peer && m_peer->address == e.peer && !m_closed;
+                       if (selected)
+                           LoseMedia();
+                       Emit(TurnPermissionFailed{e.peer, e.error.code, e.error.reason, selected});
+                   },
+                   [&](ce::ChannelBindSuccess& e) {
+                       Emit(TurnChannelBound{e.peer, e.channel});
+                   },
+                   [&](ce::ChannelBindFailure& e) {
+                       Emit(TurnChannelBindFailed{e.peer, e.channel, e.error.code, e.error.reason});
+                   },
+                   // The answer to our own Close: nothing is sent after it anyway.
+                   [](ce::Closed&) {},
+               },
+               event);
 }
 
 void Session::OnIceEvent(const ice::AgentEvent& event, Instant now) {
-    using T = ice::AgentEvent::Type;
-    switch (event.type) {
-    case T::SelectedPair:
-        if (m_ice_done)
-            return;
-        m_ice_done = true;
-        m_peer = event.remote.address;
-        if (m_config.bind_channel)
-            m_turn.ChannelBind(*m_peer, now);
-        Emit(IceConnected{event.local.address, event.remote.address});
-        MaybeStartDtls(now);
-        return;
-    case T::Failed:
-        if (!m_ice_done) {
-            m_ice_done = true;
-            Emit(IceFailed{event.reason});
-        } else if (m_peer) {
-            Emit(ConsentLost{event.reason});
-        }
-        return;
-    case T::StateChanged:
-    case T::RoleChanged:
-        return;
-    }
+    namespace ae = ice::agent_event;
+    std::visit(Overloaded{
+                   [&](const ae::SelectedPair& e) {
+                       if (m_ice_done)
+                           return;
+                       m_ice_done = true;
+                       m_peer = e.remote.address;
+                       if (m_config.bind_channel)
+                           m_turn.ChannelBind(*m_peer, now);
+                       Emit(IceConnected{e.local.address, e.remote.address});
+                       MaybeStartDtls(now);
+                   },
+                   [&](const ae::Failed& e) {
+                       if (!m_ice_done) {
+                           m_ice_done = true;
+                           Emit(IceFailed{e.reason});
+                       } else if (m_peer) {
+                           Emit(ConsentLost{e.reason});
+                       }
+                   },
+                   [&](const ae::RoleChanged& e) {
+                       Emit(IceRoleChanged{e.role == ice::Role::Controlling, e.reason});
+                   },
+                   // SelectedPair and Failed carry what the state says.
+                   [](const ae::StateChanged&) {},
+               },
+               event);
+}
+
+// The relay (or the permission to the selected peer) is gone: no datagram reaches the
+// peer any more, so the media stops here rather than pacing packets into nothing.
+void Session::LoseMedia() {
+    m_rtp.Stop();
+    m_peer.reset();
 }
 
 void Session::Pump(Instant now) {

@@ -104,6 +104,7 @@ class Session {
     void OnTurnEvent(turn::ClientEvent event, Instant now);
     void OnIceEvent(const ice::AgentEvent& event, Instant now);
     void UseRelay(Instant now);
+    void LoseMedia();
     void Permit(const IpAddress& peer, Instant now);
     void MaybeStartDtls(Instant now);
     void OnPeerData(const Endpoint& peer, const Bytes& data, Instant now);

@@ -42,20 +42,6 @@ const char* PairStateName(PairState state) {
     return "?";
 }
 
-const char* AgentEventName(AgentEvent::Type type) {
-    switch (type) {
-    case AgentEvent::Type::StateChanged:
-        return "StateChanged";
-    case AgentEvent::Type::SelectedPair:
-        return "SelectedPair";
-    case AgentEvent::Type::Failed:
-        return "Failed";
-    case AgentEvent::Type::RoleChanged:
-        return "RoleChanged";
-    }
-    return "?";
-}
-
 std::uint64_t PairPriority(std::uint32_t g, std::uint32_t d) {
     const std::uint64_t lo = std::min(g, d);
     const std::uint64_t hi = std::max(g, d);
@@ -232,10 +218,7 @@ void Agent::SetState(AgentState state) {
     if (state == m_state)
         return;
     m_state = state;
-    AgentEvent e;
-    e.type = AgentEvent::Type::StateChanged;
-    e.state = state;
-    Emit(e);
+    Emit(agent_event::StateChanged{state});
 }
 
 void Agent::Fail(const std::string& reason) {
@@ -246,10 +229,7 @@ void Agent::Fail(const std::string& reason) {
     m_triggered.clear();
     m_next_consent.reset();
     SetState(AgentState::Failed);
-    AgentEvent e;
-    e.type = AgentEvent::Type::Failed;
-    e.reason = reason;
-    Emit(e);
+    Emit(agent_event::Failed{reason});
 }
 
 bool Agent::CanCheck() const {
@@ -555,11 +535,7 @@ void Agent::SwitchRole(Role role, const std::string& why) {
     m_role = role;
     m_nominating.reset();
     RecomputePriorities();
-    AgentEvent e;
-    e.type = AgentEvent::Type::RoleChanged;
-    e.role = role;
-    e.reason = why;
-    Emit(e);
+    Emit(agent_event::RoleChanged{role, why});
 }
 
 void Agent::Select(std::size_t pi, Instant now) {
@@ -567,11 +543,7 @@ void Agent::Select(std::size_t pi, Instant now) {
         return;
     m_selected = pi;
     const Pair& p = m_pairs[pi];
-    AgentEvent e;
-    e.type = AgentEvent::Type::SelectedPair;
-    e.local = m_locals[p.local].candidate;
-    e.remote = m_remotes[p.remote];
-    Emit(e);
+    Emit(agent_event::SelectedPair{m_locals[p.local].candidate, m_remotes[p.remote]});
     m_last_consent = now;
     if (m_config.consent_interval.count() > 0)
         m_next_consent = now + m_config.consent_interval;

@@ -26,6 +26,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace cmslab::ice {
@@ -72,17 +73,43 @@ struct Transmit {
     Bytes data;
 };
 
-struct AgentEvent {
-    enum class Type { StateChanged, SelectedPair, Failed, RoleChanged };
-    Type type = Type::StateChanged;
-    AgentState state = AgentState::New; // StateChanged
-    Candidate local;                    // SelectedPair
-    Candidate remote;                   // SelectedPair
-    Role role = Role::Controlling;      // RoleChanged
-    std::string reason;                 // Failed, RoleChanged
+// What the agent reports, one struct per kind; users std::visit an AgentEvent with one
+// overload per kind (common/overloaded.h).
+namespace agent_event {
+
+struct StateChanged {
+    static constexpr const char* kName = "StateChanged";
+    AgentState state = AgentState::New;
 };
 
-const char* AgentEventName(AgentEvent::Type type);
+// A pair was selected (the first nominated one, or a better one later).
+struct SelectedPair {
+    static constexpr const char* kName = "SelectedPair";
+    Candidate local;
+    Candidate remote;
+};
+
+// Checks ran out before a pair was selected, or the selected pair lost consent.
+struct Failed {
+    static constexpr const char* kName = "Failed";
+    std::string reason;
+};
+
+// A role conflict (487) was resolved by switching role (RFC 8445 7.3.1.1).
+struct RoleChanged {
+    static constexpr const char* kName = "RoleChanged";
+    Role role = Role::Controlling;
+    std::string reason;
+};
+
+} // namespace agent_event
+
+using AgentEvent = std::variant<agent_event::StateChanged, agent_event::SelectedPair,
+                                agent_event::Failed, agent_event::RoleChanged>;
+
+inline const char* EventName(const AgentEvent& e) {
+    return std::visit([](const auto& kind) { return kind.kName; }, e);
+}
 
 struct PairInfo {
     Candidate local;

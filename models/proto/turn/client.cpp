@@ -24,34 +24,6 @@ constexpr Duration kChannelLifetime = 600s;
 
 } // namespace
 
-const char* ClientEventName(ClientEvent::Type type) {
-    switch (type) {
-    case ClientEvent::Type::Challenged:
-        return "Challenged";
-    case ClientEvent::Type::AllocateSuccess:
-        return "AllocateSuccess";
-    case ClientEvent::Type::AllocateFailure:
-        return "AllocateFailure";
-    case ClientEvent::Type::RefreshSuccess:
-        return "RefreshSuccess";
-    case ClientEvent::Type::RefreshFailure:
-        return "RefreshFailure";
-    case ClientEvent::Type::PermissionSuccess:
-        return "PermissionSuccess";
-    case ClientEvent::Type::PermissionFailure:
-        return "PermissionFailure";
-    case ClientEvent::Type::ChannelBindSuccess:
-        return "ChannelBindSuccess";
-    case ClientEvent::Type::ChannelBindFailure:
-        return "ChannelBindFailure";
-    case ClientEvent::Type::Data:
-        return "Data";
-    case ClientEvent::Type::Closed:
-        return "Closed";
-    }
-    return "?";
-}
-
 const char* ClientStateName(Client::State state) {
     switch (state) {
     case Client::State::Idle:
@@ -272,12 +244,7 @@ void Client::HandleFrame(ByteView frame, Instant now) {
             ++m_dropped;
             return;
         }
-        ClientEvent e;
-        e.type = ClientEvent::Type::Data;
-        e.peer = it->second.peer;
-        e.channel = cd->channel;
-        e.data = std::move(cd->data);
-        Emit(std::move(e));
+        Emit(client_event::Data{it->second.peer, std::move(cd->data), cd->channel});
         return;
     }
     default:
@@ -300,11 +267,7 @@ void Client::HandleStun(const Message& message, Instant now) {
             ++m_dropped;
             return;
         }
-        ClientEvent e;
-        e.type = ClientEvent::Type::Data;
-        e.peer = *peer;
-        e.data = std::move(*data);
-        Emit(std::move(e));
+        Emit(client_event::Data{*peer, std::move(*data), 0});
         return;
     }
     if (!message.IsResponse())
@@ -322,19 +285,21 @@ void Client::HandleStun(const Message& message, Instant now) {
     HandleResponse(std::move(tx), message, now);
 }
 
-void Client::EmitClosed() {
-    ClientEvent e;
-    e.type = ClientEvent::Type::Closed;
-    Emit(std::move(e));
-}
-
-void Client::Fail(ClientEvent::Type type, const Transaction& tx, const ErrorCode& error) {
-    ClientEvent e;
-    e.type = type;
-    e.error = error;
-    e.peer = tx.purpose == Purpose::CreatePermission ? Endpoint{tx.peer_ip, 0} : tx.peer;
-    e.channel = tx.channel;
-    Emit(std::move(e));
+void Client::Fail(const Transaction& tx, const ErrorCode& error) {
+    switch (tx.purpose) {
+    case Purpose::Allocate:
+        Emit(client_event::AllocateFailure{error});
+        return;
+    case Purpose::Refresh:
+        Emit(client_event::RefreshFailure{error});
+        return;
+    case Purpose::CreatePermission:
+        Emit(client_event::PermissionFailure{tx.peer_ip, error});
+        return;
+    case Purpose::ChannelBind:
+        Emit(client_event::ChannelBindFailure{tx.peer, tx.channel, error});
+        return;
+    }
 }
 
 void Client::HandleResponse(Transaction tx, const Message& message, Instant now) {
@@ -348,10 +313,7 @@ void Client::HandleResponse(Transaction tx, const Message& message, Instant now)
             m_realm = *realm;
             m_nonce = *nonce;
             m_key = stun::LongTermKey(m_config.username, m_realm, m_config.password);
-            ClientEvent e;
-            e.type = ClientEvent::Type::Challenged;
-            e.realm = m_realm;
-            Emit(std::move(e));
+            Emit(client_event::Challenged{m_realm});
             StartTransaction(Purpose::Allocate, now, tx.stale_retries);
             return;
         }
@@ -370,24 +332,24 @@ void Client::HandleResponse(Transaction tx, const Message& message, Instant now)
         switch (tx.purpose) {
         case Purpose::Allocate:
             m_state = State::Failed;
-            Fail(ClientEvent::Type::AllocateFailure, tx, error);
+            Fail(tx, error);
             return;
         case Purpose::Refresh:
             if (m_state == State::Closing && error.code == stun::error::kAllocationMismatch) {
                 // Already gone (a retransmitted delete, or expired): what we wanted.
                 m_state = State::Closed;
-                EmitClosed();
+                Emit(client_event::Closed{});
                 return;
             }
             if (error.code == stun::error::kAllocationMismatch)
                 m_state = State::Failed;
-            Fail(ClientEvent::Type::RefreshFailure, tx, error);
+            Fail(tx, error);
             return;
         case Purpose::CreatePermission: {
             Permission& p = m_permissions[tx.peer_ip];
             p.pending = false;
             p.wanted = false;
-            Fail(ClientEvent::Type::PermissionFailure, tx, error);
+            Fail(tx, error);
             return;
         }
         case Purpose::ChannelBind: {
@@ -396,7 +358,7 @@ void Client::HandleResponse(Transaction tx, const Message& message, Instant now)
                 ch->second.pending = false;
                 ch->second.bound = false;
             }
-            Fail(ClientEvent::Type::ChannelBindFailure, tx, error);
+            Fail(tx, error);
             return;
         }
         }
@@ -408,8 +370,7 @@ void Client::HandleResponse(Transaction tx, const Message& message, Instant now)
         const auto relayed = message.GetXorAddress(attr::kXorRelayedAddress);
         if (!relayed) {
             m_state = State::Failed;
-            Fail(ClientEvent::Type::AllocateFailure, tx,
-                 ErrorCode{0, "success response without XOR-RELAYED-ADDRESS"});
+            Fail(tx, ErrorCode{0, "success response without XOR-RELAYED-ADDRESS"});
             return;
         }
         m_state = State::Allocated;
@@ -417,12 +378,7 @@ void Client::HandleResponse(Transaction tx, const Message& message, Instant now)
         m_mapped = message.GetXorAddress(attr::kXorMappedAddress).value_or(Endpoint{});
         m_lifetime = message.GetLifetime().value_or(600);
         m_refresh_at = now + RefreshDelay(std::chrono::seconds(m_lifetime));
-        ClientEvent e;
-        e.type = ClientEvent::Type::AllocateSuccess;
-        e.relayed = m_relayed;
-        e.mapped = m_mapped;
-        e.lifetime = m_lifetime;
-        Emit(std::move(e));
+        Emit(client_event::AllocateSuccess{m_relayed, m_mapped, m_lifetime});
         return;
     }
     case Purpose::Refresh: {
@@ -431,16 +387,13 @@ void Client::HandleResponse(Transaction tx, const Message& message, Instant now)
             m_state = State::Closed;
             m_refresh_at.reset();
             m_transactions.clear();
-            EmitClosed();
+            Emit(client_event::Closed{});
             return;
         }
         m_lifetime = lifetime;
         if (m_state == State::Allocated)
             m_refresh_at = now + RefreshDelay(std::chrono::seconds(m_lifetime));
-        ClientEvent e;
-        e.type = ClientEvent::Type::RefreshSuccess;
-        e.lifetime = m_lifetime;
-        Emit(std::move(e));
+        Emit(client_event::RefreshSuccess{m_lifetime});
         return;
     }
     case Purpose::CreatePermission: {
@@ -448,10 +401,7 @@ void Client::HandleResponse(Transaction tx, const Message& message, Instant now)
         p.pending = false;
         p.expires = now + kPermissionLifetime;
         p.refresh_at = now + RefreshDelay(kPermissionLifetime);
-        ClientEvent e;
-        e.type = ClientEvent::Type::PermissionSuccess;
-        e.peer = Endpoint{tx.peer_ip, 0};
-        Emit(std::move(e));
+        Emit(client_event::PermissionSuccess{tx.peer_ip});
         return;
     }
     case Purpose::ChannelBind: {
@@ -470,13 +420,8 @@ void Client::HandleResponse(Transaction tx, const Message& message, Instant now)
             p.expires = now + kPermissionLifetime;
             p.refresh_at = now + RefreshDelay(kPermissionLifetime);
         }
-        if (first) {
-            ClientEvent e;
-            e.type = ClientEvent::Type::ChannelBindSuccess;
-            e.peer = tx.peer;
-            e.channel = tx.channel;
-            Emit(std::move(e));
-        }
+        if (first)
+            Emit(client_event::ChannelBindSuccess{tx.peer, tx.channel});
         return;
     }
     }
@@ -487,25 +432,25 @@ void Client::HandleTimedOut(const Transaction& tx, Instant) {
     switch (tx.purpose) {
     case Purpose::Allocate:
         m_state = State::Failed;
-        Fail(ClientEvent::Type::AllocateFailure, tx, timeout);
+        Fail(tx, timeout);
         return;
     case Purpose::Refresh:
         if (m_state == State::Closing) {
             m_state = State::Closed;
-            EmitClosed();
+            Emit(client_event::Closed{});
             return;
         }
-        Fail(ClientEvent::Type::RefreshFailure, tx, timeout);
+        Fail(tx, timeout);
         return;
     case Purpose::CreatePermission:
         m_permissions[tx.peer_ip].pending = false;
-        Fail(ClientEvent::Type::PermissionFailure, tx, timeout);
+        Fail(tx, timeout);
         return;
     case Purpose::ChannelBind: {
         auto ch = m_channels.find(tx.channel);
         if (ch != m_channels.end())
             ch->second.pending = false;
-        Fail(ClientEvent::Type::ChannelBindFailure, tx, timeout);
+        Fail(tx, timeout);
         return;
     }
     }

@@ -13,6 +13,7 @@
 #include "stun/error_code.h"
 #include "stun/message.h"
 #include "stun/stream_framer.h"
+#include "turn/client_events.h"
 #include "turn/retransmit_timer.h"
 #include "turn/types.h"
 
@@ -38,34 +39,6 @@ struct ClientConfig {
     Duration refresh_margin = std::chrono::seconds(60);
     std::uint32_t max_stale_nonce_retries = 3;
 };
-
-struct ClientEvent {
-    enum class Type {
-        Challenged,        // 401 with REALM and NONCE to an Allocate without credentials
-        AllocateSuccess,   // relayed, mapped, lifetime
-        AllocateFailure,   // error (code 0: no answer)
-        RefreshSuccess,    // lifetime
-        RefreshFailure,    // error
-        PermissionSuccess, // peer (address; port 0)
-        PermissionFailure, // peer, error
-        ChannelBindSuccess,
-        ChannelBindFailure, // peer, channel, error
-        Data,               // peer, data, channel (0 for a Data indication)
-        Closed,             // the allocation was deleted (Refresh with LIFETIME 0)
-    };
-
-    Type type = Type::Data;
-    Endpoint peer;
-    Bytes data;
-    std::uint16_t channel = 0;
-    stun::ErrorCode error;      // code 0 and reason "timeout" when the server never answered
-    Endpoint relayed;           // XOR-RELAYED-ADDRESS
-    Endpoint mapped;            // XOR-MAPPED-ADDRESS
-    std::uint32_t lifetime = 0; // seconds
-    std::string realm;          // for Challenged
-};
-
-const char* ClientEventName(ClientEvent::Type type);
 
 class Client {
   public:
@@ -138,9 +111,9 @@ class Client {
     void HandleStun(const stun::Message& message, Instant now);
     void HandleResponse(Transaction tx, const stun::Message& message, Instant now);
     void HandleTimedOut(const Transaction& tx, Instant now);
-    void Fail(ClientEvent::Type type, const Transaction& tx, const stun::ErrorCode& error);
+    // The failure event of the transaction's purpose.
+    void Fail(const Transaction& tx, const stun::ErrorCode& error);
     void Emit(ClientEvent event) { m_events.push_back(std::move(event)); }
-    void EmitClosed();
     Duration RefreshDelay(Duration lifetime) const;
     stun::EncodeOptions Protection(bool authenticated) const;
 

@@ -24,38 +24,6 @@ constexpr std::size_t kMaxRelayedData = 0xFFFF - 20 - 24 - 4 - 3;
 
 } // namespace
 
-const char* ServerEventName(ServerEvent::Type type) {
-    switch (type) {
-    case ServerEvent::Type::Challenged:
-        return "Challenged";
-    case ServerEvent::Type::StaleNonce:
-        return "StaleNonce";
-    case ServerEvent::Type::AuthFailure:
-        return "AuthFailure";
-    case ServerEvent::Type::RequestRejected:
-        return "RequestRejected";
-    case ServerEvent::Type::AllocationCreated:
-        return "AllocationCreated";
-    case ServerEvent::Type::AllocationRefreshed:
-        return "AllocationRefreshed";
-    case ServerEvent::Type::AllocationDeleted:
-        return "AllocationDeleted";
-    case ServerEvent::Type::AllocationExpired:
-        return "AllocationExpired";
-    case ServerEvent::Type::PermissionCreated:
-        return "PermissionCreated";
-    case ServerEvent::Type::ChannelBound:
-        return "ChannelBound";
-    case ServerEvent::Type::RelayOpened:
-        return "RelayOpened";
-    case ServerEvent::Type::RelayClosed:
-        return "RelayClosed";
-    case ServerEvent::Type::StreamError:
-        return "StreamError";
-    }
-    return "?";
-}
-
 Server::Server(ServerConfig config, Rng rng)
     : m_config(std::move(config)), m_rng(rng), m_nonces(m_config.nonce_lifetime) {}
 
@@ -73,10 +41,7 @@ void Server::HandleClientInput(const FiveTuple& tuple, ByteView bytes, Instant n
     if (it->second.Failed()) {
         ++m_counters.dropped_malformed;
         m_streams.erase(it);
-        ServerEvent e;
-        e.type = ServerEvent::Type::StreamError;
-        e.tuple = tuple;
-        Emit(std::move(e));
+        Emit(server_event::StreamError{tuple});
     }
 }
 
@@ -84,7 +49,7 @@ void Server::HandleConnectionClosed(const FiveTuple& tuple, Instant) {
     m_streams.erase(tuple);
     auto it = m_allocations.find(tuple);
     if (it != m_allocations.end())
-        DeleteAllocation(it, ServerEvent::Type::AllocationDeleted);
+        DeleteAllocation(it, false);
 }
 
 void Server::HandleFrame(const FiveTuple& tuple, ByteView frame, Instant now) {
@@ -161,19 +126,6 @@ void Server::RespondIntegrityFailure(const FiveTuple& tuple, const Message& requ
     Respond(tuple, request, std::move(response), nullptr);
 }
 
-void Server::EmitRequestEvent(ServerEvent::Type type, const FiveTuple& tuple,
-                              const Message& request, std::uint16_t code, std::string username,
-                              std::string reason) {
-    ServerEvent e;
-    e.type = type;
-    e.tuple = tuple;
-    e.username = std::move(username);
-    e.method = request.Method();
-    e.code = code;
-    e.reason = std::move(reason);
-    Emit(std::move(e));
-}
-
 void Server::Reject(const FiveTuple& tuple, const Message& request, std::uint16_t code,
                     const Bytes* key, const std::string& username, std::string_view reason) {
     RespondError(tuple, request, code, reason, key, std::nullopt);
@@ -188,8 +140,9 @@ void Server::Reject(const FiveTuple& tuple, const Message& request, std::uint16_
         ++m_counters.other_errors;
         break;
     }
-    EmitRequestEvent(ServerEvent::Type::RequestRejected, tuple, request, code, username,
-                     reason.empty() ? std::string(stun::DefaultReason(code)) : std::string(reason));
+    Emit(server_event::RequestRejected{tuple, request.Method(), username, code,
+                                       reason.empty() ? std::string(stun::DefaultReason(code))
+                                                      : std::string(reason)});
 }
 
 void Server::HandleRequest(const FiveTuple& tuple, const Message& request, Instant now) {
@@ -216,8 +169,7 @@ void Server::HandleRequest(const FiveTuple& tuple, const Message& request, Insta
     if (!request.Has(attr::kMessageIntegrity)) {
         RespondError(tuple, request, error::kUnauthorized, {}, nullptr, now);
         ++m_counters.challenges;
-        EmitRequestEvent(ServerEvent::Type::Challenged, tuple, request, error::kUnauthorized, {},
-                         {});
+        Emit(server_event::Challenged{tuple, request.Method()});
         return;
     }
     const auto username = request.GetUsername();
@@ -230,8 +182,7 @@ void Server::HandleRequest(const FiveTuple& tuple, const Message& request, Insta
     if (!m_nonces.IsValid(*nonce, now)) {
         RespondError(tuple, request, error::kStaleNonce, {}, nullptr, now);
         ++m_counters.stale_nonces;
-        EmitRequestEvent(ServerEvent::Type::StaleNonce, tuple, request, error::kStaleNonce,
-                         *username, {});
+        Emit(server_event::StaleNonce{tuple, request.Method(), *username});
         return;
     }
     Auth auth;
@@ -250,8 +201,8 @@ void Server::HandleRequest(const FiveTuple& tuple, const Message& request, Insta
         else
             RespondIntegrityFailure(tuple, request, code);
         ++m_counters.integrity_failures;
-        EmitRequestEvent(ServerEvent::Type::AuthFailure, tuple, request, code, *username,
-                         std::string(stun::DefaultReason(code)));
+        Emit(server_event::AuthFailure{tuple, request.Method(), *username, code,
+                                       std::string(stun::DefaultReason(code))});
         return;
     }
     if (!request.UnknownComprehensionRequired().empty()) {
@@ -385,17 +336,8 @@ void Server::HandleAllocate(const FiveTuple& tuple, const Message& request, cons
     ++m_per_user[auth.username];
     ++m_counters.allocations_created;
     m_by_relay[a.relay] = tuple;
-    ServerEvent opened;
-    opened.type = ServerEvent::Type::RelayOpened;
-    opened.tuple = tuple;
-    opened.username = a.username;
-    opened.relay = a.relay;
-    opened.advertised = a.advertised;
-    Emit(opened);
-    ServerEvent created = opened;
-    created.type = ServerEvent::Type::AllocationCreated;
-    created.lifetime = lifetime;
-    Emit(std::move(created));
+    Emit(server_event::RelayOpened{a.relay});
+    Emit(server_event::AllocationCreated{tuple, a.username, a.relay, a.advertised, lifetime});
     m_allocations.emplace(tuple, std::move(a));
 }
 
@@ -423,21 +365,14 @@ void Server::HandleRefresh(const FiveTuple& tuple, const Message& request, const
     if (requested && *requested == 0) {
         response.AddLifetime(0);
         Respond(tuple, request, std::move(response), &auth.key);
-        DeleteAllocation(it, ServerEvent::Type::AllocationDeleted);
+        DeleteAllocation(it, false);
         return;
     }
     const std::uint32_t lifetime = GrantedLifetime(request);
     it->second.expires = now + std::chrono::seconds(lifetime);
     response.AddLifetime(lifetime);
     Respond(tuple, request, std::move(response), &auth.key);
-    ServerEvent e;
-    e.type = ServerEvent::Type::AllocationRefreshed;
-    e.tuple = tuple;
-    e.username = auth.username;
-    e.relay = it->second.relay;
-    e.advertised = it->second.advertised;
-    e.lifetime = lifetime;
-    Emit(std::move(e));
+    Emit(server_event::AllocationRefreshed{tuple, auth.username, it->second.relay, lifetime});
 }
 
 void Server::HandleCreatePermission(const FiveTuple& tuple, const Message& request,
@@ -468,15 +403,8 @@ void Server::HandleCreatePermission(const FiveTuple& tuple, const Message& reque
     for (const IpAddress& ip : ips) {
         const bool fresh = !HasPermission(a, ip, now);
         a.permissions[ip] = now + m_config.permission_lifetime;
-        if (fresh) {
-            ServerEvent e;
-            e.type = ServerEvent::Type::PermissionCreated;
-            e.tuple = tuple;
-            e.username = a.username;
-            e.relay = a.relay;
-            e.peer = Endpoint{ip, 0};
-            Emit(std::move(e));
-        }
+        if (fresh)
+            Emit(server_event::PermissionCreated{tuple, a.username, a.relay, ip});
     }
     Respond(tuple, request, request.MakeResponse(Class::SuccessResponse), &auth.key);
 }
@@ -512,16 +440,8 @@ void Server::HandleChannelBind(const FiveTuple& tuple, const Message& request, c
     const bool fresh = bound == a.channels.end() || bound->second.expires <= now;
     a.channels[*channel] = Channel{*peer, now + m_config.channel_lifetime};
     a.permissions[peer->address] = now + m_config.permission_lifetime;
-    if (fresh) {
-        ServerEvent e;
-        e.type = ServerEvent::Type::ChannelBound;
-        e.tuple = tuple;
-        e.username = a.username;
-        e.relay = a.relay;
-        e.peer = *peer;
-        e.channel = *channel;
-        Emit(std::move(e));
-    }
+    if (fresh)
+        Emit(server_event::ChannelBound{tuple, a.username, a.relay, *peer, *channel});
     Respond(tuple, request, request.MakeResponse(Class::SuccessResponse), &auth.key);
 }
 
@@ -625,21 +545,16 @@ void Server::HandlePeerInput(const Endpoint& relay, const Endpoint& peer, ByteVi
     m_counters.relayed_bytes_to_clients += bytes.size;
 }
 
-void Server::DeleteAllocation(std::map<FiveTuple, Allocation>::iterator it, ServerEvent::Type why) {
+void Server::DeleteAllocation(std::map<FiveTuple, Allocation>::iterator it, bool expired) {
     Allocation& a = it->second;
-    ServerEvent e;
-    e.type = why;
-    e.tuple = a.tuple;
-    e.username = a.username;
-    e.relay = a.relay;
-    e.advertised = a.advertised;
-    Emit(e);
-    e.type = ServerEvent::Type::RelayClosed;
-    Emit(e);
-    if (why == ServerEvent::Type::AllocationExpired)
+    if (expired) {
+        Emit(server_event::AllocationExpired{a.tuple, a.username, a.relay});
         ++m_counters.allocations_expired;
-    else
+    } else {
+        Emit(server_event::AllocationDeleted{a.tuple, a.username, a.relay});
         ++m_counters.allocations_deleted;
+    }
+    Emit(server_event::RelayClosed{a.relay});
     m_by_relay.erase(a.relay);
     auto user = m_per_user.find(a.username);
     if (user != m_per_user.end() && --user->second == 0)
@@ -667,7 +582,7 @@ void Server::HandleTimeout(Instant now) {
     for (auto it = m_allocations.begin(); it != m_allocations.end();) {
         if (it->second.expires <= now) {
             auto dead = it++;
-            DeleteAllocation(dead, ServerEvent::Type::AllocationExpired);
+            DeleteAllocation(dead, true);
             continue;
         }
         Allocation& a = it->second;

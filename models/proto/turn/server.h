@@ -3,7 +3,7 @@
 // static NAT address advertised in XOR-RELAYED-ADDRESS, a relay port range, quotas, and
 // a configurable answer to a wrong password (431 as Expressway-E, 401 as coturn).
 //
-// The server owns the relayed "sockets" logically: RelayOpened/RelayClosed events tell the
+// The server owns the relayed "sockets" logically: server_event::RelayOpened/RelayClosed tell the
 // driver which (address, port) to listen on; data a peer sends there comes in through
 // HandlePeerInput; Transmit.from names the relay socket (or listening socket) to send from.
 #pragma once
@@ -16,6 +16,7 @@
 #include "stun/message.h"
 #include "stun/stream_framer.h"
 #include "turn/nonce_book.h"
+#include "turn/server_events.h"
 #include "turn/types.h"
 
 #include <chrono>
@@ -57,38 +58,6 @@ struct ServerConfig {
     Duration permission_lifetime = std::chrono::seconds(300);
     Duration channel_lifetime = std::chrono::seconds(600);
 };
-
-struct ServerEvent {
-    enum class Type {
-        Challenged,          // 401 with REALM and NONCE to a request without credentials
-        StaleNonce,          // 438
-        AuthFailure,         // wrong password / unknown user: code is the configured one
-        RequestRejected,     // any other error response: code, reason, method
-        AllocationCreated,   // username, relay, advertised, lifetime
-        AllocationRefreshed, // lifetime
-        AllocationDeleted,   // by Refresh with LIFETIME 0, or the TCP connection closing
-        AllocationExpired,
-        PermissionCreated, // peer (port 0)
-        ChannelBound,      // peer, channel
-        RelayOpened,       // relay: the driver should receive on it
-        RelayClosed,       // relay: the driver should stop
-        StreamError,       // a TCP client's byte stream lost its framing: close it
-    };
-
-    Type type = Type::RequestRejected;
-    FiveTuple tuple;
-    std::string username;
-    std::uint16_t method = 0;
-    std::uint16_t code = 0;
-    std::string reason;
-    Endpoint relay;      // local relay socket
-    Endpoint advertised; // what XOR-RELAYED-ADDRESS said
-    Endpoint peer;
-    std::uint16_t channel = 0;
-    std::uint32_t lifetime = 0;
-};
-
-const char* ServerEventName(ServerEvent::Type type);
 
 // What a status page shows. Gauges are computed when asked; the rest count since start.
 struct ServerCounters {
@@ -193,10 +162,6 @@ class Server {
     // 401 (ServerConfig::integrity_failure_echoes_request). Unsigned: the key is wrong.
     void RespondIntegrityFailure(const FiveTuple& tuple, const stun::Message& request,
                                  std::uint16_t code);
-    // An event about a request that was not granted.
-    void EmitRequestEvent(ServerEvent::Type type, const FiveTuple& tuple,
-                          const stun::Message& request, std::uint16_t code, std::string username,
-                          std::string reason);
     // Sends an error response (see RespondError), counts it and reports it.
     void Reject(const FiveTuple& tuple, const stun::Message& request, std::uint16_t code,
                 const Bytes* key, const std::string& username, std::string_view reason = {});
@@ -212,7 +177,8 @@ class Server {
     // The allocation on `tuple` while it lasts; nullptr, counted as a drop, otherwise.
     const Allocation* LiveAllocation(const FiveTuple& tuple, Instant now);
     void Emit(ServerEvent event) { m_events.push_back(std::move(event)); }
-    void DeleteAllocation(std::map<FiveTuple, Allocation>::iterator it, ServerEvent::Type why);
+    // `expired`: the lifetime ran out (AllocationExpired), else AllocationDeleted.
+    void DeleteAllocation(std::map<FiveTuple, Allocation>::iterator it, bool expired);
     std::optional<std::uint16_t> PickPort(const IpAddress& local);
     std::uint32_t GrantedLifetime(const stun::Message& request) const;
     const RelayAddress* RelayFor(IpAddress::Family family) const;

@@ -1,5 +1,6 @@
 #include "turn/types.h"
 
+#include <cstdio>
 #include <tuple>
 
 namespace cmslab::turn {
@@ -15,6 +16,12 @@ bool FiveTuple::operator<(const FiveTuple& o) const {
 std::string FiveTuple::ToString() const {
     return std::string(TransportName(transport)) + " " + client.ToString() + " -> " +
            server.ToString();
+}
+
+std::string ChannelText(std::uint16_t channel) {
+    char text[8];
+    std::snprintf(text, sizeof text, "0x%04x", static_cast<unsigned>(channel));
+    return text;
 }
 
 } // namespace cmslab::turn

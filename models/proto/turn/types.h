@@ -30,6 +30,9 @@ struct FiveTuple {
     std::string ToString() const; // "UDP 1.2.3.4:5 -> 6.7.8.9:3478"
 };
 
+// A channel number as logs and Wireshark write it: "0x4000".
+std::string ChannelText(std::uint16_t channel);
+
 // Bytes for the driver to send. For TCP, `from`/`to` name the connection.
 struct Transmit {
     Transport transport = Transport::Udp;

@@ -240,11 +240,11 @@ class ScriptedTurn {
   private:
     void Pump() {
         while (auto e = m_server->PollEvent()) {
-            if (e->type == turn::ServerEvent::Type::RelayOpened) {
-                auto port = UdpPort::Bind(m_node, e->relay);
+            if (const auto* opened = std::get_if<turn::server_event::RelayOpened>(&*e)) {
+                auto port = UdpPort::Bind(m_node, opened->relay);
                 if (!port)
                     continue;
-                const Endpoint relay = e->relay;
+                const Endpoint relay = opened->relay;
                 (*port)->SetOnDatagram(
                     [this, relay](const Endpoint& from, const Endpoint&, const Bytes& data) {
                         m_server->HandlePeerInput(relay, from, data, devices::net::SimNow());
@@ -342,10 +342,10 @@ class ScriptedCmsMedia {
             bool progress = false;
             while (auto e = m_turn.PollEvent()) {
                 progress = true;
-                if (e->type == turn::ClientEvent::Type::AllocateSuccess)
-                    OnRelay(*e, now);
-                else if (e->type == turn::ClientEvent::Type::Data)
-                    OnPeerData(e->peer, e->data, now);
+                if (const auto* allocated = std::get_if<turn::client_event::AllocateSuccess>(&*e))
+                    OnRelay(*allocated, now);
+                else if (const auto* data = std::get_if<turn::client_event::Data>(&*e))
+                    OnPeerData(data->peer, data->data, now);
             }
             while (auto t = m_ice.PollTransmit()) {
                 progress = true;
@@ -356,8 +356,9 @@ class ScriptedCmsMedia {
             }
             while (auto e = m_ice.PollEvent()) {
                 progress = true;
-                if (e->type == ice::AgentEvent::Type::SelectedPair && !m_peer) {
-                    m_peer = e->remote.address;
+                const auto* selected = std::get_if<ice::agent_event::SelectedPair>(&*e);
+                if (selected && !m_peer) {
+                    m_peer = selected->remote.address;
                     StartDtls(now);
                 }
             }
@@ -400,7 +401,7 @@ class ScriptedCmsMedia {
         Pump();
     }
 
-    void OnRelay(const turn::ClientEvent& e, Instant now) {
+    void OnRelay(const turn::client_event::AllocateSuccess& e, Instant now) {
         const auto local = ice::MakeRelayedCandidate(e.relayed, e.mapped, Ip("192.168.245.61"));
         m_ice.AddLocalCandidate(local, now);
         m_ice.SetLocalEndOfCandidates(now);

@@ -137,7 +137,8 @@ TEST(BrowserMedia, RelayIceDtlsPassiveAndSrtpBothWays) {
                call.cms.dtls->Established();
     });
     ASSERT_EQ(call.browser->Kinds(),
-              (Names{"TurnChallenged", "TurnAllocated", "IceConnected", "DtlsConnected"}));
+              (Names{"TurnChallenged", "TurnAllocated", "TurnPermissionCreated", "IceConnected",
+                     "TurnChannelBound", "DtlsConnected"}));
     EXPECT_EQ(media::DescribePair(*call.browser->First<media::IceConnected>()),
               call.BrowserRelay().address.ToString() + " <-> " +
                   call.CmsRelay().address.ToString());
@@ -180,7 +181,9 @@ TEST(BrowserMedia, DtlsFromTheCmsBeforeStartDtlsIsKept) {
     call.Signal(/*browser_starts_dtls=*/false);
     // ICE completes; the CMS starts DTLS at once; the browser has not been told to yet.
     call.net.RunFor(2s);
-    EXPECT_EQ(call.browser->Kinds(), (Names{"TurnChallenged", "TurnAllocated", "IceConnected"}));
+    EXPECT_EQ(call.browser->Kinds(),
+              (Names{"TurnChallenged", "TurnAllocated", "TurnPermissionCreated", "IceConnected",
+                     "TurnChannelBound"}));
     EXPECT_GE(call.browser->session.GetCounters().dtls_before_start, 1u);
     call.browser->session.StartDtls(call.CmsFingerprint(), call.net.now);
     call.browser->Pump();
@@ -203,7 +206,8 @@ TEST(BrowserMedia, CmsCertificateNotMatchingItsFingerprintFailsDtls) {
     call.browser->Pump();
     call.net.RunFor(5s);
     ASSERT_EQ(call.browser->Kinds(),
-              (Names{"TurnChallenged", "TurnAllocated", "IceConnected", "DtlsFailed"}));
+              (Names{"TurnChallenged", "TurnAllocated", "TurnPermissionCreated", "IceConnected",
+                     "TurnChannelBound", "DtlsFailed"}));
     EXPECT_NE(call.browser->First<media::DtlsFailed>()->reason.find("certificate"),
               std::string::npos)
         << call.browser->First<media::DtlsFailed>()->reason;
@@ -237,7 +241,8 @@ TEST(BrowserMedia, CmsNeverAnsweringChecksFailsIce) {
     call.browser->StartIce(ice::Credentials{"cmsu", "cmspassword0123456789ab"}, {call.CmsRelay()});
     call.browser->Pump();
     call.net.RunFor(40s, [&] { return call.browser->First<media::IceFailed>() != nullptr; });
-    ASSERT_EQ(call.browser->Kinds(), (Names{"TurnChallenged", "TurnAllocated", "IceFailed"}));
+    ASSERT_EQ(call.browser->Kinds(),
+              (Names{"TurnChallenged", "TurnAllocated", "TurnPermissionCreated", "IceFailed"}));
     EXPECT_FALSE(call.browser->First<media::IceFailed>()->reason.empty());
 }
 

@@ -463,6 +463,56 @@ TEST(GuestScript, EventsOutOfTurnAreIgnored) {
         EXPECT_EQ(Status(s, stage), StageStatus::NotReached);
     EXPECT_TRUE(Drain(s).names.empty());
     EXPECT_EQ(s.Media().received.packets, 0u);
+    // Counted, in the phase where they made no sense.
+    EXPECT_EQ(s.GetMediaPhase(), GuestScript::MediaPhase::Waiting);
+    EXPECT_EQ(s.OutOfPhaseEvents(), 3u);
+}
+
+TEST(GuestScript, MediaPhaseMovesOnlyAlongTheJoin) {
+    using P = GuestScript::MediaPhase;
+    using S = GuestScript::MediaStep;
+    EXPECT_EQ(GuestScript::NextMediaPhase(P::Waiting, S::Allocate), P::Allocating);
+    EXPECT_EQ(GuestScript::NextMediaPhase(P::Allocating, S::RelayAllocated), P::RelayReady);
+    EXPECT_EQ(GuestScript::NextMediaPhase(P::IceChecking, S::IceFailed), P::Failed);
+    EXPECT_EQ(GuestScript::NextMediaPhase(P::Sending, S::MediaReceived), P::InCall);
+    EXPECT_EQ(GuestScript::NextMediaPhase(P::IceChecking, S::MediaEnded), P::Ended);
+    // A TURN failure means nothing once ICE runs; nothing moves a finished phase.
+    EXPECT_FALSE(GuestScript::NextMediaPhase(P::IceChecking, S::TurnFailed));
+    EXPECT_FALSE(GuestScript::NextMediaPhase(P::Waiting, S::DtlsConnected));
+    EXPECT_FALSE(GuestScript::NextMediaPhase(P::Failed, S::MediaEnded));
+    EXPECT_FALSE(GuestScript::NextMediaPhase(P::Ended, S::Allocate));
+    EXPECT_STREQ(GuestScript::MediaPhaseName(P::InCall), "in_call");
+
+    GuestScript s(ReferenceConfig());
+    RunJoin(s, Until::Relay);
+    EXPECT_EQ(s.GetMediaPhase(), P::IceChecking);
+    s.OnTurnFailed(20ms, 437, "Allocation Mismatch"); // a late answer: no stage changes
+    EXPECT_EQ(Status(s, Stage::Turn), StageStatus::Ok);
+    EXPECT_EQ(s.OutOfPhaseEvents(), 1u);
+}
+
+// The relay (or the permission to the meeting) went away mid-call: the media stops,
+// the media stage fails with the reason and what flowed, and the web app leaves.
+TEST(GuestScript, MediaLostEndsTheCall) {
+    GuestScript s(ReferenceConfig());
+    Instant t = RunJoin(s, Until::Dtls);
+    for (int i = 0; i < 10; ++i) {
+        s.OnMediaSent(t += 20ms, 182, "srtp");
+        s.OnMediaReceived(t, 190);
+    }
+    ASSERT_EQ(s.GetMediaPhase(), GuestScript::MediaPhase::InCall);
+    Drain(s);
+    s.OnMediaLost(t + 1s, "TURN refresh failed: 437 Allocation Mismatch; the relay is gone");
+    EXPECT_EQ(Status(s, Stage::Media), StageStatus::Failed);
+    EXPECT_TRUE(Contains(Detail(s, Stage::Media), "media lost: TURN refresh failed: 437"));
+    EXPECT_TRUE(Contains(Detail(s, Stage::Media), "10 packets (1820 bytes) sent"));
+    EXPECT_EQ(s.GetMediaPhase(), GuestScript::MediaPhase::Ended);
+    const auto end = Drain(s);
+    EXPECT_EQ(end.names, (std::vector<std::string>{"StopMedia", "SendSignaling", "CloseAll"}));
+    EXPECT_EQ(s.View().screen, Screen::ConnectingTimeout) << "back at the join page";
+    EXPECT_TRUE(s.Done());
+    s.OnMediaLost(t + 2s, "again");
+    EXPECT_EQ(s.OutOfPhaseEvents(), 1u);
 }
 
 TEST(GuestScript, LogsEachVerdictAndScreen) {

@@ -46,13 +46,18 @@ class CmsNode : public Node {
             m_net.Send(m_host, d->to, std::move(d->data));
         while (auto s = media.PollSignaling())
             to_browser.push_back(*s);
-        while (auto e = media.PollEvent())
-            events.push_back(*e);
+        while (auto e = media.PollEvent()) {
+            if (const auto* note = std::get_if<MediaNoteEvent>(&*e))
+                notes.push_back((note->warning ? "Warning: " : "Info: ") + note->text);
+            else
+                events.push_back(*e);
+        }
     }
 
     CallMedia media;
     std::vector<webapp::SignalingMessage> to_browser;
-    std::vector<CallMediaEvent> events;
+    std::vector<CallMediaEvent> events; // all but the notes
+    std::vector<std::string> notes;     // "Info: <text>", "Warning: <text>"
 
   private:
     Net& m_net;
@@ -140,6 +145,9 @@ TEST(CallMedia, RelayIceAndDtlsStart) {
     EXPECT_TRUE(std::holds_alternative<DtlsStartEvent>(cms.events[0]));
     EXPECT_TRUE(cms.media.Ice().SelectedPair().has_value());
     EXPECT_FALSE(cms.media.Failed());
+    // The permission for the browser's relay is a line in the Call Bridge's log.
+    EXPECT_EQ(cms.notes, (std::vector<std::string>{"Info: TURN permission created for " +
+                                                   relayed.address.address.ToString()}));
 }
 
 TEST(CallMedia, WrongTurnPasswordIsIceFailure4) {

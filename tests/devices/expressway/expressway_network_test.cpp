@@ -511,14 +511,15 @@ TEST_F(ExpresswayTurnTest, AllocateIsChallengedThenRelayedOnTheNatAddress) {
     auto run = AllocateAt(3, "cisco");
     RunAndFinish(8);
     ASSERT_GE(run->events.size(), 2u) << LogText("vcse");
-    EXPECT_EQ(run->events[0].type, turn::ClientEvent::Type::Challenged);
-    EXPECT_EQ(run->events[0].realm, "turnuser");
-    ASSERT_EQ(run->events[1].type, turn::ClientEvent::Type::AllocateSuccess)
-        << run->events[1].error.code << " " << run->events[1].error.reason;
-    EXPECT_EQ(run->events[1].relayed.address.ToString(), "10.88.246.156");
-    EXPECT_GE(run->events[1].relayed.port, 24000);
-    EXPECT_LE(run->events[1].relayed.port, 29999);
-    EXPECT_EQ(run->events[1].mapped.address.ToString(), "172.16.84.124");
+    const auto* challenged = std::get_if<turn::client_event::Challenged>(&run->events[0]);
+    ASSERT_NE(challenged, nullptr);
+    EXPECT_EQ(challenged->realm, "turnuser");
+    const auto* allocated = std::get_if<turn::client_event::AllocateSuccess>(&run->events[1]);
+    ASSERT_NE(allocated, nullptr) << turn::EventName(run->events[1]) << "\n" << LogText("vcse");
+    EXPECT_EQ(allocated->relayed.address.ToString(), "10.88.246.156");
+    EXPECT_GE(allocated->relayed.port, 24000);
+    EXPECT_LE(allocated->relayed.port, 29999);
+    EXPECT_EQ(allocated->mapped.address.ToString(), "172.16.84.124");
     const nlohmann::json st = m_status["vcse"]["expressway_e"]["turn"];
     EXPECT_EQ(st["active_clients"], 1) << st.dump(1);
     EXPECT_EQ(st["relays_udp"], 1);
@@ -534,8 +535,8 @@ TEST_F(ExpresswayTurnTest, AllocateIsChallengedThenRelayedOnTheNatAddress) {
                                          "-e stun.att.port");
     ASSERT_EQ(relayed.size(), 1u);
     EXPECT_EQ(relayed[0], "10.88.246.156,172.16.84.124\t" +
-                              std::to_string(run->events[1].relayed.port) + "," +
-                              std::to_string(run->events[1].mapped.port));
+                              std::to_string(allocated->relayed.port) + "," +
+                              std::to_string(allocated->mapped.port));
 }
 
 TEST_F(ExpresswayTurnTest, WrongPasswordGets431) {
@@ -543,9 +544,10 @@ TEST_F(ExpresswayTurnTest, WrongPasswordGets431) {
     auto run = AllocateAt(3, "wrong");
     RunAndFinish(8);
     ASSERT_GE(run->events.size(), 2u);
-    EXPECT_EQ(run->events[0].type, turn::ClientEvent::Type::Challenged);
-    EXPECT_EQ(run->events[1].type, turn::ClientEvent::Type::AllocateFailure);
-    EXPECT_EQ(run->events[1].error.code, 431);
+    EXPECT_TRUE(std::holds_alternative<turn::client_event::Challenged>(run->events[0]));
+    const auto* failed = std::get_if<turn::client_event::AllocateFailure>(&run->events[1]);
+    ASSERT_NE(failed, nullptr) << turn::EventName(run->events[1]);
+    EXPECT_EQ(failed->error.code, 431);
     const auto lines = Shark("public", "-Y 'stun.att.error.class == 4 && stun.att.error == 31' "
                                        "-T fields -e ip.src -e ip.dst -e stun.att.error.reason");
     ASSERT_EQ(lines.size(), 1u);
@@ -592,11 +594,11 @@ TEST_F(ExpresswayTurnTest, AllocateOverTcpOnTheInternalNic) {
     stream->reset();
     RunAndFinish(0);
     ASSERT_GE(run->events.size(), 2u);
-    EXPECT_EQ(run->events[0].type, turn::ClientEvent::Type::Challenged);
-    ASSERT_EQ(run->events[1].type, turn::ClientEvent::Type::AllocateSuccess)
-        << run->events[1].error.code;
-    EXPECT_EQ(run->events[1].relayed.address.ToString(), "10.88.246.156");
-    EXPECT_EQ(run->events[1].mapped.address.ToString(), "172.16.85.180");
+    EXPECT_TRUE(std::holds_alternative<turn::client_event::Challenged>(run->events[0]));
+    const auto* allocated = std::get_if<turn::client_event::AllocateSuccess>(&run->events[1]);
+    ASSERT_NE(allocated, nullptr) << turn::EventName(run->events[1]);
+    EXPECT_EQ(allocated->relayed.address.ToString(), "10.88.246.156");
+    EXPECT_EQ(allocated->mapped.address.ToString(), "172.16.85.180");
     EXPECT_EQ(st["relays_tcp"], 1) << st.dump(1);
     EXPECT_EQ(st["relays_udp"], 0);
 }

@@ -7,7 +7,6 @@
 using namespace cmslab;
 using namespace cmslab::ice;
 using namespace cmslab::ice::test;
-using Type = AgentEvent::Type;
 
 namespace {
 
@@ -55,7 +54,7 @@ TEST(IceAgent, HostToHostConnectsAndAgreesOnThePair) {
         EXPECT_EQ(n->agent.State(), AgentState::Completed);
         EXPECT_EQ(n->States(), (std::vector<AgentState>{AgentState::Checking, AgentState::Connected,
                                                         AgentState::Completed}));
-        ASSERT_EQ(n->EventsOf(Type::SelectedPair).size(), 1u);
+        ASSERT_EQ(n->EventsOf<agent_event::SelectedPair>().size(), 1u);
     }
     EXPECT_LT(t.net.now, Instant(500ms)); // a few round trips of 20 ms
     auto sa = t.a.agent.SelectedPair();
@@ -136,8 +135,10 @@ TEST(IceAgent, RoleConflictIsResolvedByTheTieBreaker) {
         EXPECT_EQ(t.b.agent.GetRole(), a_larger ? Role::Controlled : Role::Controlling);
         // The one whose role is not the configured one switched, once; the other never.
         const bool a_switched = t.a.agent.GetRole() != both;
-        EXPECT_EQ(t.a.EventsOf(Type::RoleChanged).size(), a_switched ? 1u : 0u) << RoleName(both);
-        EXPECT_EQ(t.b.EventsOf(Type::RoleChanged).size(), a_switched ? 0u : 1u) << RoleName(both);
+        EXPECT_EQ(t.a.EventsOf<agent_event::RoleChanged>().size(), a_switched ? 1u : 0u)
+            << RoleName(both);
+        EXPECT_EQ(t.b.EventsOf<agent_event::RoleChanged>().size(), a_switched ? 0u : 1u)
+            << RoleName(both);
         const std::uint64_t conflicts =
             t.a.agent.Counters().answered_487 + t.b.agent.Counters().answered_487;
         if (both == Role::Controlling) {
@@ -166,11 +167,11 @@ TEST(IceAgent, WrongPasswordFailsAfterTheTimeoutWithTheReason) {
     ASSERT_EQ(t.a.agent.State(), AgentState::Failed);
     EXPECT_GE(t.net.now, Instant(30s));
     EXPECT_LT(t.net.now, Instant(30s + 100ms));
-    const auto failed = t.a.EventsOf(Type::Failed);
+    const auto failed = t.a.EventsOf<agent_event::Failed>();
     ASSERT_EQ(failed.size(), 1u);
     EXPECT_NE(failed[0].reason.find("401"), std::string::npos) << failed[0].reason;
     EXPECT_EQ(t.a.agent.FailureReason(), failed[0].reason);
-    EXPECT_TRUE(t.a.EventsOf(Type::SelectedPair).empty());
+    EXPECT_TRUE(t.a.EventsOf<agent_event::SelectedPair>().empty());
     EXPECT_GE(t.a.agent.Counters().received_401, 1u);
     EXPECT_GE(t.b.agent.Counters().answered_401, 1u);
     // B's triggered checks to A pass, but B is controlled: without a nomination it never
@@ -261,7 +262,7 @@ TEST(IceAgent, RegularNominationWaitsForTheBestPair) {
         const Endpoint expected = delay > Duration(1s) ? kHostA : kHostA2;
         EXPECT_EQ(a.agent.SelectedPair()->first.address, expected);
         EXPECT_EQ(t.b.agent.SelectedPair()->second.address, expected);
-        EXPECT_EQ(a.EventsOf(Type::SelectedPair).size(), 1u);
+        EXPECT_EQ(a.EventsOf<agent_event::SelectedPair>().size(), 1u);
     }
 }
 

@@ -140,8 +140,8 @@ class TurnNode : public Node {
     }
     void Pump() {
         while (auto e = server.PollEvent()) {
-            if (e->type == turn::ServerEvent::Type::RelayOpened)
-                m_net.Attach(e->relay, this);
+            if (const auto* opened = std::get_if<turn::server_event::RelayOpened>(&*e))
+                m_net.Attach(opened->relay, this);
             events.push_back(*e);
         }
         while (auto t = server.PollTransmit())
@@ -230,9 +230,10 @@ class IceNode : public Node {
                 while (auto e = client->PollEvent()) {
                     moved = true;
                     turn_events.push_back(*e);
-                    if (e->type == turn::ClientEvent::Type::Data &&
-                        !agent.HandleInput(client->RelayedAddress(), e->peer, e->data, m_net.now))
-                        other.push_back(e->data);
+                    const auto* data = std::get_if<turn::client_event::Data>(&*e);
+                    if (data && !agent.HandleInput(client->RelayedAddress(), data->peer, data->data,
+                                                   m_net.now))
+                        other.push_back(data->data);
                 }
             }
             if (!moved)
@@ -259,18 +260,18 @@ class IceNode : public Node {
         return client && client->GetState() == turn::Client::State::Allocated;
     }
 
-    std::vector<AgentEvent> EventsOf(AgentEvent::Type type) const {
-        std::vector<AgentEvent> out;
+    // The agent's events of one kind, in order: EventsOf<agent_event::Failed>().
+    template <class Kind> std::vector<Kind> EventsOf() const {
+        std::vector<Kind> out;
         for (const auto& e : events)
-            if (e.type == type)
-                out.push_back(e);
+            if (const Kind* k = std::get_if<Kind>(&e))
+                out.push_back(*k);
         return out;
     }
     std::vector<AgentState> States() const {
         std::vector<AgentState> out;
-        for (const auto& e : events)
-            if (e.type == AgentEvent::Type::StateChanged)
-                out.push_back(e.state);
+        for (const auto& e : EventsOf<agent_event::StateChanged>())
+            out.push_back(e.state);
         return out;
     }
 

@@ -8,7 +8,6 @@
 using namespace cmslab;
 using namespace cmslab::ice;
 using namespace cmslab::ice::test;
-using Type = AgentEvent::Type;
 
 namespace {
 

@@ -8,7 +8,8 @@
 using namespace cmslab;
 using namespace cmslab::turn;
 using namespace cmslab::turn::test;
-using Type = ClientEvent::Type;
+namespace ce = client_event;
+namespace se = server_event;
 
 namespace {
 
@@ -37,15 +38,17 @@ TEST(TurnClientServer, AllocateIsChallengedThenSucceedsWithTheAdvertisedAddress)
 
     const auto& events = h.nodes[a].events;
     ASSERT_EQ(events.size(), 2u);
-    EXPECT_EQ(events[0].type, Type::Challenged);
-    EXPECT_EQ(events[0].realm, "example.org");
-    ASSERT_EQ(events[1].type, Type::AllocateSuccess);
-    EXPECT_EQ(events[1].relayed.address, kRelayAdvertised);
-    EXPECT_GE(events[1].relayed.port, 24000);
-    EXPECT_LE(events[1].relayed.port, 29999);
-    EXPECT_EQ(events[1].mapped, kClientA);
-    EXPECT_EQ(events[1].lifetime, 600u);
-    EXPECT_EQ(h.C(a).RelayedAddress(), events[1].relayed);
+    const auto* challenged = std::get_if<ce::Challenged>(&events[0]);
+    ASSERT_NE(challenged, nullptr);
+    EXPECT_EQ(challenged->realm, "example.org");
+    const auto* allocated = std::get_if<ce::AllocateSuccess>(&events[1]);
+    ASSERT_NE(allocated, nullptr);
+    EXPECT_EQ(allocated->relayed.address, kRelayAdvertised);
+    EXPECT_GE(allocated->relayed.port, 24000);
+    EXPECT_LE(allocated->relayed.port, 29999);
+    EXPECT_EQ(allocated->mapped, kClientA);
+    EXPECT_EQ(allocated->lifetime, 600u);
+    EXPECT_EQ(h.C(a).RelayedAddress(), allocated->relayed);
 
     // Two Allocates on the wire: the first without credentials, the second with them.
     ASSERT_EQ(h.nodes[a].sent.size(), 2u);
@@ -59,12 +62,15 @@ TEST(TurnClientServer, AllocateIsChallengedThenSucceedsWithTheAdvertisedAddress)
     EXPECT_EQ(second->GetRealm(), std::optional<std::string>("example.org"));
 
     // The server's view: relay socket on the local address, same port as advertised.
-    const auto opened = h.ServerEventsOf(ServerEvent::Type::RelayOpened);
+    const auto opened = h.ServerEventsOf<se::RelayOpened>();
     ASSERT_EQ(opened.size(), 1u);
     EXPECT_EQ(opened[0].relay.address, kRelayLocal);
-    EXPECT_EQ(opened[0].relay.port, events[1].relayed.port);
-    EXPECT_EQ(opened[0].advertised, events[1].relayed);
-    EXPECT_EQ(h.ServerEventsOf(ServerEvent::Type::Challenged).size(), 1u);
+    EXPECT_EQ(opened[0].relay.port, allocated->relayed.port);
+    const auto created = h.ServerEventsOf<se::AllocationCreated>();
+    ASSERT_EQ(created.size(), 1u);
+    EXPECT_EQ(created[0].relay, opened[0].relay);
+    EXPECT_EQ(created[0].advertised, allocated->relayed);
+    EXPECT_EQ(h.ServerEventsOf<se::Challenged>().size(), 1u);
     const ServerCounters c = h.server.Counters();
     EXPECT_EQ(c.active_allocations, 1u);
     EXPECT_EQ(c.active_clients, 1u);
@@ -89,12 +95,12 @@ TEST(TurnClientServer, DataFlowsBothWaysThroughSendDataAndChannels) {
     h.Pump();
     EXPECT_TRUE(h.to_peers.empty());
     h.PeerSends(kPeer, relay, Text("knock"));
-    EXPECT_TRUE(h.EventsOf(a, Type::Data).empty());
+    EXPECT_TRUE(h.EventsOf<ce::Data>(a).empty());
     EXPECT_EQ(h.server.Counters().dropped_unpermitted, 2u);
 
     ASSERT_TRUE(h.C(a).CreatePermission(kPeer.address, h.now));
     h.Pump();
-    ASSERT_EQ(h.EventsOf(a, Type::PermissionSuccess).size(), 1u);
+    ASSERT_EQ(h.EventsOf<ce::PermissionSuccess>(a).size(), 1u);
     EXPECT_TRUE(h.C(a).HasPermission(kPeer.address, h.now));
 
     // Send indication out, Data indication in.
@@ -106,7 +112,7 @@ TEST(TurnClientServer, DataFlowsBothWaysThroughSendDataAndChannels) {
     EXPECT_EQ(h.to_peers[0].data, Text("hello peer"));
     EXPECT_EQ(stun::Classify(h.nodes[a].sent.back().second), stun::PacketKind::Stun);
     h.PeerSends(kPeer, relay, Text("hello client"));
-    auto data = h.EventsOf(a, Type::Data);
+    auto data = h.EventsOf<ce::Data>(a);
     ASSERT_EQ(data.size(), 1u);
     EXPECT_EQ(data[0].peer, kPeer);
     EXPECT_EQ(data[0].data, Text("hello client"));
@@ -114,13 +120,13 @@ TEST(TurnClientServer, DataFlowsBothWaysThroughSendDataAndChannels) {
 
     // A peer on another address is still refused.
     h.PeerSends(Ep("198.51.100.201", 40000), relay, Text("stranger"));
-    EXPECT_EQ(h.EventsOf(a, Type::Data).size(), 1u);
+    EXPECT_EQ(h.EventsOf<ce::Data>(a).size(), 1u);
     EXPECT_EQ(h.server.Counters().dropped_unpermitted, 3u);
 
     // ChannelBind, then ChannelData both ways.
     ASSERT_TRUE(h.C(a).ChannelBind(kPeer, h.now));
     h.Pump();
-    const auto bound = h.EventsOf(a, Type::ChannelBindSuccess);
+    const auto bound = h.EventsOf<ce::ChannelBindSuccess>(a);
     ASSERT_EQ(bound.size(), 1u);
     EXPECT_EQ(bound[0].channel, 0x4000);
     EXPECT_EQ(h.C(a).ChannelFor(kPeer), 0x4000);
@@ -132,7 +138,7 @@ TEST(TurnClientServer, DataFlowsBothWaysThroughSendDataAndChannels) {
     EXPECT_EQ(h.to_peers[1].data, Text("via channel"));
     EXPECT_EQ(h.to_peers[1].from, relay);
     h.PeerSends(kPeer, relay, Text("back via channel"));
-    data = h.EventsOf(a, Type::Data);
+    data = h.EventsOf<ce::Data>(a);
     ASSERT_EQ(data.size(), 2u);
     EXPECT_EQ(data[1].channel, 0x4000);
     EXPECT_EQ(data[1].peer, kPeer);
@@ -151,14 +157,14 @@ TEST(TurnClientServer, WrongPasswordGets431ByDefault) {
     const auto a = h.AddClient(DefaultClientConfig("alice", "wrong"), kClientA);
     h.C(a).Allocate(h.now);
     h.Pump();
-    const auto failures = h.EventsOf(a, Type::AllocateFailure);
+    const auto failures = h.EventsOf<ce::AllocateFailure>(a);
     ASSERT_EQ(failures.size(), 1u);
     EXPECT_EQ(failures[0].error.code, 431);
     EXPECT_EQ(failures[0].error.reason, "Integrity Check Failure");
     EXPECT_EQ(h.C(a).GetState(), Client::State::Failed);
     EXPECT_EQ(h.server.Counters().integrity_failures, 1u);
     EXPECT_EQ(h.server.Counters().active_allocations, 0u);
-    const auto auth = h.ServerEventsOf(ServerEvent::Type::AuthFailure);
+    const auto auth = h.ServerEventsOf<se::AuthFailure>();
     ASSERT_EQ(auth.size(), 1u);
     EXPECT_EQ(auth[0].username, "alice");
     EXPECT_EQ(auth[0].code, 431);
@@ -166,8 +172,8 @@ TEST(TurnClientServer, WrongPasswordGets431ByDefault) {
     const auto b = h.AddClient(DefaultClientConfig("mallory", "secret"), kClientB);
     h.C(b).Allocate(h.now);
     h.Pump();
-    ASSERT_EQ(h.EventsOf(b, Type::AllocateFailure).size(), 1u);
-    EXPECT_EQ(h.EventsOf(b, Type::AllocateFailure)[0].error.code, 431);
+    ASSERT_EQ(h.EventsOf<ce::AllocateFailure>(b).size(), 1u);
+    EXPECT_EQ(h.EventsOf<ce::AllocateFailure>(b)[0].error.code, 431);
 }
 
 TEST(TurnClientServer, WrongPasswordGets401WhenConfiguredAsCoturn) {
@@ -177,12 +183,12 @@ TEST(TurnClientServer, WrongPasswordGets401WhenConfiguredAsCoturn) {
     const auto a = h.AddClient(DefaultClientConfig("alice", "wrong"), kClientA);
     h.C(a).Allocate(h.now);
     h.Pump();
-    const auto failures = h.EventsOf(a, Type::AllocateFailure);
+    const auto failures = h.EventsOf<ce::AllocateFailure>(a);
     ASSERT_EQ(failures.size(), 1u);
     EXPECT_EQ(failures[0].error.code, 401);
     EXPECT_EQ(failures[0].error.reason, "Unauthorized");
     // One challenge only: a 401 to a request that had credentials is final.
-    EXPECT_EQ(h.EventsOf(a, Type::Challenged).size(), 1u);
+    EXPECT_EQ(h.EventsOf<ce::Challenged>(a).size(), 1u);
     EXPECT_EQ(h.nodes[a].sent.size(), 2u);
 }
 
@@ -196,9 +202,9 @@ TEST(TurnClientServer, StaleNonceIsAnswered438AndTheRetrySucceeds) {
     ASSERT_TRUE(h.C(a).CreatePermission(kPeer.address, h.now));
     h.Pump();
     EXPECT_EQ(h.server.Counters().stale_nonces, 1u);
-    EXPECT_EQ(h.ServerEventsOf(ServerEvent::Type::StaleNonce).size(), 1u);
-    ASSERT_EQ(h.EventsOf(a, Type::PermissionSuccess).size(), 1u);
-    EXPECT_TRUE(h.EventsOf(a, Type::PermissionFailure).empty());
+    EXPECT_EQ(h.ServerEventsOf<se::StaleNonce>().size(), 1u);
+    ASSERT_EQ(h.EventsOf<ce::PermissionSuccess>(a).size(), 1u);
+    EXPECT_TRUE(h.EventsOf<ce::PermissionFailure>(a).empty());
     // The last two requests: the stale one and its retry with a different nonce.
     const auto& sent = h.nodes[a].sent;
     auto stale = stun::Message::Decode(sent[sent.size() - 2].second);
@@ -220,15 +226,15 @@ TEST(TurnClientServer, QuotasAnswer486) {
     Allocate(h, a);
     h.C(a2).Allocate(h.now); // alice's second: per-user quota
     h.Pump();
-    ASSERT_EQ(h.EventsOf(a2, Type::AllocateFailure).size(), 1u);
-    EXPECT_EQ(h.EventsOf(a2, Type::AllocateFailure)[0].error.code, 486);
-    EXPECT_EQ(h.EventsOf(a2, Type::AllocateFailure)[0].error.reason, "Allocation Quota Reached");
+    ASSERT_EQ(h.EventsOf<ce::AllocateFailure>(a2).size(), 1u);
+    EXPECT_EQ(h.EventsOf<ce::AllocateFailure>(a2)[0].error.code, 486);
+    EXPECT_EQ(h.EventsOf<ce::AllocateFailure>(a2)[0].error.reason, "Allocation Quota Reached");
     Allocate(h, b);
     // Bob is under his own quota but the server is full.
     h.C(b2).Allocate(h.now);
     h.Pump();
-    ASSERT_EQ(h.EventsOf(b2, Type::AllocateFailure).size(), 1u);
-    EXPECT_EQ(h.EventsOf(b2, Type::AllocateFailure)[0].error.code, 486);
+    ASSERT_EQ(h.EventsOf<ce::AllocateFailure>(b2).size(), 1u);
+    EXPECT_EQ(h.EventsOf<ce::AllocateFailure>(b2)[0].error.code, 486);
     EXPECT_EQ(h.server.Counters().quota_rejections, 2u);
     EXPECT_EQ(h.server.Counters().active_allocations, 2u);
     // Freeing one makes room again.
@@ -256,8 +262,8 @@ TEST(TurnClientServer, AllocationsPermissionsAndChannelsExpireWithoutRefresh) {
     h.RunUntil(600s + 1ms);
     EXPECT_EQ(h.server.Counters().active_allocations, 0u);
     EXPECT_EQ(h.server.Counters().allocations_expired, 1u);
-    ASSERT_EQ(h.ServerEventsOf(ServerEvent::Type::AllocationExpired).size(), 1u);
-    const auto closed = h.ServerEventsOf(ServerEvent::Type::RelayClosed);
+    ASSERT_EQ(h.ServerEventsOf<se::AllocationExpired>().size(), 1u);
+    const auto closed = h.ServerEventsOf<se::RelayClosed>();
     ASSERT_EQ(closed.size(), 1u);
     EXPECT_EQ(closed[0].relay, relay);
     h.PeerSends(kPeer, relay, Text("later"));
@@ -276,17 +282,17 @@ TEST(TurnClientServer, TheClientRefreshesBeforeAnythingExpires) {
     EXPECT_EQ(h.server.Counters().active_allocations, 1u);
     EXPECT_EQ(h.server.Counters().allocations_expired, 0u);
     // Allocation refreshed at 540 s, 1080 s, 1620 s (60 s before each 600 s lifetime ends).
-    const auto refreshes = h.ServerEventsOf(ServerEvent::Type::AllocationRefreshed);
+    const auto refreshes = h.ServerEventsOf<se::AllocationRefreshed>();
     EXPECT_EQ(refreshes.size(), 3u);
-    EXPECT_EQ(h.EventsOf(a, Type::RefreshSuccess).size(), 3u);
+    EXPECT_EQ(h.EventsOf<ce::RefreshSuccess>(a).size(), 3u);
     // Channel and permission still good at 2000 s: data flows both ways.
     h.C(a).Send(kPeer, Text("still here"), h.now);
     h.Pump();
     ASSERT_FALSE(h.to_peers.empty());
     EXPECT_EQ(h.to_peers.back().data, Text("still here"));
     h.PeerSends(kPeer, relay, Text("me too"));
-    ASSERT_EQ(h.EventsOf(a, Type::Data).size(), 1u);
-    EXPECT_EQ(h.EventsOf(a, Type::Data)[0].channel, 0x4000);
+    ASSERT_EQ(h.EventsOf<ce::Data>(a).size(), 1u);
+    EXPECT_EQ(h.EventsOf<ce::Data>(a)[0].channel, 0x4000);
     EXPECT_EQ(h.server.Counters().dropped_unpermitted, 0u);
 }
 
@@ -297,10 +303,10 @@ TEST(TurnClientServer, CloseDeletesTheAllocation) {
     h.C(a).Close(h.now);
     h.Pump();
     EXPECT_EQ(h.C(a).GetState(), Client::State::Closed);
-    EXPECT_EQ(h.EventsOf(a, Type::Closed).size(), 1u);
+    EXPECT_EQ(h.EventsOf<ce::Closed>(a).size(), 1u);
     EXPECT_EQ(h.server.Counters().active_allocations, 0u);
     EXPECT_EQ(h.server.Counters().allocations_deleted, 1u);
-    EXPECT_EQ(h.ServerEventsOf(ServerEvent::Type::AllocationDeleted).size(), 1u);
+    EXPECT_EQ(h.ServerEventsOf<se::AllocationDeleted>().size(), 1u);
     EXPECT_FALSE(h.C(a).NextTimeout().has_value());
 }
 
@@ -317,7 +323,7 @@ TEST(TurnClientServer, UdpRetransmissionFollowsRfc8489Timing) {
     // All seven are the same request.
     for (const auto& [t, bytes] : h.nodes[a].sent)
         EXPECT_EQ(bytes, h.nodes[a].sent[0].second);
-    const auto failures = h.EventsOf(a, Type::AllocateFailure);
+    const auto failures = h.EventsOf<ce::AllocateFailure>(a);
     ASSERT_EQ(failures.size(), 1u);
     EXPECT_EQ(failures[0].error.code, 0);
     EXPECT_EQ(failures[0].error.reason, "timeout");
@@ -374,8 +380,8 @@ TEST(TurnClientServer, TcpClientAllocatesAndRelaysWithPaddedChannelData) {
     h.PeerSends(kPeer, relay, Text("abc"));
     EXPECT_EQ(h.server_transmits.back().data.size(), 8u); // 4 + 3, padded to 8
     EXPECT_EQ(h.server_transmits.back().transport, Transport::Tcp);
-    ASSERT_EQ(h.EventsOf(a, Type::Data).size(), 1u);
-    EXPECT_EQ(h.EventsOf(a, Type::Data)[0].data, Text("abc"));
+    ASSERT_EQ(h.EventsOf<ce::Data>(a).size(), 1u);
+    EXPECT_EQ(h.EventsOf<ce::Data>(a)[0].data, Text("abc"));
 
     // TCP has no retransmissions: one send, then a 39.5 s give-up.
     const auto b = h.AddClient(config, kClientB);
@@ -383,7 +389,7 @@ TEST(TurnClientServer, TcpClientAllocatesAndRelaysWithPaddedChannelData) {
     h.C(b).Allocate(h.now);
     h.RunUntil(h.now + 60s);
     EXPECT_EQ(h.nodes[b].sent.size(), 1u);
-    EXPECT_EQ(h.EventsOf(b, Type::AllocateFailure).size(), 1u);
+    EXPECT_EQ(h.EventsOf<ce::AllocateFailure>(b).size(), 1u);
 
     // Closing the connection deletes the allocation.
     h.server.HandleConnectionClosed(FiveTuple{Transport::Tcp, kClientA, kServerAddress}, h.now);

@@ -25,7 +25,7 @@
 using namespace cmslab;
 using namespace cmslab::turn;
 using namespace std::chrono_literals;
-using Type = ClientEvent::Type;
+namespace ce = client_event;
 
 namespace {
 
@@ -237,17 +237,14 @@ class CoturnInterop : public ::testing::Test {
         return std::chrono::duration_cast<Instant>(std::chrono::steady_clock::now() - m_start);
     }
 
-    static bool Has(const std::vector<ClientEvent>& events, Type type) {
+    template <class Kind> static const Kind* Find(const std::vector<ClientEvent>& events) {
         for (const ClientEvent& e : events)
-            if (e.type == type)
-                return true;
-        return false;
-    }
-    static const ClientEvent* Find(const std::vector<ClientEvent>& events, Type type) {
-        for (const ClientEvent& e : events)
-            if (e.type == type)
-                return &e;
+            if (const Kind* k = std::get_if<Kind>(&e))
+                return k;
         return nullptr;
+    }
+    template <class Kind> static bool Has(const std::vector<ClientEvent>& events) {
+        return Find<Kind>(events) != nullptr;
     }
 
     // CMSLAB_KEEP_TMP=1 keeps the configuration and logs.
@@ -274,12 +271,12 @@ TEST_F(CoturnInterop, AllocateSucceedsWithTheRightPassword) {
         return client.GetState() == Client::State::Allocated ||
                client.GetState() == Client::State::Failed;
     }));
-    const ClientEvent* challenged = Find(events, Type::Challenged);
+    const auto* challenged = Find<ce::Challenged>(events);
     ASSERT_NE(challenged, nullptr);
     EXPECT_EQ(challenged->realm, kRealm);
-    const ClientEvent* ok = Find(events, Type::AllocateSuccess);
-    ASSERT_NE(ok, nullptr) << (Find(events, Type::AllocateFailure)
-                                   ? Find(events, Type::AllocateFailure)->error.reason
+    const auto* ok = Find<ce::AllocateSuccess>(events);
+    ASSERT_NE(ok, nullptr) << (Find<ce::AllocateFailure>(events)
+                                   ? Find<ce::AllocateFailure>(events)->error.reason
                                    : "");
     EXPECT_EQ(ok->relayed.address, kLoopback);
     EXPECT_GE(ok->relayed.port, m_min_port);
@@ -291,7 +288,7 @@ TEST_F(CoturnInterop, AllocateSucceedsWithTheRightPassword) {
     client.Close(Now());
     ASSERT_TRUE(
         Drive(client, sock, events, [&] { return client.GetState() == Client::State::Closed; }));
-    EXPECT_TRUE(Has(events, Type::Closed));
+    EXPECT_TRUE(Has<ce::Closed>(events));
 }
 
 TEST_F(CoturnInterop, WrongPasswordIsRefusedWith401) {
@@ -304,8 +301,8 @@ TEST_F(CoturnInterop, WrongPasswordIsRefusedWith401) {
         return client.GetState() == Client::State::Allocated ||
                client.GetState() == Client::State::Failed;
     }));
-    EXPECT_TRUE(Has(events, Type::Challenged));
-    const ClientEvent* failure = Find(events, Type::AllocateFailure);
+    EXPECT_TRUE(Has<ce::Challenged>(events));
+    const auto* failure = Find<ce::AllocateFailure>(events);
     ASSERT_NE(failure, nullptr);
     EXPECT_EQ(failure->error.code, 401); // coturn's answer; Expressway-E says 431
     EXPECT_EQ(client.GetState(), Client::State::Failed);
@@ -327,21 +324,21 @@ TEST_F(CoturnInterop, PermissionSendIndicationAndChannelDataRoundTrip) {
 
     client.CreatePermission(peer.address, Now());
     ASSERT_TRUE(Drive(client, sock, events, [&] {
-        return Has(events, Type::PermissionSuccess) || Has(events, Type::PermissionFailure);
+        return Has<ce::PermissionSuccess>(events) || Has<ce::PermissionFailure>(events);
     }));
-    ASSERT_TRUE(Has(events, Type::PermissionSuccess))
-        << Find(events, Type::PermissionFailure)->error.code;
+    ASSERT_TRUE(Has<ce::PermissionSuccess>(events))
+        << Find<ce::PermissionFailure>(events)->error.code;
 
     // Send indication out; coturn relays it from the relayed address; the echo answers
     // to the relayed address; it comes back as a Data indication.
     const Bytes ping = {'p', 'i', 'n', 'g', '-', '1'};
     ASSERT_TRUE(client.Send(peer, ping, Now()));
     ASSERT_TRUE(Drive(
-        client, sock, events, [&] { return Has(events, Type::Data); }, &echo, &echoed));
+        client, sock, events, [&] { return Has<ce::Data>(events); }, &echo, &echoed));
     ASSERT_EQ(echoed.size(), 1u);
     EXPECT_EQ(echoed[0].first, relayed);
     EXPECT_EQ(echoed[0].second, ping);
-    const ClientEvent* data = Find(events, Type::Data);
+    const auto* data = Find<ce::Data>(events);
     EXPECT_EQ(data->peer, peer);
     EXPECT_EQ(data->data, Bytes(ping.rbegin(), ping.rend()));
     EXPECT_EQ(data->channel, 0);
@@ -349,17 +346,17 @@ TEST_F(CoturnInterop, PermissionSendIndicationAndChannelDataRoundTrip) {
     // ChannelBind, then the same round trip as ChannelData.
     client.ChannelBind(peer, Now());
     ASSERT_TRUE(Drive(client, sock, events, [&] {
-        return Has(events, Type::ChannelBindSuccess) || Has(events, Type::ChannelBindFailure);
+        return Has<ce::ChannelBindSuccess>(events) || Has<ce::ChannelBindFailure>(events);
     }));
-    ASSERT_TRUE(Has(events, Type::ChannelBindSuccess));
+    ASSERT_TRUE(Has<ce::ChannelBindSuccess>(events));
     events.clear();
     const Bytes ping2 = {'c', 'h', 'a', 'n', 'n', 'e', 'l'};
     ASSERT_TRUE(client.Send(peer, ping2, Now()));
     ASSERT_TRUE(Drive(
-        client, sock, events, [&] { return Has(events, Type::Data); }, &echo, &echoed));
+        client, sock, events, [&] { return Has<ce::Data>(events); }, &echo, &echoed));
     ASSERT_EQ(echoed.size(), 2u);
     EXPECT_EQ(echoed[1].second, ping2);
-    data = Find(events, Type::Data);
+    data = Find<ce::Data>(events);
     EXPECT_EQ(data->channel, client.ChannelFor(peer));
     EXPECT_NE(data->channel, 0);
     EXPECT_EQ(data->data, Bytes(ping2.rbegin(), ping2.rend()));
@@ -377,7 +374,7 @@ TEST_F(CoturnInterop, AllocateOverTcp) {
         return client.GetState() == Client::State::Allocated ||
                client.GetState() == Client::State::Failed;
     }));
-    ASSERT_TRUE(Has(events, Type::AllocateSuccess));
+    ASSERT_TRUE(Has<ce::AllocateSuccess>(events));
     EXPECT_EQ(client.MappedAddress(), sock.Local());
     EXPECT_EQ(client.RelayedAddress().address, kLoopback);
 }

@@ -143,18 +143,19 @@ class Harness {
         Pump();
     }
 
-    std::vector<ClientEvent> EventsOf(std::size_t i, ClientEvent::Type type) const {
-        std::vector<ClientEvent> out;
-        for (const ClientEvent& e : nodes[i].events)
-            if (e.type == type)
-                out.push_back(e);
-        return out;
+    // The events of one kind, in order: EventsOf<client_event::Data>(i).
+    template <class Kind> std::vector<Kind> EventsOf(std::size_t i) const {
+        return OfKind<Kind>(nodes[i].events);
     }
-    std::vector<ServerEvent> ServerEventsOf(ServerEvent::Type type) const {
-        std::vector<ServerEvent> out;
-        for (const ServerEvent& e : server_events)
-            if (e.type == type)
-                out.push_back(e);
+    template <class Kind> std::vector<Kind> ServerEventsOf() const {
+        return OfKind<Kind>(server_events);
+    }
+    template <class Kind, class Event>
+    static std::vector<Kind> OfKind(const std::vector<Event>& events) {
+        std::vector<Kind> out;
+        for (const Event& e : events)
+            if (const Kind* k = std::get_if<Kind>(&e))
+                out.push_back(*k);
         return out;
     }
 

@@ -328,7 +328,7 @@ TEST_F(ServerAlone, MalformedInputIsAnswered400OrDroppedAndCounted) {
     m_server.HandleClientInput(tcp, Bytes{0xFF, 0xFF, 0xFF, 0xFF}, m_now);
     bool stream_error = false;
     while (auto e = m_server.PollEvent())
-        stream_error |= e->type == ServerEvent::Type::StreamError;
+        stream_error |= std::holds_alternative<server_event::StreamError>(*e);
     EXPECT_TRUE(stream_error);
 }
 

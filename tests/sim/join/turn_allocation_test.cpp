@@ -4,6 +4,7 @@
 // The CMS does the same at Expressway-E's LAN1 with the API credentials.
 #include "join_run.h"
 
+#include "support/temp_dir.h"
 #include "support/tshark.h"
 
 #include <gtest/gtest.h>
@@ -108,6 +109,41 @@ TEST_F(TurnAllocation, CmsIsChallengedThenRelayedAtExpresswayELan1) {
     // Relays are allocated on the external NIC and advertised on the NAT address, whichever
     // NIC the request came in on.
     ExpectChallengeThenRelay(StunFrames(Pcap("internal")), kCms, kExpresswayELan1, kNatAddress);
+}
+
+// Each permission and channel the TURN server granted on the wire is a line in its log,
+// and a line in the log of the side that asked (issue 10: no event is dropped).
+TEST_F(TurnAllocation, PermissionsAndChannelsAreLoggedOnBothSides) {
+    std::size_t permissions_on_wire = 0;
+    std::size_t channels_on_wire = 0;
+    for (const char* network : {"public", "internal"})
+        for (const auto& f : StunFrames(Pcap(network))) {
+            permissions_on_wire += f.type == "0x0108"; // CreatePermission success
+            channels_on_wire += f.type == "0x0109";    // ChannelBind success
+        }
+    auto count = [](const std::string& log, const std::string& part) {
+        std::size_t n = 0;
+        for (std::size_t at = log.find(part); at != std::string::npos; at = log.find(part, at + 1))
+            ++n;
+        return n;
+    };
+    const std::string vcse = testkit::ReadFile(Dir() + "/logs/vcse.log");
+    const std::string cms = testkit::ReadFile(Dir() + "/logs/cms.log");
+    const std::string guest = testkit::ReadFile(Dir() + "/logs/guest-pc.log");
+    EXPECT_EQ(permissions_on_wire, 2u);
+    EXPECT_EQ(channels_on_wire, 2u);
+    EXPECT_EQ(count(vcse, " turn: permission for " + std::string(kNatAddress) + " on relay "),
+              permissions_on_wire)
+        << vcse;
+    EXPECT_EQ(count(vcse, " turn: channel 0x4000 bound to " + std::string(kNatAddress) + ":"),
+              channels_on_wire);
+    EXPECT_EQ(count(cms, " Info: call 1: TURN permission created for " + std::string(kNatAddress)),
+              1u)
+        << cms;
+    EXPECT_EQ(count(cms, " Info: call 1: TURN channel 0x4000 bound to "), 1u);
+    EXPECT_EQ(count(guest, " browser: TURN permission ok: " + std::string(kNatAddress)), 1u)
+        << guest;
+    EXPECT_EQ(count(guest, " browser: TURN channel 0x4000 bound to "), 1u);
 }
 
 } // namespace
