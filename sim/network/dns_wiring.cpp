@@ -5,8 +5,7 @@
 
 #include "dns_resolver.h"
 #include "dns_server_app.h"
-
-#include "ns3/nstime.h"
+#include "install_box.h"
 
 namespace cmslab::network {
 
@@ -50,8 +49,7 @@ std::unique_ptr<devices::DnsResolver> World::MakeResolver(const std::string& nod
 Expected<std::vector<std::string>> World::StartDnsServers() {
     std::vector<std::string> started;
     for (const scenario::DnsServer& entry : m_scenario.dns_servers) {
-        ns3::Ptr<ns3::Node> node = GetNode(entry.node);
-        if (!node)
+        if (!GetNode(entry.node))
             return Error{"dns_servers: unknown node '" + entry.node + "'"};
         std::vector<dns::ZoneConfig> zones;
         for (const scenario::DnsZone& z : entry.zones)
@@ -70,10 +68,9 @@ Expected<std::vector<std::string>> World::StartDnsServers() {
         }
         auto app = ns3::CreateObject<devices::DnsServerApp>();
         app->Configure(std::make_shared<const dns::AuthoritativeServer>(std::move(*server)), log);
-        node->AddApplication(app);
-        app->SetStartTime(ns3::Seconds(0));
-        AddStatus(entry.node, [app] { return nlohmann::json{{"dns_server", app->Status()}}; });
-        NoteDevice(entry.node, "dns_server");
+        InstallBox(*this, entry.node, "dns_server", app, [app] {
+            return nlohmann::json{{"dns_server", app->Status()}};
+        });
         started.push_back(entry.node);
     }
     return started;

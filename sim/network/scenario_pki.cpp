@@ -86,6 +86,16 @@ const pki::Identity* ScenarioPki::Identity(const std::string& certificate_name) 
     return it == m_identities.end() ? nullptr : &it->second;
 }
 
+Expected<std::optional<pki::Identity>>
+ScenarioPki::Configured(const std::string& certificate_name) const {
+    if (certificate_name.empty())
+        return std::optional<pki::Identity>{};
+    const pki::Identity* id = Identity(certificate_name);
+    if (!id)
+        return Error{"certificate '" + certificate_name + "' is not issued in the scenario"};
+    return std::optional<pki::Identity>{*id};
+}
+
 std::vector<pki::Certificate>
 ScenarioPki::TrustAnchors(const std::vector<std::string>& names) const {
     std::vector<pki::Certificate> anchors;

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ class ScenarioPki {
 
     // The identity of an issued certificate; null for an unknown name.
     const pki::Identity* Identity(const std::string& certificate_name) const;
+    // What a box's certificate setting names: none for an empty name (the box has no
+    // certificate), the identity for an issued one, an error for a name not issued.
+    Expected<std::optional<pki::Identity>> Configured(const std::string& certificate_name) const;
     // What a trust list (authority or certificate names) means to a TLS endpoint: the
     // authorities' certificates and the named certificates themselves. Unknown names
     // are skipped.

@@ -4,22 +4,11 @@
 
 #include "cms/cms_app.h"
 #include "dns_resolver.h"
-
-#include "ns3/node.h"
-#include "ns3/nstime.h"
+#include "install_box.h"
 
 namespace cmslab::network {
 
 namespace {
-
-Expected<std::optional<pki::Identity>> IdentityOf(const ScenarioPki& pki, const std::string& name) {
-    if (name.empty())
-        return std::optional<pki::Identity>{};
-    const pki::Identity* id = pki.Identity(name);
-    if (!id)
-        return Error{"certificate '" + name + "' is not issued in the scenario"};
-    return std::optional<pki::Identity>{*id};
-}
 
 cms::CmsAppSettings ToSettings(const scenario::Node& n, const scenario::CmsConfig& c) {
     cms::CmsAppSettings s;
@@ -54,14 +43,13 @@ StartCms(World& world, const ScenarioPki& pki, const tls::KeyLogSink& key_log) {
     for (const scenario::Node& n : world.Scenario().nodes) {
         if (n.role != "cms" || !n.cms)
             continue;
-        ns3::Ptr<ns3::Node> node = world.GetNode(n.name);
-        if (!node)
+        if (!world.GetNode(n.name))
             continue;
         const scenario::CmsConfig& c = *n.cms;
         cms::CmsAppSettings s = ToSettings(n, c);
-        auto web = IdentityOf(pki, c.web_bridge.certificate);
-        auto call_bridge = IdentityOf(pki, c.call_bridge.certificate);
-        auto admin = IdentityOf(pki, c.web_admin.certificate);
+        auto web = pki.Configured(c.web_bridge.certificate);
+        auto call_bridge = pki.Configured(c.call_bridge.certificate);
+        auto admin = pki.Configured(c.web_admin.certificate);
         for (const auto* id : {&web, &call_bridge, &admin})
             if (!*id)
                 return Error{n.name + ": " + id->Message()};
@@ -75,10 +63,7 @@ StartCms(World& world, const ScenarioPki& pki, const tls::KeyLogSink& key_log) {
         auto app = ns3::CreateObject<cms::CmsApp>();
         app->Configure(std::move(s), world.MakeResolver(n.name), world.Log(n.name),
                        world.ForkRng("cms:" + n.name));
-        node->AddApplication(app);
-        app->SetStartTime(ns3::Seconds(0));
-        world.AddStatus(n.name, [app] { return app->Status(); });
-        world.NoteDevice(n.name, "cms");
+        InstallBox(world, n.name, "cms", app);
         apps[n.name] = app;
     }
     return apps;

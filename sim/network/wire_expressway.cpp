@@ -5,9 +5,7 @@
 #include "dns_resolver.h"
 #include "expressway_c_app.h"
 #include "expressway_e_app.h"
-
-#include "ns3/node.h"
-#include "ns3/nstime.h"
+#include "install_box.h"
 
 namespace cmslab::network {
 
@@ -26,20 +24,6 @@ std::uint16_t PeerTunnelPort(const scenario::Scenario& s, const std::string& pee
     return fallback ? fallback->expressway_e->traversal_zone->ssh_tunnel_port : 2222;
 }
 
-Expected<bool> Certificates(const ScenarioPki& pki, const std::string& name,
-                            const std::vector<std::string>& trust,
-                            std::optional<pki::Identity>& identity,
-                            std::vector<pki::Certificate>& anchors) {
-    if (!name.empty()) {
-        const pki::Identity* id = pki.Identity(name);
-        if (!id)
-            return Error{"certificate '" + name + "' is not issued in the scenario"};
-        identity = *id;
-    }
-    anchors = pki.TrustAnchors(trust);
-    return true;
-}
-
 } // namespace
 
 Expected<ExpresswayApps> StartExpressways(World& world, const ScenarioPki& pki,
@@ -47,8 +31,7 @@ Expected<ExpresswayApps> StartExpressways(World& world, const ScenarioPki& pki,
     ExpresswayApps apps;
     const scenario::Scenario& s = world.Scenario();
     for (const scenario::Node& n : s.nodes) {
-        ns3::Ptr<ns3::Node> node = world.GetNode(n.name);
-        if (!node)
+        if (!world.GetNode(n.name))
             continue;
         if (n.role == "expressway_e" && n.expressway_e) {
             const scenario::ExpresswayEConfig& c = *n.expressway_e;
@@ -74,18 +57,17 @@ Expected<ExpresswayApps> StartExpressways(World& world, const ScenarioPki& pki,
             e.turn.min_port = c.turn.media_port_range.low;
             e.turn.max_port = c.turn.media_port_range.high;
             e.web_admin_port = c.web_admin_port;
-            auto ok = Certificates(pki, c.certificate, c.trusted_cas, e.identity, e.trust_anchors);
-            if (!ok)
-                return Error{n.name + ": " + ok.Message()};
+            auto identity = pki.Configured(c.certificate);
+            if (!identity)
+                return Error{n.name + ": " + identity.Message()};
+            e.identity = *identity;
+            e.trust_anchors = pki.TrustAnchors(c.trusted_cas);
             e.epoch_unix_s = world.EpochUnixSeconds();
             e.key_log = key_log;
             auto app = ns3::CreateObject<expressway::ExpresswayEApp>();
             app->Configure(std::move(e), world.Log(n.name),
                            world.ForkRng("expressway-e:" + n.name));
-            node->AddApplication(app);
-            app->SetStartTime(ns3::Seconds(0));
-            world.AddStatus(n.name, [app] { return app->Status(); });
-            world.NoteDevice(n.name, "expressway_e");
+            InstallBox(world, n.name, "expressway_e", app);
             apps.e[n.name] = app;
         } else if (n.role == "expressway_c" && n.expressway_c) {
             const scenario::ExpresswayCConfig& c = *n.expressway_c;
@@ -109,19 +91,17 @@ Expected<ExpresswayApps> StartExpressways(World& world, const ScenarioPki& pki,
             cs.web_proxy = c.meeting_server.web_proxy;
             cs.guest_account_client_uris = c.meeting_server.guest_account_client_uris;
             cs.refresh_interval = std::chrono::seconds(c.meeting_server.refresh_interval_s);
-            auto ok =
-                Certificates(pki, c.certificate, c.trusted_cas, cs.identity, cs.trust_anchors);
-            if (!ok)
-                return Error{n.name + ": " + ok.Message()};
+            auto identity = pki.Configured(c.certificate);
+            if (!identity)
+                return Error{n.name + ": " + identity.Message()};
+            cs.identity = *identity;
+            cs.trust_anchors = pki.TrustAnchors(c.trusted_cas);
             cs.epoch_unix_s = world.EpochUnixSeconds();
             cs.key_log = key_log;
             auto app = ns3::CreateObject<expressway::ExpresswayCApp>();
             app->Configure(std::move(cs), world.MakeResolver(n.name), world.Log(n.name),
                            world.ForkRng("expressway-c:" + n.name));
-            node->AddApplication(app);
-            app->SetStartTime(ns3::Seconds(0));
-            world.AddStatus(n.name, [app] { return app->Status(); });
-            world.NoteDevice(n.name, "expressway_c");
+            InstallBox(world, n.name, "expressway_c", app);
             apps.c[n.name] = app;
         }
     }

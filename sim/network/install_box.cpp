@@ -1,0 +1,15 @@
+#include "install_box.h"
+
+#include "ns3/nstime.h"
+
+namespace cmslab::network {
+
+void InstallBox(World& world, const std::string& node, const std::string& model,
+                ns3::Ptr<ns3::Application> app, World::StatusProvider status) {
+    world.GetNode(node)->AddApplication(app);
+    app->SetStartTime(ns3::Seconds(0));
+    world.AddStatus(node, std::move(status));
+    world.NoteDevice(node, model);
+}
+
+} // namespace cmslab::network
