@@ -8,7 +8,6 @@
 #include "scenario/default_scenario.h"
 
 #include <algorithm>
-#include <charconv>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -66,39 +65,20 @@ std::vector<std::string> DefaultScenarios() {
 } // namespace
 
 int Check(const Args& args) {
-    std::vector<std::string> files;
-    std::optional<std::string> junit;
+    const CommandLine line = ParseCommandLine("check", CheckUsage, args,
+                                              {{"--junit", 1}, {"--out", 1}, {"--timeout", 1}});
+    if (line.exit)
+        return *line.exit;
     check::CheckOptions options;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a == "--help" || a == "-h") {
-            CheckUsage(std::cout);
-            return 0;
-        }
-        if (a == "--junit" || a == "--out" || a == "--timeout") {
-            if (i + 1 >= args.size() || args[i + 1].empty())
-                return UsageError("check", CheckUsage, a + " needs a value");
-            const std::string& value = args[++i];
-            if (a == "--junit") {
-                junit = value;
-            } else if (a == "--out") {
-                options.out_root = value;
-            } else {
-                unsigned seconds = 0;
-                auto [ptr, ec] =
-                    std::from_chars(value.data(), value.data() + value.size(), seconds);
-                if (ec != std::errc() || ptr != value.data() + value.size() || seconds == 0)
-                    return UsageError("check", CheckUsage,
-                                      "--timeout takes a whole number of seconds, not '" + value +
-                                          "'");
-                options.timeout = std::chrono::seconds(seconds);
-            }
-            continue;
-        }
-        if (a.size() > 1 && a[0] == '-')
-            return UsageError("check", CheckUsage, "unknown option '" + a + "'");
-        files.push_back(a);
-    }
+    const std::optional<std::string> junit = line.Value("--junit");
+    if (auto out = line.Value("--out"))
+        options.out_root = *out;
+    const auto timeout = line.WholeNumber("--timeout", 1, "a whole number of seconds");
+    if (!timeout)
+        return line.Refuse(timeout.Message());
+    if (*timeout)
+        options.timeout = std::chrono::seconds(**timeout);
+    std::vector<std::string> files = line.positional;
     options.named = !files.empty();
     if (files.empty()) {
         files = DefaultScenarios();

@@ -5,7 +5,6 @@
 #include "diagnosis/diagnose.h"
 
 #include <iostream>
-#include <optional>
 
 namespace cmslab::cli {
 
@@ -28,28 +27,15 @@ void DiagnoseUsage(std::ostream& os) {
 } // namespace
 
 int Diagnose(const Args& args) {
-    std::optional<std::string> dir;
-    bool json = false;
-    for (const std::string& a : args) {
-        if (a == "--help" || a == "-h") {
-            DiagnoseUsage(std::cout);
-            return 0;
-        }
-        if (a == "--json") {
-            json = true;
-            continue;
-        }
-        if (a.size() > 1 && a[0] == '-')
-            return UsageError("diagnose", DiagnoseUsage, "unknown option '" + a + "'");
-        if (dir)
-            return UsageError("diagnose", DiagnoseUsage,
-                              "one results folder at a time ('" + *dir + "' and '" + a + "')");
-        dir = a;
-    }
-    if (!dir)
-        return UsageError("diagnose", DiagnoseUsage,
-                          "which results folder? (cmslab run writes one: --out DIR)");
-    auto diagnosis = diagnosis::DiagnoseFolder(*dir);
+    const CommandLine line = ParseCommandLine("diagnose", DiagnoseUsage, args, {{"--json", 0}});
+    if (line.exit)
+        return *line.exit;
+    if (auto more = line.AtMostOne("results folder"))
+        return line.Refuse(*more);
+    if (line.positional.empty())
+        return line.Refuse("which results folder? (cmslab run writes one: --out DIR)");
+    const bool json = line.Has("--json");
+    auto diagnosis = diagnosis::DiagnoseFolder(line.positional.front());
     if (!diagnosis) {
         std::cerr << "cmslab diagnose: " << diagnosis.Message() << "\n";
         return 2;

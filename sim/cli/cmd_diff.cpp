@@ -7,7 +7,6 @@
 #include "run/run_scenario.h"
 #include "scenario/loader.h"
 
-#include <charconv>
 #include <iomanip>
 #include <iostream>
 #include <optional>
@@ -39,40 +38,18 @@ void DiffUsage(std::ostream& os) {
 } // namespace
 
 int Diff(const Args& args) {
-    std::vector<std::string> files;
-    std::optional<std::string> out;
-    std::chrono::milliseconds timeout = std::chrono::seconds(300);
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a == "--help" || a == "-h") {
-            DiffUsage(std::cout);
-            return 0;
-        }
-        if (a == "--out" || a == "--timeout") {
-            if (i + 1 >= args.size() || args[i + 1].empty())
-                return UsageError("diff", DiffUsage, a + " needs a value");
-            const std::string& value = args[++i];
-            if (a == "--out") {
-                out = value;
-            } else {
-                unsigned seconds = 0;
-                auto [ptr, ec] =
-                    std::from_chars(value.data(), value.data() + value.size(), seconds);
-                if (ec != std::errc() || ptr != value.data() + value.size() || seconds == 0)
-                    return UsageError("diff", DiffUsage,
-                                      "--timeout takes a whole number of seconds, not '" + value +
-                                          "'");
-                timeout = std::chrono::seconds(seconds);
-            }
-            continue;
-        }
-        if (a.size() > 1 && a[0] == '-')
-            return UsageError("diff", DiffUsage, "unknown option '" + a + "'");
-        files.push_back(a);
-    }
+    const CommandLine line =
+        ParseCommandLine("diff", DiffUsage, args, {{"--out", 1}, {"--timeout", 1}});
+    if (line.exit)
+        return *line.exit;
+    const std::optional<std::string> out = line.Value("--out");
+    const auto timeout_s = line.WholeNumber("--timeout", 1, "a whole number of seconds");
+    if (!timeout_s)
+        return line.Refuse(timeout_s.Message());
+    const std::chrono::milliseconds timeout = std::chrono::seconds(timeout_s->value_or(300));
+    const std::vector<std::string>& files = line.positional;
     if (files.size() != 2)
-        return UsageError("diff", DiffUsage,
-                          "two scenarios, A and B (" + std::to_string(files.size()) + " given)");
+        return line.Refuse("two scenarios, A and B (" + std::to_string(files.size()) + " given)");
 
     std::vector<scenario::Scenario> scenarios;
     bool loadable = true;

@@ -7,7 +7,6 @@
 #include "scenario/default_scenario.h"
 #include "scenario/loader.h"
 
-#include <charconv>
 #include <iostream>
 #include <optional>
 
@@ -35,58 +34,25 @@ void RunUsage(std::ostream& os) {
           "(nothing is written then).\n";
 }
 
-std::optional<std::uint64_t> ParseSeed(const std::string& text) {
-    std::uint64_t value = 0;
-    const char* end = text.data() + text.size();
-    auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (ec != std::errc() || ptr != end || text.empty())
-        return std::nullopt;
-    return value;
-}
-
 } // namespace
 
 int Run(const Args& args) {
-    std::optional<std::string> path;
-    std::optional<std::string> out_dir;
-    std::optional<std::uint64_t> seed;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a == "--help" || a == "-h") {
-            RunUsage(std::cout);
-            return 0;
-        }
-        if (a == "--out" || a == "--seed") {
-            if (i + 1 >= args.size())
-                return UsageError("run", RunUsage, a + " needs a value");
-            const std::string& value = args[++i];
-            if (a == "--out") {
-                if (value.empty())
-                    return UsageError("run", RunUsage, "--out needs a folder");
-                out_dir = value;
-            } else {
-                seed = ParseSeed(value);
-                if (!seed)
-                    return UsageError("run", RunUsage,
-                                      "--seed takes a whole number from 0 to 2^64-1, not '" +
-                                          value + "'");
-            }
-            continue;
-        }
-        if (a.size() > 1 && a[0] == '-')
-            return UsageError("run", RunUsage, "unknown option '" + a + "'");
-        if (path)
-            return UsageError("run", RunUsage,
-                              "one scenario at a time ('" + *path + "' and '" + a + "')");
-        path = a;
-    }
-    if (!path)
-        path = scenario::DefaultScenarioPath();
+    const CommandLine line = ParseCommandLine("run", RunUsage, args, {{"--out", 1}, {"--seed", 1}});
+    if (line.exit)
+        return *line.exit;
+    const auto seed = line.WholeNumber("--seed", 0, "a whole number from 0 to 2^64-1");
+    if (!seed)
+        return line.Refuse(seed.Message());
+    const std::optional<std::string> out_dir = line.Value("--out");
+    if (auto more = line.AtMostOne("scenario"))
+        return line.Refuse(*more);
+    const std::string path =
+        line.positional.empty() ? scenario::DefaultScenarioPath() : line.positional.front();
 
-    const scenario::LoadResult loaded = scenario::LoadScenario(*path);
+    const scenario::LoadResult loaded = scenario::LoadScenario(path);
     std::cerr << loaded.Report();
     if (!loaded.Ok()) {
-        std::cerr << "cmslab run: " << *path << ": not simulated (" << loaded.ErrorCount()
+        std::cerr << "cmslab run: " << path << ": not simulated (" << loaded.ErrorCount()
                   << " error" << (loaded.ErrorCount() == 1 ? "" : "s") << ")\n";
         return 2;
     }
@@ -94,10 +60,10 @@ int Run(const Args& args) {
 
     run::RunOptions options;
     options.out_dir = out_dir.value_or(run::DefaultOutDir(s));
-    options.seed = seed;
+    options.seed = *seed;
     auto report = run::RunScenario(s, options);
     if (!report) {
-        std::cerr << "cmslab run: " << *path << ": " << report.Message() << "\n";
+        std::cerr << "cmslab run: " << path << ": " << report.Message() << "\n";
         return 2;
     }
     std::cout << s.name << ": simulated " << report->simulated_s << " s (seed " << report->seed

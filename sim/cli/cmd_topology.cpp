@@ -1,5 +1,7 @@
 #include "commands.h"
 
+#include "command_support.h"
+
 #include "scenario/default_scenario.h"
 #include "scenario/loader.h"
 #include "topology/dot_export.h"
@@ -38,28 +40,14 @@ void PrintTrace(const topology::RouteTrace& t) {
 } // namespace
 
 int Topology(const Args& args) {
-    std::string path;
-    std::string trace_node, trace_address;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const auto& a = args[i];
-        if (a == "--help" || a == "-h") {
-            TopologyUsage(std::cout);
-            return 0;
-        }
-        if (a == "--trace" && i + 2 < args.size()) {
-            trace_node = args[++i];
-            trace_address = args[++i];
-            continue;
-        }
-        if ((a.size() > 1 && a[0] == '-') || !path.empty()) {
-            std::cerr << "cmslab topology: unexpected argument '" << a << "'\n\n";
-            TopologyUsage(std::cerr);
-            return 2;
-        }
-        path = a;
-    }
-    if (path.empty())
-        path = scenario::DefaultScenarioPath();
+    const CommandLine line = ParseCommandLine("topology", TopologyUsage, args, {{"--trace", 2}});
+    if (line.exit)
+        return *line.exit;
+    if (auto more = line.AtMostOne("scenario"))
+        return line.Refuse(*more);
+    const std::string path =
+        line.positional.empty() ? scenario::DefaultScenarioPath() : line.positional.front();
+    const std::vector<std::string> trace = line.Values("--trace");
     const auto result = scenario::LoadScenario(path);
     std::cerr << result.Report();
     if (!result.Ok()) {
@@ -68,11 +56,12 @@ int Topology(const Args& args) {
         return 2;
     }
     const topology::Topology topo(*result.scenario);
-    if (trace_node.empty()) {
+    if (trace.empty()) {
         std::cout << topology::ToDot(topo);
         return 0;
     }
-    const auto address = IpAddress::Parse(trace_address);
+    const std::string& trace_node = trace[0];
+    const auto address = IpAddress::Parse(trace[1]);
     if (!topo.HostVertex(trace_node) || !address) {
         std::cerr << "cmslab topology: --trace needs a node of the scenario and an IP address\n";
         return 2;

@@ -1,5 +1,7 @@
 #include "commands.h"
 
+#include "command_support.h"
+
 #include "scenario/default_scenario.h"
 #include "scenario/loader.h"
 
@@ -24,19 +26,10 @@ void ValidateUsage(std::ostream& os) {
 } // namespace
 
 int Validate(const Args& args) {
-    std::vector<std::string> paths;
-    for (const auto& a : args) {
-        if (a == "--help" || a == "-h") {
-            ValidateUsage(std::cout);
-            return 0;
-        }
-        if (a.size() > 1 && a[0] == '-') {
-            std::cerr << "cmslab validate: unknown option '" << a << "'\n\n";
-            ValidateUsage(std::cerr);
-            return 2;
-        }
-        paths.push_back(a);
-    }
+    const CommandLine line = ParseCommandLine("validate", ValidateUsage, args, {});
+    if (line.exit)
+        return *line.exit;
+    std::vector<std::string> paths = line.positional;
     if (paths.empty())
         paths.push_back(scenario::DefaultScenarioPath());
     int status = 0;

@@ -7,12 +7,6 @@
 
 namespace cmslab::cli {
 
-int UsageError(std::string_view command, UsageText usage, const std::string& message) {
-    std::cerr << "cmslab " << command << ": " << message << "\n\n";
-    usage(std::cerr);
-    return 2;
-}
-
 int RunInto(std::string_view command, const scenario::Scenario& s, const std::string& out_dir,
             bool announce) {
     run::RunOptions options;

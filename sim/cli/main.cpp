@@ -30,7 +30,8 @@ void Usage(std::ostream& os) {
           "Expressway-E, simulated on ns-3 with real protocol bytes.\n\ncommands:\n";
     for (const auto& [name, cmd] : Commands())
         os << "  " << name << std::string(12 - name.size(), ' ') << cmd.summary << "\n";
-    os << "\n`cmslab <command> --help` describes each command.\n";
+    os << "\n`cmslab <command> --help` describes each command. An option's value may follow\n"
+          "it (--out DIR) or an equals sign (--out=DIR).\n";
 }
 
 } // namespace

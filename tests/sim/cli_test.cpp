@@ -130,6 +130,22 @@ TEST_F(CmslabCli, HelpAndUsageErrors) {
     EXPECT_NE(r.err.find("unknown option"), std::string::npos);
     r = Cmslab("topology a.json b.json");
     EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("one scenario at a time ('a.json' and 'b.json')"), std::string::npos)
+        << r.err;
+    // Every command reads its options with one parser (sim/cli/option_parser.h).
+    r = Cmslab("topology --trace guest-pc");
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("cmslab topology: --trace needs 2 values"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("usage: cmslab topology"), std::string::npos) << r.err;
+    r = Cmslab("diagnose --json=yes somewhere");
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("--json takes no value"), std::string::npos) << r.err;
+    r = Cmslab("run --seed=many");
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("--seed takes a whole number"), std::string::npos) << r.err;
+    r = Cmslab("run --out");
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("--out needs a value"), std::string::npos) << r.err;
     EXPECT_TRUE(WorkDirEmpty());
 }
 
