@@ -3,8 +3,10 @@
 #include "dns_resolver.h"
 #include "reference_network.h"
 #include "scenario/loader.h"
-#include "tshark.h"
 #include "world.h"
+
+#include "support/process.h"
+#include "support/tshark.h"
 
 #include "ns3/simulator.h"
 
@@ -22,7 +24,8 @@ namespace {
 class NetworkDnsTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        ASSERT_TRUE(test::TsharkAvailable()) << "tshark is missing: install it (tools/setup)";
+        ASSERT_TRUE(testkit::ProgramExists("tshark"))
+            << "tshark is missing: install it (tools/setup)";
         char dir_template[] = "/tmp/cmslab-dns-XXXXXX";
         ASSERT_NE(mkdtemp(dir_template), nullptr);
         m_dir = dir_template;
@@ -62,15 +65,10 @@ class NetworkDnsTest : public ::testing::Test {
 
     // "src dst name answers" of the DNS responses in a capture.
     std::set<std::string> Answers(const std::string& network) {
-        bool ok = false;
-        auto lines = test::Tshark(Pcap(network),
-                                  "-Y 'dns.flags.response == 1' -T fields -e ip.src -e ip.dst "
-                                  "-e dns.qry.name -e dns.a",
-                                  ok);
-        EXPECT_TRUE(ok);
         std::set<std::string> out;
-        for (auto& line : lines) {
-            std::replace(line.begin(), line.end(), '\t', ' ');
+        for (auto& line : testkit::TsharkFields(Pcap(network), "dns.flags.response == 1",
+                                                {"ip.src", "ip.dst", "dns.qry.name", "dns.a"})) {
+            std::replace(line.begin(), line.end(), '|', ' ');
             out.insert(line);
         }
         return out;
@@ -123,11 +121,8 @@ TEST_F(NetworkDnsTest, EachSideResolvesTheWebBridgeNameAtItsOwnServer) {
         Answers("public").count("10.88.246.210 10.88.246.156 vcse.octavio.com 10.88.246.156"));
     EXPECT_TRUE(
         Answers("dmz").count("10.88.246.210 192.168.245.61 vcse.octavio.com 10.88.246.156"));
-    for (const char* network : {"internal", "dmz", "public", "guest"}) {
-        bool ok = false;
-        EXPECT_EQ(test::ExpertProblems(Pcap(network), ok), std::vector<std::string>{}) << network;
-        EXPECT_TRUE(ok);
-    }
+    for (const char* network : {"internal", "dmz", "public", "guest"})
+        EXPECT_EQ(testkit::TsharkWarnings(Pcap(network)), "") << network;
 }
 
 // A deployment that shares nothing with the reference but its shape (other names,
@@ -188,14 +183,10 @@ TEST_F(NetworkDnsTest, LargeAnswersAreTruncatedOverUdpAndFetchedOverTcp) {
     EXPECT_EQ(ext["dns_server"]["queries_tcp"], 1);
     m_resolvers.clear();
     m_world.reset();
-    bool ok = false;
-    auto tcp = test::Tshark(Pcap("guest"),
-                            "-Y 'tcp.port == 53 && dns.flags.response == 1' "
-                            "-T fields -e dns.count.answers",
-                            ok);
-    ASSERT_TRUE(ok);
+    auto tcp = testkit::TsharkFields(Pcap("guest"), "tcp.port == 53 && dns.flags.response == 1",
+                                     {"dns.count.answers"});
     EXPECT_EQ(tcp, std::vector<std::string>{"60"});
-    EXPECT_EQ(test::ExpertProblems(Pcap("guest"), ok), std::vector<std::string>{});
+    EXPECT_EQ(testkit::TsharkWarnings(Pcap("guest")), "");
 }
 
 TEST_F(NetworkDnsTest, AnUnreachableServerTimesOut) {

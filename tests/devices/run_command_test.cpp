@@ -1,5 +1,6 @@
 // `cmslab run` as a person runs it: the built binary, a results folder, exit codes.
-#include "tshark.h"
+#include "support/process.h"
+#include "support/tshark.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -119,13 +120,9 @@ TEST_F(RunCommandTest, WritesCapturesLogsStatusAndSummary) {
     EXPECT_NE(Read("out/sslkeys.log").find("CLIENT_HANDSHAKE_TRAFFIC_SECRET"), std::string::npos);
 
     EXPECT_NE(Read("out/logs/ext-dns.log").find("2017-05-20 10:00:00.000 "), std::string::npos);
-    ASSERT_TRUE(test::TsharkAvailable()) << "tshark is missing: install it (tools/setup)";
-    for (const char* network : {"internal", "dmz", "public", "guest"}) {
-        bool ok = false;
-        EXPECT_EQ(test::ExpertProblems(m_dir + "/out/pcap/" + network + ".pcap", ok),
-                  std::vector<std::string>{});
-        EXPECT_TRUE(ok) << network << ": tshark cannot read the capture";
-    }
+    ASSERT_TRUE(testkit::ProgramExists("tshark")) << "tshark is missing: install it (tools/setup)";
+    for (const char* network : {"internal", "dmz", "public", "guest"})
+        EXPECT_EQ(testkit::TsharkWarnings(m_dir + "/out/pcap/" + network + ".pcap"), "") << network;
 }
 
 TEST_F(RunCommandTest, DefaultsToTheReferenceDeploymentAndItsResultsFolder) {

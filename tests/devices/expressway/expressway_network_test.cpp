@@ -6,9 +6,11 @@
 #include "expressway_c_app.h"
 #include "expressway_e_app.h"
 #include "scenario/loader.h"
-#include "tshark.h"
 #include "wire_expressway.h"
 #include "world.h"
+
+#include "support/process.h"
+#include "support/tshark.h"
 
 #include "http/assembler.h"
 #include "http/parser.h"
@@ -58,7 +60,8 @@ struct TestGet {
 class ExpresswayNetworkTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        ASSERT_TRUE(test::TsharkAvailable()) << "tshark is missing: install it (tools/setup)";
+        ASSERT_TRUE(testkit::ProgramExists("tshark"))
+            << "tshark is missing: install it (tools/setup)";
         char dir_template[] = "/tmp/cmslab-expressway-XXXXXX";
         ASSERT_NE(mkdtemp(dir_template), nullptr);
         m_dir = dir_template;
@@ -205,12 +208,15 @@ class ExpresswayNetworkTest : public ::testing::Test {
         return std::nullopt;
     }
 
-    std::vector<std::string> Shark(const std::string& network, const std::string& args) {
-        bool ok = false;
-        auto lines = test::Tshark(m_dir + "/pcap/" + network + ".pcap",
-                                  "-o tls.keylog_file:" + m_dir + "/sslkeys.log " + args, ok);
-        EXPECT_TRUE(ok) << "tshark on " << network;
-        return lines;
+    // TsharkFields on a network's capture, with the run's key log (and `decode_as`, a
+    // port to read as TLS).
+    std::vector<std::string> Shark(const std::string& network, const std::string& filter,
+                                   const std::vector<std::string>& fields,
+                                   const std::string& decode_as = "") {
+        std::vector<std::string> extra = {"-o", "tls.keylog_file:" + m_dir + "/sslkeys.log"};
+        if (!decode_as.empty())
+            extra.insert(extra.end(), {"-d", decode_as});
+        return testkit::TsharkFields(m_dir + "/pcap/" + network + ".pcap", filter, fields, extra);
     }
 
     // Runs the simulation, keeps what the boxes show, then ends the world so that the
@@ -296,24 +302,23 @@ TEST_F(ExpresswayNetworkTest, GuestGetReachesTheWebBridgeThroughBothExpressways)
     EXPECT_EQ(e_status["expressway_e"]["web_proxy"]["accepted"], 1);
 
     // The captures: the 200 decrypted on each segment it crossed.
-    const auto pub =
-        Shark("public", "-Y 'http.response.code == 200' -T fields -e ip.src -e ip.dst");
+    const auto pub = Shark("public", "http.response.code == 200", {"ip.src", "ip.dst"});
     ASSERT_EQ(pub.size(), 1u);
-    EXPECT_EQ(pub[0], "10.88.246.156\t172.16.84.124");
-    const auto dmz = Shark("dmz", "-Y 'http.response.code == 200' -T fields -e ip.src -e ip.dst");
+    EXPECT_EQ(pub[0], "10.88.246.156|172.16.84.124");
+    const auto dmz = Shark("dmz", "http.response.code == 200", {"ip.src", "ip.dst"});
     ASSERT_EQ(dmz.size(), 1u);
-    EXPECT_EQ(dmz[0], "192.168.245.61\t172.16.84.124");
-    const auto internal =
-        Shark("internal", "-Y 'http.response.code == 200' -T fields -e ip.src -e ip.dst");
+    EXPECT_EQ(dmz[0], "192.168.245.61|172.16.84.124");
+    const auto internal = Shark("internal", "http.response.code == 200", {"ip.src", "ip.dst"});
     ASSERT_EQ(internal.size(), 1u);
-    EXPECT_EQ(internal[0], "172.16.85.180\t172.16.85.167");
+    EXPECT_EQ(internal[0], "172.16.85.180|172.16.85.167");
     // The tunnel and the traversal zone are TLS from Expressway-C to LAN1.
-    EXPECT_FALSE(Shark("internal", "-d tcp.port==2222,tls -Y 'tls.handshake.type == 1 && "
-                                   "tcp.dstport == 2222 && ip.src == 172.16.85.167 && ip.dst "
-                                   "== 172.16.85.168'")
+    EXPECT_FALSE(Shark("internal",
+                       "tls.handshake.type == 1 && tcp.dstport == 2222 && ip.src == 172.16.85.167 "
+                       "&& ip.dst == 172.16.85.168",
+                       {"frame.number"}, "tcp.port==2222,tls")
                      .empty());
-    EXPECT_FALSE(Shark("internal", "-d tcp.port==7001,tls -Y 'tls.handshake.type == 1 && "
-                                   "tcp.dstport == 7001'")
+    EXPECT_FALSE(Shark("internal", "tls.handshake.type == 1 && tcp.dstport == 7001",
+                       {"frame.number"}, "tcp.port==7001,tls")
                      .empty());
 }
 
@@ -333,8 +338,7 @@ TEST_F(ExpresswayNetworkTest, HostNotLearnedIsABadRequest) {
     EXPECT_TRUE(LogHas("vcsc", "Success: address cmsweb.cms.octavio.local resolved successfully"));
     EXPECT_TRUE(LogHas("vcse", "answered 400 Bad Request")) << LogText("vcse");
     EXPECT_TRUE(m_bridge->hosts.empty()) << "nothing reached the web bridge";
-    const auto pub =
-        Shark("public", "-Y 'http.response.code == 400' -T fields -e http.response.phrase");
+    const auto pub = Shark("public", "http.response.code == 400", {"http.response.phrase"});
     ASSERT_EQ(pub.size(), 1u);
     EXPECT_EQ(pub[0], "Bad Request");
 }
@@ -412,12 +416,11 @@ TEST_F(ExpresswayNetworkTest, WebSocketUpgradeIsRelayedBothWays) {
     EXPECT_TRUE(LogHas("vcse", "WebSocket upgrade accepted: GET /ws Host: cmsweb.octavio.com"))
         << LogText("vcse");
     // Wireshark reads the upgrade and the frames on the public side with the key log.
-    EXPECT_EQ(Shark("public", "-Y 'http.response.code == 101' -T fields -e ip.src").size(), 1u);
+    EXPECT_EQ(Shark("public", "http.response.code == 101", {"ip.src"}).size(), 1u);
     // Four text frames: two masked from the guest, two echoes from the web bridge (each
     // pair travels in one segment).
-    const auto frames =
-        Shark("public", "-Y 'websocket.opcode == 1' -T fields -e ip.src -e websocket.mask");
-    EXPECT_EQ(frames, (std::vector<std::string>{"172.16.84.124\t1,1", "10.88.246.156\t0,0"}));
+    const auto frames = Shark("public", "websocket.opcode == 1", {"ip.src", "websocket.mask"});
+    EXPECT_EQ(frames, (std::vector<std::string>{"172.16.84.124|1,1", "10.88.246.156|0,0"}));
 }
 
 TEST_F(ExpresswayNetworkTest, WrongZonePasswordLeavesTheTunnelDownAndTheGuestABadRequest) {
@@ -455,8 +458,7 @@ TEST_F(ExpresswayNetworkTest, ClientCertificateNotMatchingTheVerifySubjectNameIs
         << zone_c.dump();
     EXPECT_TRUE(LogHas("vcse", "TLS verify subject name check failed")) << LogText("vcse");
     // The traversal exchange is inside TLS: the key log opens it.
-    const auto sip = Shark("internal", "-d tcp.port==7001,tls -Y 'tls.app_data' -T fields -e "
-                                       "tcp.srcport");
+    const auto sip = Shark("internal", "tls.app_data", {"tcp.srcport"}, "tcp.port==7001,tls");
     EXPECT_FALSE(sip.empty());
 }
 
@@ -526,15 +528,15 @@ TEST_F(ExpresswayTurnTest, AllocateIsChallengedThenRelayedOnTheNatAddress) {
     EXPECT_EQ(st["listening"]["udp"].size(), 2u);
     EXPECT_EQ(st["relays"][0]["relay"].get<std::string>().rfind("192.168.245.61:", 0), 0u);
     // tshark splits the error code into class (4) and number (01).
-    const auto lines = Shark(
-        "public", "-Y 'stun.att.error.class == 4 && stun.att.error == 1' -T fields -e ip.src");
+    const auto lines =
+        Shark("public", "stun.att.error.class == 4 && stun.att.error == 1", {"ip.src"});
     ASSERT_EQ(lines.size(), 1u);
     EXPECT_EQ(lines[0], "10.88.246.156");
     // The success response: XOR-RELAYED-ADDRESS (then XOR-MAPPED-ADDRESS) as tshark decodes them.
-    const auto relayed = Shark("public", "-Y 'stun.att.type == 0x0016' -T fields -e stun.att.ipv4 "
-                                         "-e stun.att.port");
+    const auto relayed =
+        Shark("public", "stun.att.type == 0x0016", {"stun.att.ipv4", "stun.att.port"});
     ASSERT_EQ(relayed.size(), 1u);
-    EXPECT_EQ(relayed[0], "10.88.246.156,172.16.84.124\t" +
+    EXPECT_EQ(relayed[0], "10.88.246.156,172.16.84.124|" +
                               std::to_string(allocated->relayed.port) + "," +
                               std::to_string(allocated->mapped.port));
 }
@@ -548,10 +550,10 @@ TEST_F(ExpresswayTurnTest, WrongPasswordGets431) {
     const auto* failed = std::get_if<turn::client_event::AllocateFailure>(&run->events[1]);
     ASSERT_NE(failed, nullptr) << turn::EventName(run->events[1]);
     EXPECT_EQ(failed->error.code, 431);
-    const auto lines = Shark("public", "-Y 'stun.att.error.class == 4 && stun.att.error == 31' "
-                                       "-T fields -e ip.src -e ip.dst -e stun.att.error.reason");
+    const auto lines = Shark("public", "stun.att.error.class == 4 && stun.att.error == 31",
+                             {"ip.src", "ip.dst", "stun.att.error.reason"});
     ASSERT_EQ(lines.size(), 1u);
-    EXPECT_EQ(lines[0], "10.88.246.156\t172.16.84.124\tIntegrity Check Failure");
+    EXPECT_EQ(lines[0], "10.88.246.156|172.16.84.124|Integrity Check Failure");
     EXPECT_TRUE(LogHas("vcse", "431")) << LogText("vcse");
 }
 

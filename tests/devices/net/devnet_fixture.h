@@ -2,8 +2,9 @@
 #pragma once
 
 #include "reference_network.h"
+#include "support/process.h"
+#include "support/tshark.h"
 #include "support/values.h"
-#include "tshark.h"
 #include "world.h"
 
 #include <gtest/gtest.h>
@@ -18,7 +19,7 @@ namespace cmslab::devices::net::test {
 class DevnetTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        ASSERT_TRUE(network::test::TsharkAvailable())
+        ASSERT_TRUE(testkit::ProgramExists("tshark"))
             << "tshark is missing: install it (tools/setup)";
         char dir_template[] = "/tmp/cmslab-devnet-XXXXXX";
         ASSERT_NE(mkdtemp(dir_template), nullptr);
@@ -44,11 +45,11 @@ class DevnetTest : public ::testing::Test {
     // Ends the simulation so that every capture is complete on disk.
     void Finish() { m_world.reset(); }
 
-    std::vector<std::string> Tshark(const std::string& network, const std::string& args) {
-        bool ok = false;
-        auto lines = network::test::Tshark(Pcap(network), args, ok);
-        EXPECT_TRUE(ok) << "tshark failed on " << Pcap(network) << " with " << args;
-        return lines;
+    // testkit::TsharkFields on a network's capture: one row a frame, '|' between fields.
+    std::vector<std::string> Tshark(const std::string& network, const std::string& filter,
+                                    const std::vector<std::string>& fields,
+                                    const std::vector<std::string>& extra = {}) {
+        return testkit::TsharkFields(Pcap(network), filter, fields, extra);
     }
 
     std::string m_dir;
