@@ -114,11 +114,16 @@ void CmsApp::StartApplication() {
             Log(kError, std::string("TLS: ") + what + " context failed: " + ctx.Message());
         return out;
     };
+    // Both HTTPS servers (web bridge, web admin): the box's certificate, HTTP/1.1 by ALPN.
+    auto https_server = [](const pki::Identity& identity) {
+        tls::ContextConfig config;
+        config.role = tls::Role::Server;
+        config.identities = {identity};
+        config.alpn = {"http/1.1"};
+        return config;
+    };
     if (m_settings.web_bridge_identity) {
-        tls::ContextConfig web;
-        web.role = tls::Role::Server;
-        web.identities = {*m_settings.web_bridge_identity};
-        web.alpn = {"http/1.1"};
+        tls::ContextConfig web = https_server(*m_settings.web_bridge_identity);
         if (!m_settings.c2w_trust.empty()) {
             // Ask clients for a certificate, to recognise the Call Bridge; clients
             // without one (browsers, proxies) go on as ordinary web clients.
@@ -127,13 +132,8 @@ void CmsApp::StartApplication() {
         }
         m_web_ctx = make(web, "web bridge");
     }
-    if (m_settings.admin_identity) {
-        tls::ContextConfig admin;
-        admin.role = tls::Role::Server;
-        admin.identities = {*m_settings.admin_identity};
-        admin.alpn = {"http/1.1"};
-        m_admin_ctx = make(admin, "web admin");
-    }
+    if (m_settings.admin_identity)
+        m_admin_ctx = make(https_server(*m_settings.admin_identity), "web admin");
     tls::ContextConfig c2w;
     c2w.role = tls::Role::Client;
     if (m_settings.call_bridge_identity)
@@ -224,6 +224,26 @@ void CmsApp::DoDispose() {
     ns3::Application::DoDispose();
 }
 
+std::unique_ptr<net::TlsStream> CmsApp::AcceptTls(std::unique_ptr<net::ByteStream> transport,
+                                                  std::shared_ptr<const tls::Context> context,
+                                                  const std::string& rng_label) {
+    tls::EndpointOptions options;
+    options.verify_time = net::WallClockSeconds(m_settings.epoch_unix_s);
+    return net::TlsStream::Server(std::move(transport), std::move(context), options,
+                                  m_rng->Fork(rng_label));
+}
+
+std::unique_ptr<net::TlsStream> CmsApp::ConnectTls(std::unique_ptr<net::ByteStream> transport,
+                                                   std::shared_ptr<const tls::Context> context,
+                                                   const std::string& server_name,
+                                                   const std::string& rng_label) {
+    tls::EndpointOptions options;
+    options.server_name = server_name;
+    options.verify_time = net::WallClockSeconds(m_settings.epoch_unix_s);
+    return net::TlsStream::Client(std::move(transport), std::move(context), options,
+                                  m_rng->Fork(rng_label));
+}
+
 // --- servers -------------------------------------------------------------------------
 
 void CmsApp::ListenWebBridge() {
@@ -235,10 +255,8 @@ void CmsApp::ListenWebBridge() {
         GetNode(), net::AnyAddress(m_settings.web_bridge.port),
         [this](std::unique_ptr<net::TcpStream> tcp) {
             const std::uint64_t id = m_next_conn++;
-            tls::EndpointOptions options;
-            options.verify_time = net::WallClockSeconds(m_settings.epoch_unix_s);
-            auto tls = net::TlsStream::Server(std::move(tcp), m_web_ctx, options,
-                                              m_rng->Fork("web-bridge-conn:" + std::to_string(id)));
+            auto tls =
+                AcceptTls(std::move(tcp), m_web_ctx, "web-bridge-conn:" + std::to_string(id));
             net::TlsStream* raw = tls.get();
             auto session = std::make_unique<net::HttpServerSession>(
                 std::move(tls),
@@ -281,12 +299,9 @@ void CmsApp::ListenAdmin() {
         [this](std::unique_ptr<net::TcpStream> tcp) {
             const std::uint64_t id = m_next_conn++;
             std::unique_ptr<net::ByteStream> stream = std::move(tcp);
-            if (m_admin_ctx) {
-                tls::EndpointOptions options;
-                options.verify_time = net::WallClockSeconds(m_settings.epoch_unix_s);
-                stream = net::TlsStream::Server(std::move(stream), m_admin_ctx, options,
-                                                m_rng->Fork("admin-conn:" + std::to_string(id)));
-            }
+            if (m_admin_ctx)
+                stream =
+                    AcceptTls(std::move(stream), m_admin_ctx, "admin-conn:" + std::to_string(id));
             auto session = std::make_unique<net::HttpServerSession>(
                 std::move(stream), [this](http::Request request, net::HttpResponder responder) {
                     responder.Respond(m_api->Handle(request));
@@ -381,13 +396,9 @@ void CmsApp::CreateTurnServers() {
     net::TcpConnectOptions connect;
     connect.local_address = m_settings.address;
     std::unique_ptr<net::ByteStream> stream = net::TcpStream::Connect(GetNode(), admin, connect);
-    if (m_admin_ctx && m_api_client_ctx) {
-        tls::EndpointOptions options;
-        options.server_name = m_settings.address.ToString();
-        options.verify_time = net::WallClockSeconds(m_settings.epoch_unix_s);
-        stream = net::TlsStream::Client(std::move(stream), m_api_client_ctx, options,
-                                        m_rng->Fork("api-client"));
-    }
+    if (m_admin_ctx && m_api_client_ctx)
+        stream = ConnectTls(std::move(stream), m_api_client_ctx, m_settings.address.ToString(),
+                            "api-client");
     m_api_client =
         std::make_unique<net::HttpClientSession>(std::move(stream), m_rng->Fork("api-client-http"));
     m_next_turn_server = 0;
@@ -689,12 +700,8 @@ void CmsApp::ApplyLink(const LinkStep& step) {
             c2w->tcp_connected = true;
             ApplyLink(m_link->OnConnected(net::SimNow(), true));
         });
-        tls::EndpointOptions options;
-        options.server_name = m_link->Host();
-        options.verify_time = net::WallClockSeconds(m_settings.epoch_unix_s);
-        auto tls =
-            net::TlsStream::Client(std::move(tcp), m_c2w_ctx, options,
-                                   m_rng->Fork("c2w:" + std::to_string(m_link->LinkNumber())));
+        auto tls = ConnectTls(std::move(tcp), m_c2w_ctx, m_link->Host(),
+                              "c2w:" + std::to_string(m_link->LinkNumber()));
         c2w->session = std::make_unique<net::HttpClientSession>(
             std::move(tls), m_rng->Fork("c2w-http:" + std::to_string(m_link->LinkNumber())));
         auto failed = [this, c2w](const std::string& why) {

@@ -43,11 +43,13 @@ namespace cmslab::devices {
 class DnsResolver;
 }
 namespace cmslab::devices::net {
+class ByteStream;
 class HttpClientSession;
 class HttpServerSession;
 class HttpResponder;
 class TcpListener;
 class Timer;
+class TlsStream;
 class UdpPort;
 class WebSocketSession;
 } // namespace cmslab::devices::net
@@ -90,6 +92,20 @@ class CmsApp : public ns3::Application {
     void Log(std::string_view level, const std::string& text);
     void Boot();
     void RouteOwnAddressesLocally();
+
+    // TLS on a connection, the same for every TLS connection of the box: certificates
+    // are judged at the simulated wall-clock time, and the connection gets a random
+    // stream of its own named `rng_label`. AcceptTls: the server side (web bridge, web
+    // admin), with `context` giving the box's certificate; ConnectTls: the client side
+    // (the Call Bridge's link to the web bridge, the API client), the peer judged for
+    // `server_name`.
+    std::unique_ptr<net::TlsStream> AcceptTls(std::unique_ptr<net::ByteStream> transport,
+                                              std::shared_ptr<const tls::Context> context,
+                                              const std::string& rng_label);
+    std::unique_ptr<net::TlsStream> ConnectTls(std::unique_ptr<net::ByteStream> transport,
+                                               std::shared_ptr<const tls::Context> context,
+                                               const std::string& server_name,
+                                               const std::string& rng_label);
 
     // Servers.
     void ListenWebBridge();

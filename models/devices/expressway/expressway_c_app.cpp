@@ -105,6 +105,17 @@ void ExpresswayCApp::DoDispose() {
     ns3::Application::DoDispose();
 }
 
+std::unique_ptr<net::TlsStream>
+ExpresswayCApp::ConnectTls(const Endpoint& to, std::shared_ptr<const tls::Context> context,
+                           const std::string& server_name, const std::string& rng_label) {
+    auto tcp = net::TcpStream::Connect(GetNode(), to);
+    tls::EndpointOptions options;
+    options.server_name = server_name;
+    options.verify_time = net::WallClockSeconds(m_settings.epoch_unix_s);
+    return net::TlsStream::Client(std::move(tcp), std::move(context), options,
+                                  m_rng->Fork(rng_label));
+}
+
 // --- web proxy cache -------------------------------------------------------------------
 
 void ExpresswayCApp::ArmRefresh() {
@@ -158,12 +169,7 @@ void ExpresswayCApp::Probe(const std::string& name) {
     if (!address || !m_bridge_ctx)
         return;
     const Endpoint to{*address, BridgePort(name)};
-    auto tcp = net::TcpStream::Connect(GetNode(), to);
-    tls::EndpointOptions options;
-    options.server_name = name;
-    options.verify_time = net::WallClockSeconds(m_settings.epoch_unix_s);
-    auto tls = net::TlsStream::Client(std::move(tcp), m_bridge_ctx, options,
-                                      m_rng->Fork("probe:" + std::to_string(m_next_id++)));
+    auto tls = ConnectTls(to, m_bridge_ctx, name, "probe:" + std::to_string(m_next_id++));
     tls->SetOnHandshakeDone([this, name, to](const net::TlsSessionInfo& s) {
         m_probe_failures.erase(name);
         Log("webproxy", "Meeting Server web bridge " + name + " at " + to.ToString() +
@@ -211,12 +217,7 @@ void ExpresswayCApp::ConnectZone() {
         const Endpoint to{address, z.port};
         Log("traversal", "Traversal zone " + z.name + ": connecting to " + z.peer + " (" +
                              to.ToString() + ") over TLS");
-        auto tcp = net::TcpStream::Connect(GetNode(), to);
-        tls::EndpointOptions options;
-        options.server_name = z.peer;
-        options.verify_time = net::WallClockSeconds(m_settings.epoch_unix_s);
-        m_zone = net::TlsStream::Client(std::move(tcp), m_peer_ctx, options,
-                                        m_rng->Fork("zone:" + std::to_string(m_next_id++)));
+        m_zone = ConnectTls(to, m_peer_ctx, z.peer, "zone:" + std::to_string(m_next_id++));
         TraversalClientConfig auth;
         auth.zone_name = z.name;
         auth.username = z.username;
@@ -283,13 +284,8 @@ void ExpresswayCApp::ConnectTunnel() {
         return;
     const Endpoint to{*m_peer_address, z.ssh_tunnel_port};
     Log("tunnel", "opening the tunnel to " + z.peer + " (" + to.ToString() + ")");
-    auto tcp = net::TcpStream::Connect(GetNode(), to);
-    tls::EndpointOptions options;
-    options.server_name = z.peer;
-    options.verify_time = net::WallClockSeconds(m_settings.epoch_unix_s);
     m_decoder = MuxDecoder{};
-    m_tunnel = net::TlsStream::Client(std::move(tcp), m_peer_ctx, options,
-                                      m_rng->Fork("tunnel:" + std::to_string(m_next_id++)));
+    m_tunnel = ConnectTls(to, m_peer_ctx, z.peer, "tunnel:" + std::to_string(m_next_id++));
     m_tunnel->SetOnHandshakeDone([this, z](const net::TlsSessionInfo&) {
         m_tunnel_up = true;
         m_tunnel_reason.clear();
@@ -389,14 +385,9 @@ void ExpresswayCApp::OpenBridge(std::uint32_t stream, const std::string& target)
     }
     ++m_streams_opened;
     const Endpoint to{*address, BridgePort(target)};
-    auto tcp = net::TcpStream::Connect(GetNode(), to);
-    tls::EndpointOptions options;
-    options.server_name = target;
-    options.verify_time = net::WallClockSeconds(m_settings.epoch_unix_s);
     auto c = std::make_unique<BridgeConn>();
     c->target = target;
-    c->tls = net::TlsStream::Client(std::move(tcp), m_bridge_ctx, options,
-                                    m_rng->Fork("bridge:" + std::to_string(stream)));
+    c->tls = ConnectTls(to, m_bridge_ctx, target, "bridge:" + std::to_string(stream));
     Log("webproxy", "tunnel stream " + std::to_string(stream) + ": connecting to web bridge " +
                         target + " at " + to.ToString());
     c->tls->SetOnVerifyFailed([this, stream, target](const net::TlsVerifyFailure& f) {

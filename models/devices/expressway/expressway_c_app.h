@@ -67,6 +67,16 @@ class ExpresswayCApp : public ns3::Application {
     void Log(const std::string& component, const std::string& text);
     void Begin();
 
+    // Client-side TLS on a new TCP connection to `to`, the same for every connection the
+    // box opens (traversal zone, tunnel, web bridge probes and tunnel streams): the
+    // peer's certificate is judged for `server_name` at the simulated wall-clock time,
+    // and the connection gets a random stream of its own named `rng_label`, so that the
+    // handshake randoms do not depend on what other connections did.
+    std::unique_ptr<devices::net::TlsStream> ConnectTls(const Endpoint& to,
+                                                        std::shared_ptr<const tls::Context> context,
+                                                        const std::string& server_name,
+                                                        const std::string& rng_label);
+
     // Web proxy cache and probes.
     void Resolve(const std::vector<std::string>& names);
     void Resolved(const dns::LookupResult& result);
