@@ -1,5 +1,7 @@
 #include "box_log.h"
 
+#include "box_log_line.h"
+
 #include <cstdio>
 #include <ctime>
 
@@ -33,11 +35,9 @@ std::string BoxLog::Timestamp(std::int64_t epoch_unix_s, Instant at) {
 }
 
 void BoxLog::Write(std::string_view component, std::string_view text) {
-    std::string line = Timestamp(m_epoch, m_clock ? m_clock() : Instant{0});
-    line += ' ';
-    line += component;
-    line += ": ";
-    line += text;
+    std::string line =
+        FormatBoxLogLine(BoxLogLine{Timestamp(m_epoch, m_clock ? m_clock() : Instant{0}),
+                                    std::string(component), std::string(text)});
     if (m_file.is_open()) {
         m_file << line << '\n';
         m_file.flush();

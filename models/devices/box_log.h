@@ -24,7 +24,7 @@ class BoxLog {
     // lines are only kept in memory.
     BoxLog(std::string node, std::int64_t epoch_unix_s, Clock clock, const std::string& path = "");
 
-    // Appends "<date> <time.ms> <component>: <text>".
+    // Appends "<date> <time.ms> <component>: <text>" (box_log_line.h reads it back).
     void Write(std::string_view component, std::string_view text);
 
     const std::string& Node() const { return m_node; }

@@ -1,5 +1,6 @@
 #include "dns_server_app.h"
 
+#include "log_lines/dns_lines.h"
 #include "ns3_convert.h"
 
 #include "ns3/packet.h"
@@ -86,10 +87,10 @@ void DnsServerApp::DoDispose() {
 Bytes DnsServerApp::Answer(ByteView query, const ns3::Address& from, dns::Transport transport) {
     (transport == dns::Transport::Udp ? m_counters.queries_udp : m_counters.queries_tcp)++;
     const dns::ServerReply reply = m_server->HandleDetailed(query, transport);
-    std::string line = "client " + PeerText(from) + ": ";
+    std::string line;
     if (reply.response.empty()) {
         ++m_counters.dropped;
-        line += "query dropped (" + reply.detail + ")";
+        line = "client " + PeerText(from) + ": query dropped (" + reply.detail + ")";
     } else {
         ++m_counters.answered;
         if (reply.rcode == dns::Rcode::NoError)
@@ -102,13 +103,16 @@ Bytes DnsServerApp::Answer(ByteView query, const ns3::Address& from, dns::Transp
             ++m_counters.other_rcode;
         if (reply.truncated)
             ++m_counters.truncated;
-        line +=
-            "query: " + (reply.question.empty() ? std::string("(no question)") : reply.question) +
-            " (" + dns::ToString(transport) + ") -> " + dns::ToString(reply.rcode);
+        log_lines::DnsQueryLine query;
+        query.client = PeerText(from);
+        query.question = reply.question.empty() ? std::string("(no question)") : reply.question;
+        query.transport = dns::ToString(transport);
+        query.answer = dns::ToString(reply.rcode);
         if (reply.truncated)
-            line += " TC";
+            query.answer += " TC";
         if (!reply.detail.empty())
-            line += ": " + reply.detail;
+            query.answer += ": " + reply.detail;
+        line = log_lines::DnsQuery::Format(query);
     }
     if (m_log)
         m_log->Write("queries", line);

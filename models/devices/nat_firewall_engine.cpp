@@ -1,5 +1,7 @@
 #include "nat_firewall_engine.h"
 
+#include "log_lines/firewall_lines.h"
+
 #include <string>
 
 namespace cmslab::devices {
@@ -78,21 +80,30 @@ std::string RuleName(const FirewallRule& rule, int index) {
     return s;
 }
 
-} // namespace
-
-std::string DescribeFlow(const Ipv4Datagram& d) {
-    std::string s = ProtocolName(d.protocol);
+// The flow's fields of a firewall log line: "TCP", "192.0.2.10:49152", "198.51.100.7:445";
+// ICMP names its type and has no ports ("ICMP echo request", "192.0.2.1", "192.0.2.2").
+template <class Line> Line FlowLine(const Ipv4Datagram& d) {
+    Line line;
+    line.protocol = ProtocolName(d.protocol);
     if (d.is_icmp)
-        s += " " + IcmpTypeName(d.icmp_type);
+        line.protocol += " " + IcmpTypeName(d.icmp_type);
     const bool ports = d.has_ports && !d.is_icmp;
-    s += " " + AddressText(d.source);
-    if (ports)
-        s += ":" + std::to_string(d.source_port);
-    s += " -> " + AddressText(d.destination);
-    if (ports)
-        s += ":" + std::to_string(d.destination_port);
-    return s;
+    line.source = AddressText(d.source);
+    line.destination = AddressText(d.destination);
+    if (ports) {
+        line.source += ":" + std::to_string(d.source_port);
+        line.destination += ":" + std::to_string(d.destination_port);
+    }
+    return line;
 }
+
+std::string DropLine(const Ipv4Datagram& d, log_lines::FirewallPath path) {
+    auto line = FlowLine<log_lines::FirewallDropLine>(d);
+    line.path = path;
+    return log_lines::FirewallDrop::Format(line);
+}
+
+} // namespace
 
 NatFirewallEngine::NatFirewallEngine(NatFirewallConfig config)
     : m_config(std::move(config)), m_rule_hits(m_config.rules.size(), 0) {
@@ -212,8 +223,11 @@ NatVerdict NatFirewallEngine::ProcessInbound(Bytes& bytes, Ipv4Datagram& d) {
         if (rule >= 0) {
             ++m_rule_hits[static_cast<std::size_t>(rule)];
             v.forward = true;
-            v.log = "accepted inbound " + DescribeFlow(d) + " (" +
-                    RuleName(m_config.rules[static_cast<std::size_t>(rule)], rule) + ")";
+            auto line = FlowLine<log_lines::FirewallAcceptLine>(d);
+            line.rule = RuleName(m_config.rules[static_cast<std::size_t>(rule)], rule);
+            if (const std::uint32_t* inside = InsideFor(d.destination))
+                line.inside = AddressText(*inside);
+            v.log = log_lines::FirewallAccept::Format(line);
         } else if (m_config.allow_inbound_default) {
             v.forward = true;
         }
@@ -222,12 +236,10 @@ NatVerdict NatFirewallEngine::ProcessInbound(Bytes& bytes, Ipv4Datagram& d) {
     }
     if (!v.forward) {
         ++m_counters.dropped_inbound;
-        return Drop(key, "dropped inbound " + DescribeFlow(d) + " (no rule matches; default deny)");
+        return Drop(key, DropLine(d, log_lines::FirewallPath::Inbound));
     }
     ++m_counters.accepted_inbound;
     if (const std::uint32_t* inside = InsideFor(d.destination)) {
-        if (!v.log.empty())
-            v.log += ", to " + AddressText(*inside);
         RewriteAddress(bytes, d, AddressField::Destination, *inside);
         ++m_counters.translated_inbound;
     }
@@ -264,8 +276,7 @@ NatVerdict NatFirewallEngine::ProcessOutbound(Bytes& bytes, Ipv4Datagram& d) {
     }
     if (!v.forward) {
         ++m_counters.dropped_outbound;
-        return Drop(key,
-                    "dropped outbound " + DescribeFlow(d) + " (no rule matches; default deny)");
+        return Drop(key, DropLine(d, log_lines::FirewallPath::Outbound));
     }
     ++m_counters.accepted_outbound;
     return v;
@@ -276,7 +287,7 @@ NatVerdict NatFirewallEngine::ProcessHairpin(Bytes& bytes, Ipv4Datagram& d) {
     if (!m_config.reflection || inside == nullptr) {
         const FlowKey key{d.protocol, d.source, d.has_ports ? d.source_port : 0, d.destination,
                           d.has_ports ? d.destination_port : 0};
-        return Drop(key, "dropped " + DescribeFlow(d) + " (NAT reflection is off)");
+        return Drop(key, DropLine(d, log_lines::FirewallPath::Hairpin));
     }
     // A mapped source takes its outside address, so the reply comes back through here and
     // both ends see the public addresses; other inside sources keep theirs.

@@ -101,7 +101,4 @@ class NatFirewallEngine {
     std::map<FragmentKey, FragmentPlan> m_fragments;
 };
 
-// "TCP 192.0.2.10:49152 -> 198.51.100.7:445", "ICMP echo request 192.0.2.1 -> 192.0.2.2".
-std::string DescribeFlow(const Ipv4Datagram& d);
-
 } // namespace cmslab::devices

@@ -1,6 +1,8 @@
 #include "diagnosis/diagnose.h"
 
 #include "diagnosis/rules.h"
+#include "log_lines/browser_lines.h"
+#include "log_lines/expressway_e_lines.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -14,7 +16,16 @@ using outcome::Stage;
 using outcome::StageStatus;
 
 // Lines that report trouble in any box's log, for a failure no rule explains: facts for a
-// person to start from, never a guess at the cause.
+// person to start from, never a guess at the cause. This reads no particular box line, so
+// it looks for words that any log's trouble uses ("Warning", "fail", ...) rather than
+// going through log_lines/: a line nobody wrote a parser for still shows here.
+bool Troubled(const std::string& text) {
+    for (const char* word : {"Warning", "fail", "dropped", "refused", "NXDOMAIN"})
+        if (text.find(word) != std::string::npos)
+            return true;
+    return false;
+}
+
 void Observe(const RuleContext& ctx, Stage failed, Diagnosis& d) {
     d.observations.push_back(ctx.StageEvidence(failed));
     const ResultsFolder& folder = ctx.Folder();
@@ -23,16 +34,10 @@ void Observe(const RuleContext& ctx, Stage failed, Diagnosis& d) {
          {"cms", "expressway_e", "expressway_c", "nat_firewall", "dns_server", "browser"}) {
         for (const std::string& node : folder.NodesWithRole(role)) {
             for (const LogLine& l : folder.Log(node)) {
-                const std::string& t = l.text;
-                const bool trouble = t.find("Warning") != std::string::npos ||
-                                     t.find("fail") != std::string::npos ||
-                                     t.find("dropped") != std::string::npos ||
-                                     t.find("refused") != std::string::npos ||
-                                     t.find("NXDOMAIN") != std::string::npos;
                 // What a later stage built on: the relays both sides got.
                 const bool relay =
-                    failed >= Stage::Ice && t.find("allocation for") != std::string::npos;
-                if ((trouble || relay) && count < 12) {
+                    failed >= Stage::Ice && log_lines::TurnAllocation::Parse(l.message).has_value();
+                if ((Troubled(l.text) || relay) && count < 12) {
                     d.observations.push_back(FromLog(l));
                     ++count;
                 }
@@ -41,9 +46,8 @@ void Observe(const RuleContext& ctx, Stage failed, Diagnosis& d) {
     }
     // The lab says in its own logs when it did not carry a step out: that is a limit of
     // the lab, reported as such.
-    for (const std::string& node : folder.NodesWithRole("browser"))
-        for (const LogLine& l : folder.Grep(node, {"not carried out"}))
-            d.limits.push_back(l.file + ":" + std::to_string(l.line) + ": " + l.text);
+    for (const auto& l : folder.FindInRole("browser", log_lines::NotCarriedOut::Parse))
+        d.limits.push_back(l.log.file + ":" + std::to_string(l.log.line) + ": " + l.log.text);
 }
 
 } // namespace

@@ -1,5 +1,7 @@
 #include "diagnosis/results_folder.h"
 
+#include "box_log_line.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -32,13 +34,6 @@ std::vector<std::string> FilesIn(const std::string& dir, const std::string& sub,
     }
     std::sort(out.begin(), out.end());
     return out;
-}
-
-bool ContainsAll(const std::string& text, const std::vector<std::string>& parts) {
-    for (const auto& p : parts)
-        if (text.find(p) == std::string::npos)
-            return false;
-    return true;
 }
 
 } // namespace
@@ -98,8 +93,15 @@ void ResultsFolder::Load() {
         std::vector<LogLine> lines;
         std::string text;
         std::size_t number = 0;
-        while (std::getline(in, text))
-            lines.push_back(LogLine{rel, ++number, text});
+        while (std::getline(in, text)) {
+            LogLine line{rel, ++number, text, node, "", text};
+            // A line without the boxes' prefix (a user's own log) is read whole.
+            if (auto prefixed = devices::ParseBoxLogLine(text)) {
+                line.component = std::move(prefixed->component);
+                line.message = std::move(prefixed->text);
+            }
+            lines.push_back(std::move(line));
+        }
         m_logs[node] = std::move(lines);
     }
     for (const std::string& rel : FilesIn(m_dir, "status", ".json")) {
@@ -145,41 +147,6 @@ std::string ResultsFolder::RoleOf(const std::string& node) const {
 const std::vector<LogLine>& ResultsFolder::Log(const std::string& node) const {
     auto it = m_logs.find(node);
     return it == m_logs.end() ? NoLines() : it->second;
-}
-
-std::vector<LogLine> ResultsFolder::Grep(const std::string& node,
-                                         const std::vector<std::string>& parts) const {
-    std::vector<LogLine> out;
-    for (const LogLine& l : Log(node))
-        if (ContainsAll(l.text, parts))
-            out.push_back(l);
-    return out;
-}
-
-std::optional<LogLine> ResultsFolder::First(const std::string& node,
-                                            const std::vector<std::string>& parts) const {
-    for (const LogLine& l : Log(node))
-        if (ContainsAll(l.text, parts))
-            return l;
-    return std::nullopt;
-}
-
-std::vector<LogLine> ResultsFolder::GrepRole(const std::string& role,
-                                             const std::vector<std::string>& parts) const {
-    std::vector<LogLine> out;
-    for (const std::string& node : NodesWithRole(role)) {
-        auto lines = Grep(node, parts);
-        out.insert(out.end(), lines.begin(), lines.end());
-    }
-    return out;
-}
-
-std::optional<LogLine> ResultsFolder::FirstInRole(const std::string& role,
-                                                  const std::vector<std::string>& parts) const {
-    for (const std::string& node : NodesWithRole(role))
-        if (auto line = First(node, parts))
-            return line;
-    return std::nullopt;
 }
 
 const nlohmann::json& ResultsFolder::Status(const std::string& node) const {

@@ -12,15 +12,27 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cmslab::diagnosis {
 
 struct LogLine {
-    std::string file;     // relative to the folder: "logs/cms.log"
-    std::size_t line = 0; // 1-based
-    std::string text;
+    std::string file;      // relative to the folder: "logs/cms.log"
+    std::size_t line = 0;  // 1-based
+    std::string text;      // the whole line, as cited
+    std::string node;      // whose log: "cms"
+    std::string component; // from the box log prefix ("turn", "Warning"); "" without one
+    std::string message;   // the text after the prefix: what log_lines/ parsers read
 };
+
+// A log line that one of log_lines/'s parsers read, with what it read.
+template <class Line> struct Found {
+    LogLine log;
+    Line line;
+};
+// log_lines::TurnAllocate::Parse and its kind.
+template <class Line> using LineParser = std::optional<Line> (*)(std::string_view);
 
 class ResultsFolder {
   public:
@@ -43,15 +55,38 @@ class ResultsFolder {
 
     // logs/<node>.log, line by line; empty when there is none.
     const std::vector<LogLine>& Log(const std::string& node) const;
-    // Lines of the node's log containing every one of `parts`, in file order.
-    std::vector<LogLine> Grep(const std::string& node, const std::vector<std::string>& parts) const;
-    std::optional<LogLine> First(const std::string& node,
-                                 const std::vector<std::string>& parts) const;
+    // Lines of the node's log that `parse` reads (a log_lines/ parser), in file order.
+    template <class Line>
+    std::vector<Found<Line>> Find(const std::string& node, LineParser<Line> parse) const {
+        std::vector<Found<Line>> out;
+        for (const LogLine& l : Log(node))
+            if (auto line = parse(l.message))
+                out.push_back(Found<Line>{l, std::move(*line)});
+        return out;
+    }
+    template <class Line>
+    std::optional<Found<Line>> First(const std::string& node, LineParser<Line> parse) const {
+        for (const LogLine& l : Log(node))
+            if (auto line = parse(l.message))
+                return Found<Line>{l, std::move(*line)};
+        return std::nullopt;
+    }
     // The same over the logs of every node with the role.
-    std::vector<LogLine> GrepRole(const std::string& role,
-                                  const std::vector<std::string>& parts) const;
-    std::optional<LogLine> FirstInRole(const std::string& role,
-                                       const std::vector<std::string>& parts) const;
+    template <class Line>
+    std::vector<Found<Line>> FindInRole(const std::string& role, LineParser<Line> parse) const {
+        std::vector<Found<Line>> out;
+        for (const std::string& node : NodesWithRole(role))
+            for (Found<Line>& f : Find(node, parse))
+                out.push_back(std::move(f));
+        return out;
+    }
+    template <class Line>
+    std::optional<Found<Line>> FirstInRole(const std::string& role, LineParser<Line> parse) const {
+        for (const std::string& node : NodesWithRole(role))
+            if (auto f = First(node, parse))
+                return f;
+        return std::nullopt;
+    }
 
     // status/<node>.json; null when there is none.
     const nlohmann::json& Status(const std::string& node) const;

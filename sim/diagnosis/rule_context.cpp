@@ -8,6 +8,16 @@ Evidence FromLog(const LogLine& line) {
     return Evidence::LogLine(line.file, line.line, line.text);
 }
 
+std::string AddressOf(const std::string& endpoint) {
+    const std::size_t colon = endpoint.rfind(':');
+    return colon == std::string::npos ? endpoint : endpoint.substr(0, colon);
+}
+
+std::string PortOf(const std::string& endpoint) {
+    const std::size_t colon = endpoint.rfind(':');
+    return colon == std::string::npos ? std::string() : endpoint.substr(colon + 1);
+}
+
 std::string Indexed(const std::string& path, std::size_t index) {
     return path + "[" + std::to_string(index) + "]";
 }
@@ -44,14 +54,12 @@ std::vector<std::string> RuleContext::ExpresswayEAddresses() const {
                 continue;
             for (const auto& e : list)
                 if (e.is_string())
-                    out.insert(e.get<std::string>().substr(0, e.get<std::string>().rfind(':')));
+                    out.insert(AddressOf(e.get<std::string>()));
         }
         // The web proxy's listeners name the addresses too, when TURN is off.
-        for (const LogLine& l : m_folder.Grep(node, {"web proxy: listening on TCP "})) {
-            auto at = l.text.find("TCP ");
-            std::string ep = l.text.substr(at + 4);
-            out.insert(ep.substr(0, ep.rfind(':')));
-        }
+        for (const auto& f : m_folder.Find(node, log_lines::ListeningOnTcp::Parse))
+            if (f.line.service == log_lines::kWebProxyService)
+                out.insert(AddressOf(f.line.endpoint));
     }
     return {out.begin(), out.end()};
 }
@@ -70,14 +78,22 @@ std::optional<std::string> RuleContext::ExpresswayEPublic() const {
         }
     }
     for (const std::string& node : m_folder.NodesWithRole("expressway_e")) {
-        if (auto l = m_folder.First(node, {"advertised as "})) {
-            std::string rest = l->text.substr(l->text.find("advertised as ") + 14);
-            rest = rest.substr(0, rest.find_first_of(";, "));
-            if (!rest.empty())
-                return rest;
-        }
+        if (auto f = m_folder.First(node, log_lines::TurnRelays::Parse))
+            if (!f->line.advertised.empty())
+                return f->line.advertised;
     }
     return std::nullopt;
+}
+
+std::optional<LogLine> RuleContext::BrowserFailedLine(outcome::Stage stage) const {
+    for (const auto& f : m_folder.FindInRole("browser", log_lines::StageFailed::Parse))
+        if (f.line.stage == outcome::StageKey(stage))
+            return f.log;
+    return std::nullopt;
+}
+
+std::vector<Found<log_lines::FirewallDropLine>> RuleContext::FirewallDrops() const {
+    return m_folder.FindInRole("nat_firewall", log_lines::FirewallDrop::Parse);
 }
 
 const std::vector<CaptureStun>& RuleContext::Stun() const {

@@ -1,5 +1,7 @@
 #include "diagnosis/rules.h"
 
+#include "log_lines/expressway_c_lines.h"
+#include "log_lines/expressway_e_lines.h"
 #include "stun/constants.h"
 #include "stun/error_code.h"
 
@@ -80,21 +82,22 @@ std::vector<ExpectedNote> ExpectedNotes(const RuleContext& ctx) {
     for (auto& [client, note] : by_client)
         notes.push_back(note);
     // The traversal zone's digest challenge, answered.
-    for (const std::string& node : ctx.Folder().NodesWithRole("expressway_e")) {
-        auto challenge = ctx.Folder().First(node, {"Traversal zone", "challenged"});
-        if (challenge && ctx.Folder().First(node, {"Traversal zone", "client authenticated"}))
-            notes.push_back(ExpectedNote{"the traversal zone's digest challenge before "
-                                         "Expressway-C authenticates: normal",
-                                         FromLog(*challenge)});
-    }
+    auto challenge =
+        FirstFromPeer(ctx.Folder(), "expressway_e", log_lines::TraversalChallenged::Parse);
+    if (challenge &&
+        FirstFromPeer(ctx.Folder(), "expressway_e", log_lines::TraversalAuthenticated::Parse))
+        notes.push_back(ExpectedNote{"the traversal zone's digest challenge before "
+                                     "Expressway-C authenticates: normal",
+                                     FromLog(challenge->log)});
     // Expressway-C's "Success" proves only that a name resolves inside: when the 400 says
     // the guests' Host was not learned, that success is not evidence of health.
     if (ctx.Stage(outcome::Stage::Http).status == outcome::StageStatus::Failed) {
-        if (auto success = ctx.Folder().FirstInRole("expressway_c", {"Success: address"}))
+        if (auto success =
+                ctx.Folder().FirstInRole("expressway_c", log_lines::CacheResolved::Parse))
             notes.push_back(ExpectedNote{
                 "Expressway-C's \"Success\" only says that it resolved that name through internal "
                 "DNS; it does not check that guests use it",
-                FromLog(*success)});
+                FromLog(success->log)});
     }
     return notes;
 }

@@ -34,7 +34,7 @@ std::string SanList(const std::string& detail) {
 
 void AddCommonEvidence(const RuleContext& ctx, Finding& f) {
     f.evidence.push_back(ctx.StageEvidence(Stage::Certificate));
-    if (auto l = ctx.Folder().FirstInRole("browser", {"certificate failed"}))
+    if (auto l = ctx.BrowserFailedLine(Stage::Certificate))
         f.evidence.push_back(FromLog(*l));
     const auto& view = ctx.Folder().Outcome().guest_view;
     f.evidence.push_back(Evidence::Summary(

@@ -28,7 +28,7 @@ std::optional<Finding> GuestCallIdOrPasscode(const RuleContext& ctx) {
     }
     Finding f;
     f.evidence.push_back(ctx.StageEvidence(Stage::GuestLogin));
-    if (auto l = ctx.Folder().FirstInRole("browser", {"guest_login failed"}))
+    if (auto l = ctx.BrowserFailedLine(Stage::GuestLogin))
         f.evidence.push_back(FromLog(*l));
     const std::string file = "status/" + node + ".json";
     if (!match) {

@@ -1,5 +1,7 @@
 // Rules for the guest reaching the web proxy: name look-up and TCP.
 #include "diagnosis/rules.h"
+#include "log_lines/dns_lines.h"
+#include "log_lines/expressway_e_lines.h"
 
 namespace cmslab::diagnosis {
 
@@ -18,8 +20,8 @@ std::string TargetOf(const std::string& detail) {
     return first.find(':') == std::string::npos ? std::string() : first;
 }
 
-void AddBrowserLine(const RuleContext& ctx, Finding& f, const std::string& what) {
-    if (auto l = ctx.Folder().FirstInRole("browser", {what}))
+void AddBrowserLine(const RuleContext& ctx, Finding& f, Stage stage) {
+    if (auto l = ctx.BrowserFailedLine(stage))
         f.evidence.push_back(FromLog(*l));
 }
 
@@ -46,9 +48,10 @@ std::optional<Finding> GuestDnsRecord(const RuleContext& ctx) {
     f.cause = "guest_dns_record";
     f.evidence.push_back(ctx.StageEvidence(Stage::Dns));
     AddGuestScreen(ctx, f);
-    AddBrowserLine(ctx, f, "dns failed");
-    for (const LogLine& l : ctx.Folder().GrepRole("dns_server", {"query: " + host + " "}))
-        f.evidence.push_back(FromLog(l));
+    AddBrowserLine(ctx, f, Stage::Dns);
+    for (const auto& q : ctx.Folder().FindInRole("dns_server", log_lines::DnsQuery::Parse))
+        if (log_lines::QueriedName(q.line) == host)
+            f.evidence.push_back(FromLog(q.log));
     const std::string& detail = ctx.Stage(Stage::Dns).detail;
     const bool nxdomain = detail.find("NXDOMAIN") != std::string::npos;
     f.summary = nxdomain ? "The guests' DNS has no record for " + host +
@@ -69,15 +72,21 @@ std::optional<Finding> GuestUrlPort(const RuleContext& ctx) {
     if (!Failed(ctx, Stage::Tcp))
         return std::nullopt;
     const std::string target = TargetOf(ctx.Stage(Stage::Tcp).detail);
-    const std::string port = target.substr(target.rfind(':') + 1);
+    const std::string port = PortOf(target);
     if (target.empty() || port == "443")
         return std::nullopt;
     // Only when the Expressway-E shows where its web proxy listens: that is the evidence.
     std::optional<LogLine> listening;
-    for (const std::string& node : ctx.Folder().NodesWithRole("expressway_e"))
+    for (const auto& l :
+         ctx.Folder().FindInRole("expressway_e", log_lines::ListeningOnTcp::Parse)) {
+        if (l.line.service != log_lines::kWebProxyService)
+            continue;
+        if (PortOf(l.line.endpoint) == port)
+            return std::nullopt;
         if (!listening)
-            listening = ctx.Folder().First(node, {"web proxy: listening on TCP "});
-    if (!listening || listening->text.find(":" + port) != std::string::npos)
+            listening = l.log;
+    }
+    if (!listening)
         return std::nullopt;
     Finding f;
     f.cause = "guest_url_port";
@@ -89,7 +98,7 @@ std::optional<Finding> GuestUrlPort(const RuleContext& ctx) {
     f.current = ctx.Folder().Outcome().guest_view.url;
     f.should_be = "https://" + ctx.GuestHost() + " (port 443)";
     f.evidence.push_back(ctx.StageEvidence(Stage::Tcp));
-    AddBrowserLine(ctx, f, "tcp failed");
+    AddBrowserLine(ctx, f, Stage::Tcp);
     f.evidence.push_back(FromLog(*listening));
     return f;
 }
@@ -100,23 +109,26 @@ std::optional<Finding> FirewallBlocksWebProxy(const RuleContext& ctx) {
     const std::string target = TargetOf(ctx.Stage(Stage::Tcp).detail);
     if (target.empty())
         return std::nullopt;
-    auto drops = ctx.Folder().GrepRole("nat_firewall", {"dropped", " TCP ", "-> " + target + " "});
-    if (drops.empty())
+    std::optional<LogLine> drop;
+    for (const auto& d : ctx.FirewallDrops())
+        if (!drop && d.line.protocol == "TCP" && d.line.destination == target)
+            drop = d.log;
+    if (!drop)
         return std::nullopt;
-    const std::string port = target.substr(target.rfind(':') + 1);
-    const std::string address = target.substr(0, target.rfind(':'));
+    const std::string port = PortOf(target);
+    const std::string address = AddressOf(target);
     Finding f;
     f.cause = "firewall_blocks_web_proxy";
     f.summary = "The edge firewall drops the guest's TCP connection to " + target +
                 " (the Expressway-E web proxy): no inbound rule allows it.";
-    f.box = "edge firewall (" + drops.front().file.substr(5, drops.front().file.size() - 9) + ")";
+    f.box = "edge firewall (" + drop->node + ")";
     f.setting = "inbound access rule for TCP " + port + " to " + address;
     f.where = "the firewall's inbound rules for the Expressway-E public address";
     f.should_be = "allow TCP " + port + " from any to " + address +
                   " (WebRTC web client over HTTPS, forwarded to the Expressway-E)";
     f.evidence.push_back(ctx.StageEvidence(Stage::Tcp));
-    AddBrowserLine(ctx, f, "tcp failed");
-    f.evidence.push_back(FromLog(drops.front()));
+    AddBrowserLine(ctx, f, Stage::Tcp);
+    f.evidence.push_back(FromLog(*drop));
     for (const std::string& fw : ctx.Folder().NodesWithRole("nat_firewall")) {
         const nlohmann::json& dropped = At(ctx.Folder().Status(fw), "firewall.dropped_inbound");
         if (dropped.is_number_unsigned() && dropped.get<std::uint64_t>() > 0)
@@ -134,7 +146,7 @@ std::optional<Finding> GuestDnsWrongAddress(const RuleContext& ctx) {
     auto pub = ctx.ExpresswayEPublic();
     if (target.empty() || !pub)
         return std::nullopt;
-    const std::string address = target.substr(0, target.rfind(':'));
+    const std::string address = AddressOf(target);
     if (address == *pub)
         return std::nullopt;
     for (const std::string& own : ctx.ExpresswayEAddresses())
@@ -152,7 +164,7 @@ std::optional<Finding> GuestDnsWrongAddress(const RuleContext& ctx) {
     f.should_be = host + " A " + *pub;
     f.evidence.push_back(ctx.StageEvidence(Stage::Dns));
     f.evidence.push_back(ctx.StageEvidence(Stage::Tcp));
-    AddBrowserLine(ctx, f, "tcp failed");
+    AddBrowserLine(ctx, f, Stage::Tcp);
     for (const std::string& fw : ctx.Folder().NodesWithRole("nat_firewall")) {
         const nlohmann::json& mappings = At(ctx.Folder().Status(fw), "nat.mappings");
         if (!mappings.is_array())

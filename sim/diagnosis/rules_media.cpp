@@ -1,5 +1,7 @@
 // Rules for media after the relay (stages ice, dtls, media).
 #include "diagnosis/rules.h"
+#include "log_lines/cms_lines.h"
+#include "log_lines/expressway_e_lines.h"
 
 namespace cmslab::diagnosis {
 
@@ -25,29 +27,26 @@ std::optional<Finding> FirewallBlocksMedia(const RuleContext& ctx) {
     // A UDP drop towards the public address on a port that is neither the web proxy's nor
     // TURN's: the relays (the TURN requests rule explains drops on the TURN port).
     std::optional<LogLine> drop;
-    for (const LogLine& l :
-         ctx.Folder().GrepRole("nat_firewall", {"dropped", " UDP ", "-> " + *pub + ":"})) {
-        if (l.text.find("reflection") != std::string::npos)
+    for (const auto& d : ctx.FirewallDrops()) {
+        if (d.line.path == log_lines::FirewallPath::Hairpin)
             continue; // the NAT reflection rule explains those
-        const std::string after = l.text.substr(l.text.find("-> " + *pub + ":") + 4 + pub->size());
-        const std::string port = after.substr(0, after.find(' '));
-        if (port != "3478" && port != "443") {
-            drop = l;
+        const std::string port = PortOf(d.line.destination);
+        if (d.line.protocol == "UDP" && AddressOf(d.line.destination) == *pub && !port.empty() &&
+            port != "3478" && port != "443") {
+            drop = d.log;
             break;
         }
     }
     if (!drop)
         return std::nullopt;
     std::string range = "the TURN relay port range";
-    if (auto l = ctx.Folder().FirstInRole("expressway_e", {"TURN relays on", " ports "})) {
-        std::string rest = l->text.substr(l->text.find(" ports ") + 7);
-        range = "UDP " + rest.substr(0, rest.find_first_of(", "));
-    }
+    if (auto l = ctx.Folder().FirstInRole("expressway_e", log_lines::TurnRelays::Parse))
+        range = "UDP " + std::to_string(l->line.min_port) + "-" + std::to_string(l->line.max_port);
     Finding f;
     f.cause = "firewall_blocks_media";
     f.summary = "The edge firewall drops UDP to the Expressway-E's TURN relays on " + *pub +
                 ": ICE checks and media through the relay never arrive.";
-    f.box = "edge firewall (" + drop->file.substr(5, drop->file.size() - 9) + ")";
+    f.box = "edge firewall (" + drop->node + ")";
     f.setting = "inbound access rule for the TURN relay ports to " + *pub;
     f.where = "the firewall's inbound rules for the Expressway-E public address";
     f.should_be = "allow " + range + " from any to " + *pub +
@@ -62,11 +61,14 @@ std::optional<Finding> NatReflectionOff(const RuleContext& ctx) {
     auto pub = ctx.ExpresswayEPublic();
     if (!stage || !pub)
         return std::nullopt;
-    auto drops =
-        ctx.Folder().GrepRole("nat_firewall", {"dropped", "-> " + *pub + ":", "reflection"});
-    if (drops.empty())
+    std::optional<LogLine> drop;
+    for (const auto& d : ctx.FirewallDrops())
+        if (!drop && d.line.path == log_lines::FirewallPath::Hairpin &&
+            AddressOf(d.line.destination) == *pub)
+            drop = d.log;
+    if (!drop)
         return std::nullopt;
-    const std::string fw = drops.front().file.substr(5, drops.front().file.size() - 9);
+    const std::string fw = drop->node;
     Finding f;
     f.cause = "nat_reflection_off";
     f.summary = "Traffic from inside the firewall to the Expressway-E's public address " + *pub +
@@ -81,13 +83,13 @@ std::optional<Finding> NatReflectionOff(const RuleContext& ctx) {
                   " as traffic from outside (Expressway X12.5.2 and earlier need it with dual NIC "
                   "and static NAT)";
     f.evidence.push_back(ctx.StageEvidence(*stage));
-    f.evidence.push_back(FromLog(drops.front()));
+    f.evidence.push_back(FromLog(*drop));
     const nlohmann::json& reflection = At(ctx.Folder().Status(fw), "nat.reflection");
     if (reflection.is_boolean())
         f.evidence.push_back(
             Evidence::Status("status/" + fw + ".json", "nat.reflection", reflection.dump()));
-    if (auto l = ctx.Folder().FirstInRole("cms", {"ICE failure"}))
-        f.evidence.push_back(FromLog(*l));
+    if (auto l = ctx.Folder().FirstInRole("cms", log_lines::IceFailure::Parse))
+        f.evidence.push_back(FromLog(l->log));
     return f;
 }
 

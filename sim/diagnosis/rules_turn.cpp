@@ -2,6 +2,9 @@
 // its turnServers credentials and client address to the browser, so a mistake in the
 // CMS's turnServers object shows at the guest's Allocate.
 #include "diagnosis/rules.h"
+#include "log_lines/browser_lines.h"
+#include "log_lines/cms_lines.h"
+#include "log_lines/expressway_e_lines.h"
 
 #include "stun/constants.h"
 #include "stun/error_code.h"
@@ -59,17 +62,29 @@ std::vector<Rejection> CredentialRejections(const RuleContext& ctx) {
     return out;
 }
 
-// "TURN Allocate at 203.0.113.10:3478 as labuser" in the browser's log.
-std::optional<LogLine> GuestAllocateLine(const RuleContext& ctx) {
-    return ctx.Folder().FirstInRole("browser", {"TURN Allocate at "});
+// Where the browser sent its TURN Allocate.
+std::optional<Found<log_lines::TurnAllocateLine>> GuestAllocateLine(const RuleContext& ctx) {
+    return ctx.Folder().FirstInRole("browser", log_lines::TurnAllocate::Parse);
 }
 
 std::string GuestTurnTarget(const RuleContext& ctx) {
     auto line = GuestAllocateLine(ctx);
-    if (!line)
-        return "";
-    std::string rest = line->text.substr(line->text.find("TURN Allocate at ") + 17);
-    return rest.substr(0, rest.find(' '));
+    return line ? line->line.server : std::string();
+}
+
+// The Expressway-E's own line for a refusal of credentials: the one to `client` with
+// `code`, else any 431.
+std::optional<LogLine> ExpresswayERefusal(const RuleContext& ctx, int code,
+                                          const std::string& client) {
+    const auto refusals =
+        ctx.Folder().FindInRole("expressway_e", log_lines::TurnAuthFailure::Parse);
+    for (const auto& r : refusals)
+        if (r.line.code == code && r.line.client == client)
+            return r.log;
+    for (const auto& r : refusals)
+        if (r.line.code == stun::error::kIntegrityCheckFailure)
+            return r.log;
+    return std::nullopt;
 }
 
 struct TurnServerObject {
@@ -149,15 +164,14 @@ std::optional<Finding> TurnCredentialsMismatch(const RuleContext& ctx) {
     if (other)
         f.evidence.push_back(
             Evidence::Packet(other->file, other->response->number, Describe(*other->response)));
-    if (auto l = ctx.Folder().FirstInRole("cms", {"ICE failure", "check credentials"}))
-        f.evidence.push_back(FromLog(*l));
+    for (const auto& l : ctx.Folder().FindInRole("cms", log_lines::IceFailure::Parse))
+        if (l.line.code == log_lines::kIceFailureUnauthorized) {
+            f.evidence.push_back(FromLog(l.log));
+            break;
+        }
     // The Expressway-E's own line for the guest's refusal (it sees the guest unNATed).
-    auto e_line = ctx.Folder().FirstInRole(
-        "expressway_e",
-        {"turn: " + std::to_string(*guest->response->error_code), guest->response->dst.ToString()});
-    if (!e_line)
-        e_line = ctx.Folder().FirstInRole("expressway_e", {"turn: 431"});
-    if (e_line)
+    if (auto e_line =
+            ExpresswayERefusal(ctx, *guest->response->error_code, guest->response->dst.ToString()))
         f.evidence.push_back(FromLog(*e_line));
     std::string e_node;
     const nlohmann::json& failures =
@@ -192,10 +206,10 @@ std::optional<Finding> TurnServicesOff(const RuleContext& ctx) {
     f.evidence.push_back(ctx.StageEvidence(Stage::Turn));
     f.evidence.push_back(
         Evidence::Status("status/" + node + ".json", "expressway_e.turn.services", "Off"));
-    if (auto l = ctx.Folder().FirstInRole("expressway_e", {"TURN services are off"}))
-        f.evidence.push_back(FromLog(*l));
+    if (auto l = ctx.Folder().FirstInRole("expressway_e", log_lines::TurnServicesOff::Parse))
+        f.evidence.push_back(FromLog(l->log));
     if (auto l = GuestAllocateLine(ctx))
-        f.evidence.push_back(FromLog(*l));
+        f.evidence.push_back(FromLog(l->log));
     std::string cms;
     const nlohmann::json& list = At(ctx.Folder().RoleStatus("cms", &cms), "turn_servers");
     if (list.is_array() && !list.empty() && StringAt(list[0], "status.status") == "failure")
@@ -210,17 +224,20 @@ std::optional<Finding> FirewallBlocksTurn(const RuleContext& ctx) {
     const std::string target = GuestTurnTarget(ctx);
     if (target.empty())
         return std::nullopt;
-    auto drops = ctx.Folder().GrepRole("nat_firewall", {"dropped", "-> " + target + " "});
-    if (drops.empty())
+    std::optional<Found<log_lines::FirewallDropLine>> drop;
+    for (const auto& d : ctx.FirewallDrops())
+        if (!drop && d.line.destination == target)
+            drop = d;
+    if (!drop)
         return std::nullopt;
-    const std::string port = target.substr(target.rfind(':') + 1);
-    const std::string address = target.substr(0, target.rfind(':'));
-    const bool udp = drops.front().text.find(" UDP ") != std::string::npos;
+    const std::string port = PortOf(target);
+    const std::string address = AddressOf(target);
+    const bool udp = drop->line.protocol == "UDP";
     Finding f;
     f.cause = "firewall_blocks_turn";
     f.summary = "The edge firewall drops the guest's TURN requests to " + target +
                 ": no inbound rule allows them, so there is no relay and no media.";
-    f.box = "edge firewall (" + drops.front().file.substr(5, drops.front().file.size() - 9) + ")";
+    f.box = "edge firewall (" + drop->log.node + ")";
     f.setting = "inbound access rule for TURN (" + std::string(udp ? "UDP" : "TCP") + " " + port +
                 ") to " + address;
     f.where = "the firewall's inbound rules for the Expressway-E public address";
@@ -228,8 +245,8 @@ std::optional<Finding> FirewallBlocksTurn(const RuleContext& ctx) {
                   " (TURN requests), and UDP to the Expressway-E TURN relay port range";
     f.evidence.push_back(ctx.StageEvidence(Stage::Turn));
     if (auto l = GuestAllocateLine(ctx))
-        f.evidence.push_back(FromLog(*l));
-    f.evidence.push_back(FromLog(drops.front()));
+        f.evidence.push_back(FromLog(l->log));
+    f.evidence.push_back(FromLog(drop->log));
     return f;
 }
 
@@ -240,8 +257,8 @@ std::optional<Finding> TurnClientAddress(const RuleContext& ctx) {
     auto pub = ctx.ExpresswayEPublic();
     if (target.empty() || !pub)
         return std::nullopt;
-    const std::string address = target.substr(0, target.rfind(':'));
-    const std::string port = target.substr(target.rfind(':') + 1);
+    const std::string address = AddressOf(target);
+    const std::string port = PortOf(target);
     const TurnServerObject turn = CmsTurnServer(ctx);
     std::string e_node;
     const nlohmann::json& listening =
@@ -249,14 +266,13 @@ std::optional<Finding> TurnClientAddress(const RuleContext& ctx) {
     bool port_listened = !listening.is_array();
     if (listening.is_array())
         for (const auto& l : listening)
-            if (l.is_string() &&
-                l.get<std::string>().substr(l.get<std::string>().rfind(':') + 1) == port)
+            if (l.is_string() && PortOf(l.get<std::string>()) == port)
                 port_listened = true;
     Finding f;
     f.box = "Cisco Meeting Server";
     f.evidence.push_back(ctx.StageEvidence(Stage::Turn));
     if (auto l = GuestAllocateLine(ctx))
-        f.evidence.push_back(FromLog(*l));
+        f.evidence.push_back(FromLog(l->log));
     if (address != *pub) {
         f.cause = "turn_client_address";
         f.summary = "The CMS tells the browser to use the TURN server at " + address +

@@ -1,6 +1,9 @@
 // Rules for the page without "Join call": the Call Bridge has no link to the Web Bridge
 // (the "c2w" connection to the CMS Guest account client URI).
 #include "diagnosis/rules.h"
+#include "log_lines/cms_lines.h"
+#include "log_lines/dns_lines.h"
+#include "log_lines/expressway_c_lines.h"
 
 namespace cmslab::diagnosis {
 
@@ -63,8 +66,9 @@ void AddLinkEvidence(const RuleContext& ctx, const LinkFacts& link, Finding& f) 
 }
 
 // Where Expressway-C reached the web bridge (its probe line), if it did.
-std::optional<LogLine> ExpresswayCReachedWebBridge(const RuleContext& ctx) {
-    return ctx.Folder().FirstInRole("expressway_c", {"web bridge", "probed successfully"});
+std::optional<Found<log_lines::WebBridgeProbedLine>>
+ExpresswayCReachedWebBridge(const RuleContext& ctx) {
+    return ctx.Folder().FirstInRole("expressway_c", log_lines::WebBridgeProbed::Parse);
 }
 
 } // namespace
@@ -73,7 +77,8 @@ std::optional<Finding> CmsWebBridgeUnresolvable(const RuleContext& ctx) {
     auto link = FailedLink(ctx);
     if (!link)
         return std::nullopt;
-    auto resolution = ctx.Folder().First(link->node, {"name resolution for", "failed"});
+    auto resolution =
+        ctx.Folder().First(link->node, log_lines::WebBridgeNameResolutionFailed::Parse);
     if (!resolution && link->fault.find("DNS failure") == std::string::npos)
         return std::nullopt;
     Finding f;
@@ -87,26 +92,22 @@ std::optional<Finding> CmsWebBridgeUnresolvable(const RuleContext& ctx) {
     f.current = link->uri;
     std::string suggestion = "a URL whose host the CMS's DNS server resolves to the web bridge";
     if (auto probe = ExpresswayCReachedWebBridge(ctx)) {
-        auto at = probe->text.find("certificate CN = ");
-        if (at != std::string::npos) {
-            std::string cn = probe->text.substr(at + 17);
-            cn = cn.substr(0, cn.find_first_of("),"));
-            if (cn != link->host)
-                suggestion +=
-                    " (the web bridge's certificate names " + cn + ": https://" + cn + ")";
-        }
-        f.evidence.push_back(FromLog(*probe));
+        const std::string cn = log_lines::CommonName(probe->line.subject);
+        if (!cn.empty() && cn != link->host)
+            suggestion += " (the web bridge's certificate names " + cn + ": https://" + cn + ")";
+        f.evidence.push_back(FromLog(probe->log));
     }
     f.should_be = suggestion;
     f.also.push_back("or add the missing A record for " + link->host +
                      " (the web bridge's address) on the CMS's DNS server");
     AddLinkEvidence(ctx, *link, f);
     if (resolution)
-        f.evidence.push_back(FromLog(*resolution));
-    for (const LogLine& l : ctx.Folder().GrepRole("dns_server", {"query: " + link->host + " "})) {
-        f.evidence.push_back(FromLog(l));
-        break;
-    }
+        f.evidence.push_back(FromLog(resolution->log));
+    for (const auto& q : ctx.Folder().FindInRole("dns_server", log_lines::DnsQuery::Parse))
+        if (log_lines::QueriedName(q.line) == link->host) {
+            f.evidence.push_back(FromLog(q.log));
+            break;
+        }
     return f;
 }
 
@@ -114,14 +115,14 @@ std::optional<Finding> WebBridgeDistrustsCallBridge(const RuleContext& ctx) {
     auto link = FailedLink(ctx);
     if (!link)
         return std::nullopt;
-    auto tls = ctx.Folder().First(link->node, {"web bridge link", "TLS negotiation failed"});
+    auto tls = ctx.Folder().First(link->node, log_lines::WebBridgeTlsFailed::Parse);
     if (!tls)
         return std::nullopt;
     Finding f;
     f.cause = "web_bridge_does_not_trust_call_bridge";
-    f.summary = "The Web Bridge refuses the Call Bridge's connection (" +
-                tls->text.substr(tls->text.find("TLS negotiation failed")) +
-                "): it does not trust the Call Bridge certificate, so the page offers no Join "
+    f.summary = "The Web Bridge refuses the Call Bridge's connection (TLS negotiation failed (" +
+                tls->line.error +
+                ")): it does not trust the Call Bridge certificate, so the page offers no Join "
                 "call.";
     f.box = "Cisco Meeting Server";
     f.setting = "Web Bridge trust of the Call Bridge certificate (c2w trust)";
@@ -130,7 +131,7 @@ std::optional<Finding> WebBridgeDistrustsCallBridge(const RuleContext& ctx) {
     f.should_be = "the Call Bridge's certificate (the one set with `callbridge certs`) in the "
                   "Web Bridge's trust list";
     AddLinkEvidence(ctx, *link, f);
-    f.evidence.push_back(FromLog(*tls));
+    f.evidence.push_back(FromLog(tls->log));
     return f;
 }
 
@@ -138,8 +139,8 @@ std::optional<Finding> CmsWebBridgeUnreachable(const RuleContext& ctx) {
     auto link = FailedLink(ctx);
     if (!link)
         return std::nullopt;
-    if (ctx.Folder().First(link->node, {"name resolution for", "failed"}) ||
-        ctx.Folder().First(link->node, {"TLS negotiation failed"}))
+    if (ctx.Folder().First(link->node, log_lines::WebBridgeNameResolutionFailed::Parse) ||
+        ctx.Folder().First(link->node, log_lines::WebBridgeTlsFailed::Parse))
         return std::nullopt;
     const nlohmann::json& link_port = At(*link->cms, "web_bridge_link.port");
     const nlohmann::json& bridge_port = At(*link->cms, "web_bridge.port");
@@ -150,8 +151,8 @@ std::optional<Finding> CmsWebBridgeUnreachable(const RuleContext& ctx) {
     f.where = kUriWhere;
     f.current = link->uri;
     AddLinkEvidence(ctx, *link, f);
-    if (auto l = ctx.Folder().First(link->node, {"failed to establish connection to web bridge"}))
-        f.evidence.push_back(FromLog(*l));
+    if (auto l = ctx.Folder().First(link->node, log_lines::WebBridgeConnectFailed::Parse))
+        f.evidence.push_back(FromLog(l->log));
     if (link_port.is_number_unsigned() && bridge_port.is_number_unsigned() &&
         link_port != bridge_port) {
         const std::string want = std::to_string(bridge_port.get<std::uint64_t>());
@@ -168,18 +169,10 @@ std::optional<Finding> CmsWebBridgeUnreachable(const RuleContext& ctx) {
                 "connection is blocked, so the page offers no Join call.";
     f.should_be = "a URL that reaches the web bridge from the Call Bridge";
     if (auto probe = ExpresswayCReachedWebBridge(ctx)) {
-        f.evidence.push_back(FromLog(*probe));
-        auto at = probe->text.find(" at ");
-        if (at != std::string::npos) {
-            std::string where = probe->text.substr(at + 4);
-            where = where.substr(0, where.find(' '));
-            f.also.push_back("Expressway-C reached the web bridge at " + where +
-                             ": the A record "
-                             "of " +
-                             link->host +
-                             " on the CMS's DNS server should give that "
-                             "address");
-        }
+        f.evidence.push_back(FromLog(probe->log));
+        f.also.push_back("Expressway-C reached the web bridge at " + probe->line.endpoint +
+                         ": the A record of " + link->host +
+                         " on the CMS's DNS server should give that address");
     }
     return f;
 }

@@ -1,6 +1,8 @@
 // Rules for the Expressway-E's "400 Bad Request": it proxies only the web bridge URLs
 // that Expressway-C announced over the traversal zone's SSH tunnel.
 #include "diagnosis/rules.h"
+#include "log_lines/expressway_c_lines.h"
+#include "log_lines/expressway_e_lines.h"
 
 namespace cmslab::diagnosis {
 
@@ -9,20 +11,11 @@ namespace {
 using outcome::Stage;
 using outcome::StageStatus;
 
-std::optional<LogLine> Refused400(const RuleContext& ctx) {
+std::optional<Found<log_lines::RequestRefusedLine>> Refused400(const RuleContext& ctx) {
     const auto& record = ctx.Stage(Stage::Http);
     if (record.status != StageStatus::Failed || record.detail.find("400") == std::string::npos)
         return std::nullopt;
-    return ctx.Folder().FirstInRole("expressway_e", {"Request refused", "400"});
-}
-
-// "... Host: cmsweb.example.com from ..." -> "cmsweb.example.com".
-std::string HostOf(const std::string& line) {
-    auto at = line.find("Host: ");
-    if (at == std::string::npos)
-        return "";
-    std::string rest = line.substr(at + 6);
-    return rest.substr(0, rest.find(' '));
+    return ctx.Folder().FirstInRole("expressway_e", log_lines::RequestRefused::Parse);
 }
 
 std::string Join(const nlohmann::json& list) {
@@ -57,7 +50,7 @@ std::optional<Finding> TraversalZoneDown(const RuleContext& ctx) {
                 "answers the guest's request with 400 Bad Request.";
     f.box = "Expressway-C";
     f.evidence.push_back(ctx.StageEvidence(Stage::Http));
-    f.evidence.push_back(FromLog(*refused));
+    f.evidence.push_back(FromLog(refused->log));
     f.evidence.push_back(Evidence::Status(c_file, "expressway_c.traversal_zone",
                                           zone + ": " + state + " (" + reason + ")"));
     const nlohmann::json& tunnels = At(c, "ssh_tunnels");
@@ -72,13 +65,23 @@ std::optional<Finding> TraversalZoneDown(const RuleContext& ctx) {
     if (reason.find("authentication") != std::string::npos ||
         reason.find("401") != std::string::npos) {
         std::string user;
-        if (auto l = ctx.Folder().FirstInRole("expressway_e", {"wrong password for '"})) {
-            f.evidence.push_back(FromLog(*l));
-            auto at = l->text.find("wrong password for '") + 20;
-            user = l->text.substr(at, l->text.find('\'', at) - at);
-        } else if (auto l2 = ctx.Folder().FirstInRole("expressway_e", {"authentication failed"})) {
-            f.evidence.push_back(FromLog(*l2));
+        std::optional<LogLine> refusal;
+        for (const auto& l :
+             ctx.Folder().FindInRole("expressway_e", log_lines::TraversalFromPeer::Parse)) {
+            auto refused_auth = log_lines::TraversalAuthRefused::Parse(l.line.line);
+            if (!refused_auth)
+                continue;
+            // The wrong password names the account; another refusal is cited when none does.
+            if (auto wrong = log_lines::TraversalWrongPassword::Parse(refused_auth->why)) {
+                refusal = l.log;
+                user = wrong->user;
+                break;
+            }
+            if (!refusal)
+                refusal = l.log;
         }
+        if (refusal)
+            f.evidence.push_back(FromLog(*refusal));
         f.setting = "traversal zone " + zone + ": Username and Password (client side)";
         f.where = "Expressway-C: Configuration > Zones > Zones > " + zone;
         f.should_be = "the username" + (user.empty() ? std::string() : " (" + user + ")") +
@@ -91,17 +94,18 @@ std::optional<Finding> TraversalZoneDown(const RuleContext& ctx) {
         f.where = "Expressway-C: Configuration > Zones > Zones > " + zone +
                   "; Expressway-E: the server side of the same zone";
         f.should_be = "a zone that comes up Active on both Expressways (" + reason + ")";
-        if (auto l = ctx.Folder().FirstInRole("expressway_c", {"Traversal zone", "Failed"}))
-            f.evidence.push_back(FromLog(*l));
+        if (auto l =
+                ctx.Folder().FirstInRole("expressway_c", log_lines::TraversalZoneFailed::Parse))
+            f.evidence.push_back(FromLog(l->log));
     }
     return f;
 }
 
 std::optional<Finding> ExpresswayCGuestAccountClientUri(const RuleContext& ctx) {
     auto refused = Refused400(ctx);
-    if (!refused || refused->text.find("not a web bridge URL") == std::string::npos)
+    if (!refused || !log_lines::HostNotLearned::Parse(refused->line.reason))
         return std::nullopt;
-    const std::string host = HostOf(refused->text);
+    const std::string host = refused->line.host;
     std::string e_node, c_node;
     const nlohmann::json& e = ctx.Folder().RoleStatus("expressway_e", &e_node);
     const nlohmann::json& c = ctx.Folder().RoleStatus("expressway_c", &c_node);
@@ -127,7 +131,7 @@ std::optional<Finding> ExpresswayCGuestAccountClientUri(const RuleContext& ctx) 
     f.should_be = host + " (the external web bridge URL; Expressway-C must resolve it, through "
                          "internal DNS, to the web bridge)";
     f.evidence.push_back(ctx.StageEvidence(Stage::Http));
-    f.evidence.push_back(FromLog(*refused));
+    f.evidence.push_back(FromLog(refused->log));
     if (!e_node.empty())
         f.evidence.push_back(Evidence::Status("status/" + e_node + ".json",
                                               "expressway_e.tunnel.web_bridges",

@@ -11,6 +11,7 @@
 
 #include "common/overloaded.h"
 #include "http/status.h"
+#include "log_lines/browser_lines.h"
 #include "media/media_session.h"
 #include "pki/certificate_authority.h"
 #include "tls/context.h"
@@ -339,7 +340,7 @@ struct BrowserApp::Impl {
             media->OnDatagram(from, data, SimNow());
             PumpMedia();
         });
-        Log("TURN Allocate at " + config.turn_server.ToString() + " as " + a.username);
+        Log(log_lines::TurnAllocate::Format({config.turn_server.ToString(), a.username}));
         media->Allocate(SimNow());
         PumpMedia();
     }

@@ -2,6 +2,7 @@
 
 #include "browser/guest_screens.h"
 #include "common/text.h"
+#include "log_lines/browser_lines.h"
 #include "webapp/guest_join.h"
 #include "webapp/ice_servers.h"
 #include "webapp/meeting_page.h"
@@ -58,7 +59,7 @@ void GuestScript::Ok(Stage stage, Instant now, std::string detail) {
 
 void GuestScript::Fail(Stage stage, Instant now, std::string detail) {
     if (m_stages.Fail(stage, now, detail))
-        Log(std::string(outcome::StageKey(stage)) + " failed: " + detail);
+        Log(log_lines::StageFailed::Format({outcome::StageKey(stage), detail}));
 }
 
 void GuestScript::Show(outcome::GuestView view) {
@@ -482,7 +483,7 @@ void GuestScript::OnSignaling(Instant now, const webapp::SignalingMessage& messa
         if (m_media_phase != MediaPhase::InCall) {
             const std::string why = "the meeting ended the call: " + bye->reason;
             for (Stage stage : m_stages.Abandon(now, why))
-                Log(std::string(outcome::StageKey(stage)) + " failed: " + why);
+                Log(log_lines::StageFailed::Format({outcome::StageKey(stage), why}));
             Show(BackAtJoinPageScreen(m_config.url, m_sign_in, m_config.https));
         } else {
             EndMedia(now);
@@ -725,7 +726,7 @@ void GuestScript::GiveUp(Instant now) {
         Fail(Stage::Media, now, why + " (" + MediaDetail() + ")");
     }
     for (Stage stage : m_stages.Abandon(now, why))
-        Log(std::string(outcome::StageKey(stage)) + " failed: " + why);
+        Log(log_lines::StageFailed::Format({outcome::StageKey(stage), why}));
     Show(BackAtJoinPageScreen(m_config.url, m_sign_in, m_config.https));
     if (m_phase == Phase::InSpace || m_phase == Phase::Joining)
         Act(SendSignaling{webapp::LeaveMessage{"no media"}});
@@ -743,7 +744,7 @@ void GuestScript::Finish(Instant now) {
     }
     const std::string why = "no answer before the run ended";
     for (Stage stage : m_stages.Abandon(now, why))
-        Log(std::string(outcome::StageKey(stage)) + " failed: " + why);
+        Log(log_lines::StageFailed::Format({outcome::StageKey(stage), why}));
     if (m_phase != Phase::Done) {
         m_phase = Phase::Done;
         m_give_up_at.reset();

@@ -2,6 +2,7 @@
 
 #include "cms/uuid.h"
 #include "common/bytes.h"
+#include "log_lines/cms_lines.h"
 
 #include <algorithm>
 
@@ -154,8 +155,7 @@ void CallBridge::DtlsFailure(const std::string& token, const std::string& reason
 void CallBridge::IceFailure(const std::string& token, int code, const std::string& reason) {
     const auto* session = Session(token);
     if (session && session->call && m_log)
-        m_log(kWarning, "call " + std::to_string(*session->call) + ": ICE failure " +
-                            std::to_string(code) + " (" + reason + ")");
+        m_log(kWarning, log_lines::IceFailure::Format({*session->call, code, reason}));
 }
 
 void CallBridge::MediaNote(const std::string& token, bool warning, const std::string& text) {

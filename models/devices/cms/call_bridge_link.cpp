@@ -1,5 +1,7 @@
 #include "cms/call_bridge_link.h"
 
+#include "log_lines/cms_lines.h"
+
 #include <cctype>
 
 namespace cmslab::cms {
@@ -100,8 +102,7 @@ LinkStep CallBridgeLink::Fail(Instant now, const char* kind) {
     m_state = State::WaitingToRetry;
     m_up_since.reset();
     const std::string fault = "Web bridge connection to \"" + m_host + "\" failed (" + kind + ")";
-    Log(kWarning, "failed to establish connection to web bridge link " + std::to_string(m_link) +
-                      " (unknown error)");
+    Log(kWarning, log_lines::WebBridgeConnectFailed::Format({m_link}));
     // The fault goes to the log when it is raised (or changes), as the status page's
     // fault conditions list it; retries that fail the same way do not repeat it.
     if (fault != m_fault)
@@ -117,8 +118,7 @@ LinkStep CallBridgeLink::OnResolved(Instant now,
     if (m_state != State::Resolving)
         return {};
     if (!addresses || addresses->empty()) {
-        Log(kWarning, "web bridge link " + std::to_string(m_link) + ": name resolution for \"" +
-                          m_host + "\" failed");
+        Log(kWarning, log_lines::WebBridgeNameResolutionFailed::Format({m_link, m_host}));
         return Fail(now, "DNS failure");
     }
     m_state = State::Connecting;
@@ -145,8 +145,7 @@ LinkStep CallBridgeLink::OnTlsDone(Instant now, bool ok, const std::string& erro
         return {};
     if (!ok) {
         if (!error.empty())
-            Log(kWarning, "web bridge link " + std::to_string(m_link) +
-                              ": TLS negotiation failed (" + error + ")");
+            Log(kWarning, log_lines::WebBridgeTlsFailed::Format({m_link, error}));
         LinkStep step = Fail(now, "connect failure");
         step.action = LinkStep::Do::Close;
         return step;

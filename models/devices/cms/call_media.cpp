@@ -2,6 +2,7 @@
 
 #include "common/overloaded.h"
 #include "common/take_first.h"
+#include "log_lines/cms_lines.h"
 #include "webapp/ice_candidates.h"
 
 namespace cmslab::cms {
@@ -103,7 +104,8 @@ void CallMedia::React(Instant now) {
                 },
                 [&](const media::TurnFailed& e) {
                     if (e.code == 401 || e.code == 431)
-                        Fail(4, "unauthorized - check credentials");
+                        Fail(log_lines::kIceFailureUnauthorized,
+                             "unauthorized - check credentials");
                     else if (e.code == 0)
                         Fail(2, "no response from TURN server");
                     else

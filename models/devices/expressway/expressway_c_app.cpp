@@ -2,6 +2,7 @@
 
 #include "dns_resolver.h"
 #include "host_policy.h"
+#include "log_lines/expressway_c_lines.h"
 #include "net/sim_time.h"
 #include "net/tcp_stream.h"
 #include "net/tls_stream.h"
@@ -172,9 +173,8 @@ void ExpresswayCApp::Probe(const std::string& name) {
     auto tls = ConnectTls(to, m_bridge_ctx, name, "probe:" + std::to_string(m_next_id++));
     tls->SetOnHandshakeDone([this, name, to](const net::TlsSessionInfo& s) {
         m_probe_failures.erase(name);
-        Log("webproxy", "Meeting Server web bridge " + name + " at " + to.ToString() +
-                            " probed successfully (" + s.handshake.version + ", certificate " +
-                            s.peer_subject + ")");
+        Log("webproxy", log_lines::WebBridgeProbed::Format(
+                            {name, to.ToString(), s.handshake.version, s.peer_subject}));
         auto it = m_probes.find(name);
         if (it != m_probes.end()) {
             it->second->Close();
@@ -268,7 +268,8 @@ void ExpresswayCApp::ConnectZone() {
 void ExpresswayCApp::ZoneFailed(const std::string& why) {
     m_zone_state = "Failed";
     m_zone_reason = why;
-    Log("traversal", "Traversal zone " + m_settings.traversal_zone->name + ": Failed: " + why);
+    Log("traversal",
+        log_lines::TraversalZoneFailed::Format({m_settings.traversal_zone->name, why}));
     // A stream may not be destroyed from this stack if we came from its handler: the
     // net layer allows it, so drop it now.
     m_zone.reset();

@@ -3,6 +3,7 @@
 #include "common/overloaded.h"
 #include "http/parser.h"
 #include "http/serializer.h"
+#include "log_lines/expressway_e_lines.h"
 #include "net/sim_time.h"
 #include "net/tcp_listener.h"
 #include "net/tcp_stream.h"
@@ -117,13 +118,13 @@ void ExpresswayEApp::StartApplication() {
             Log("general", what + ": cannot listen on " + at.ToString() + ": " + l.Message());
             return;
         }
-        Log("general", what + ": listening on TCP " + at.ToString());
+        Log("general", log_lines::ListeningOnTcp::Format({what, at.ToString()}));
         m_listeners.push_back(std::move(*l));
     };
 
     if (m_server_ctx) {
         for (const Nic& n : m_settings.nics)
-            listen(Endpoint{n.address, m_settings.web_proxy_port}, "web proxy",
+            listen(Endpoint{n.address, m_settings.web_proxy_port}, log_lines::kWebProxyService,
                    &ExpresswayEApp::AcceptProxy);
         if (m_settings.web_admin_port != m_settings.web_proxy_port)
             for (const Nic& n : m_settings.nics)
@@ -230,9 +231,8 @@ void ExpresswayEApp::DecideProxy(ProxyConn& c, const http::RequestHead& head) {
     }
     if (!d.accepted) {
         ++m_counters.proxy_refused;
-        Log("webproxy", "Request refused: " + head.method + " " + head.target + " Host: " + d.host +
-                            " from " + c.peer.ToString() + ": " + d.reason +
-                            "; answered 400 Bad Request");
+        Log("webproxy", log_lines::RequestRefused::Format(
+                            {head.method, head.target, d.host, c.peer.ToString(), d.reason}));
         c.tls->Send(HostPolicy::BadRequestBytes());
         c.tls->Close();
         c.state = ProxyConn::State::Refused;
@@ -454,7 +454,7 @@ void ExpresswayEApp::AcceptZone(std::unique_ptr<net::TcpStream> tcp) {
         ZoneConn& z = *it->second;
         TraversalStep step = z.auth->Feed(data);
         for (const std::string& line : step.log)
-            Log("traversal", line + " (" + z.peer.ToString() + ")");
+            Log("traversal", log_lines::TraversalFromPeer::Format({line, z.peer.ToString()}));
         if (!step.send.empty())
             z.tls->Send(step.send);
         if (step.outcome == TraversalOutcome::Authenticated) {
@@ -491,7 +491,7 @@ void ExpresswayEApp::AcceptZone(std::unique_ptr<net::TcpStream> tcp) {
 void ExpresswayEApp::StartTurn() {
     const ExpresswayETurn& t = m_settings.turn;
     if (!t.enabled) {
-        Log("turn", "TURN services are off");
+        Log("turn", log_lines::TurnServicesOff::Format({}));
         return;
     }
     turn::ServerConfig config;
@@ -538,10 +538,8 @@ void ExpresswayEApp::StartTurn() {
         }
         Log("turn", "TURN server listening on " + at.ToString() + " (UDP and TCP)");
     }
-    Log("turn", "TURN relays on " + external->address.ToString() + " ports " +
-                    std::to_string(t.min_port) + "-" + std::to_string(t.max_port) +
-                    ", advertised as " + config.relays[0].advertised.ToString() + "; realm " +
-                    t.realm);
+    Log("turn", log_lines::TurnRelays::Format({external->address.ToString(), t.min_port, t.max_port,
+                                               config.relays[0].advertised.ToString(), t.realm}));
 }
 
 void ExpresswayEApp::AcceptTurnTcp(std::unique_ptr<net::TcpStream> tcp) {
@@ -601,8 +599,10 @@ void ExpresswayEApp::PumpTurn() {
                            Log("turn", "401 Unauthorized (challenge) to " + c.tuple.ToString());
                        },
                        [&](const se::AuthFailure& f) {
-                           Log("turn", std::to_string(f.code) + " " + f.reason + " to " +
-                                           f.tuple.ToString() + " user " + f.username);
+                           Log("turn", log_lines::TurnAuthFailure::Format(
+                                           {f.code, f.reason, turn::TransportName(f.tuple.transport),
+                                            f.tuple.client.ToString(), f.tuple.server.ToString(),
+                                            f.username}));
                        },
                        [&](const se::StaleNonce& n) {
                            Log("turn", "438 Stale Nonce to " + n.tuple.ToString());
@@ -612,10 +612,11 @@ void ExpresswayEApp::PumpTurn() {
                                            r.tuple.ToString());
                        },
                        [&](const se::AllocationCreated& a) {
-                           Log("turn", "allocation for " + a.username + " from " +
-                                           a.tuple.ToString() + ": relay " + a.relay.ToString() +
-                                           " advertised " + a.advertised.ToString() +
-                                           ", lifetime " + std::to_string(a.lifetime) + " s");
+                           Log("turn", log_lines::TurnAllocation::Format(
+                                           {a.username, turn::TransportName(a.tuple.transport),
+                                            a.tuple.client.ToString(), a.tuple.server.ToString(),
+                                            a.relay.ToString(), a.advertised.ToString(),
+                                            static_cast<int>(a.lifetime)}));
                        },
                        [&](const se::AllocationRefreshed& a) {
                            Log("turn", "allocation refreshed: " + a.relay.ToString() + " (" +

@@ -3,6 +3,7 @@
 #include "http/headers.h"
 #include "http/host.h"
 #include "http/serializer.h"
+#include "log_lines/expressway_e_lines.h"
 
 #include <algorithm>
 
@@ -81,7 +82,7 @@ HostDecision HostPolicy::CheckHost(std::string_view host_value) const {
             return d;
         }
     }
-    d.reason = "Host '" + d.host + "' is not a web bridge URL learned from Expressway-C";
+    d.reason = log_lines::HostNotLearned::Format({d.host});
     return d;
 }
 

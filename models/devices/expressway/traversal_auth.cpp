@@ -1,5 +1,6 @@
 #include "traversal_auth.h"
 
+#include "log_lines/expressway_e_lines.h"
 #include "stun/integrity.h"
 
 #include <algorithm>
@@ -292,8 +293,8 @@ TraversalStep TraversalAuthServer::Handle(const SipMessage& request) {
         r.headers.Add("WWW-Authenticate", "Digest realm=" + Quote(m_config.realm) + ", nonce=" +
                                               Quote(m_nonces.back()) + ", algorithm=MD5");
         step.send = EncodeSip(r);
-        step.log.push_back(zone + "challenged " + request.method + " (realm " + m_config.realm +
-                           ")");
+        step.log.push_back(log_lines::TraversalChallenged::Format(
+            {m_config.zone_name, request.method, m_config.realm}));
         return step;
     }
     auto params = ParseDigest(*authorization);
@@ -316,7 +317,7 @@ TraversalStep TraversalAuthServer::Handle(const SipMessage& request) {
             why = "username '" + user + "' is not in the local authentication database";
         else if ((*params)["response"] !=
                  DigestResponse(user, m_config.realm, local->second, nonce, request.method, uri))
-            why = "wrong password for '" + user + "'";
+            why = log_lines::TraversalWrongPassword::Format({user});
     }
     if (!why.empty()) {
         m_outcome = TraversalOutcome::Rejected;
@@ -327,14 +328,14 @@ TraversalStep TraversalAuthServer::Handle(const SipMessage& request) {
                                               Quote(m_nonces.back()) + ", algorithm=MD5");
         step.send = EncodeSip(r);
         step.close = true;
-        step.log.push_back(zone + m_reason);
+        step.log.push_back(log_lines::TraversalAuthRefused::Format({m_config.zone_name, why}));
         return step;
     }
     m_outcome = TraversalOutcome::Authenticated;
     m_username = user;
     m_reason.clear();
     step.send = EncodeSip(Respond(request, 200, "OK"));
-    step.log.push_back(zone + "client authenticated as " + user);
+    step.log.push_back(log_lines::TraversalAuthenticated::Format({m_config.zone_name, user}));
     return step;
 }
 

@@ -1,6 +1,7 @@
 #include "web_proxy_cache.h"
 
 #include "host_policy.h"
+#include "log_lines/expressway_c_lines.h"
 
 #include <algorithm>
 
@@ -23,15 +24,14 @@ bool Contains(const std::vector<IpAddress>& v, const IpAddress& a) {
 
 std::string ReportSuccess(const std::string& name, const std::vector<IpAddress>& inserted,
                           const std::vector<IpAddress>& removed) {
-    std::string s = "Success: address " + name + " resolved successfully. ";
     if (inserted.empty() && removed.empty())
-        return s + "The local cache has no changes";
-    s += "The local cache has the following changes:";
+        return log_lines::CacheResolved::Format({name, "The local cache has no changes"});
+    std::string changes = "The local cache has the following changes:";
     if (!inserted.empty())
-        s += " Inserted: " + Join(inserted);
+        changes += " Inserted: " + Join(inserted);
     if (!removed.empty())
-        s += " Removed: " + Join(removed);
-    return s;
+        changes += " Removed: " + Join(removed);
+    return log_lines::CacheResolved::Format({name, changes});
 }
 
 std::string ReportFailure(const std::string& name, const dns::LookupResult& result) {

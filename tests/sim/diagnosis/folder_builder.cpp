@@ -1,5 +1,6 @@
 #include "folder_builder.h"
 
+#include "box_log_line.h"
 #include "common/address.h"
 #include "stun/message.h"
 #include "support/pcap_writer.h"
@@ -88,6 +89,11 @@ FolderBuilder& FolderBuilder::Log(const std::string& node, const std::vector<std
     auto& log = m_logs[node];
     log.insert(log.end(), lines.begin(), lines.end());
     return *this;
+}
+
+FolderBuilder& FolderBuilder::Line(const std::string& node, const std::string& component,
+                                   const std::string& text) {
+    return Log(node, {devices::FormatBoxLogLine({"2017-01-01 00:00:01.000", component, text})});
 }
 
 FolderBuilder& FolderBuilder::Status(const std::string& node, const std::string& role,

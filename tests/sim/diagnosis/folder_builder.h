@@ -26,7 +26,12 @@ class FolderBuilder {
     FolderBuilder& Screen(const std::string& screen, const std::string& title = "",
                           const std::string& error_code = "");
     FolderBuilder& Url(const std::string& url);
+    // Lines as they are, for damaged or foreign logs.
     FolderBuilder& Log(const std::string& node, const std::vector<std::string>& lines);
+    // One line as a box writes it, "<date> <time.ms> <component>: <text>"; the text of a
+    // line the diagnosis reads comes from its log_lines/ formatter.
+    FolderBuilder& Line(const std::string& node, const std::string& component,
+                        const std::string& text);
     FolderBuilder& Status(const std::string& node, const std::string& role,
                           const nlohmann::json& body);
     FolderBuilder& Device(const std::string& node, const std::string& role);

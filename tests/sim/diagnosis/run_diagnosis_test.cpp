@@ -3,7 +3,10 @@
 // summary.json must name the right setting, and every log line and packet it cites must
 // really be there (packets judged by tshark). One simulation per test case: ns-3 is
 // global per process and each case runs in its own process.
+#include "box_log_line.h"
 #include "diagnosis/diagnose.h"
+#include "log_lines/cms_lines.h"
+#include "log_lines/wording_override.h"
 #include "run/run_scenario.h"
 #include "scenario/loader.h"
 #include "support/process.h"
@@ -37,6 +40,29 @@ json& Issued(json& scenario, const std::string& node) {
             cert["name"].get<std::string>().find("server") != std::string::npos)
             return cert;
     throw std::runtime_error("no server certificate for " + node);
+}
+
+// Misconfigurations that more than one test runs.
+json CmsTurnPasswordWrong() {
+    json s = Reference();
+    NodeConfig(s, "cms")["turn_servers"][0]["password"] = "n0t-the-one";
+    return s;
+}
+
+json FirewallWithoutHttps() {
+    json s = Reference();
+    json rules = json::array();
+    for (const auto& r : s["nat_firewalls"][0]["rules"])
+        if (r["port"] != 443)
+            rules.push_back(r);
+    s["nat_firewalls"][0]["rules"] = rules;
+    return s;
+}
+
+json ZonePasswordWrongOnExpresswayC() {
+    json s = Reference();
+    NodeConfig(s, "expressway_c")["traversal_zone"]["password"] = "Wr0ng-zone";
+    return s;
 }
 
 std::string ReadLine(const std::string& path, std::size_t number) {
@@ -150,8 +176,7 @@ TEST_F(RunDiagnosis, ReferenceIsHealthyOnceEveryStagePassesAndNeverGetsAnInvente
 }
 
 TEST_F(RunDiagnosis, CmsTurnPasswordDiffersFromTheExpresswayE) {
-    json s = Reference();
-    NodeConfig(s, "cms")["turn_servers"][0]["password"] = "n0t-the-one";
+    json s = CmsTurnPasswordWrong();
     json f = RootCause(Run(s), "turn_credentials_mismatch");
     EXPECT_NE(f["fix"]["where"].get<std::string>().find("PUT /api/v1/turnServers/"),
               std::string::npos);
@@ -166,8 +191,57 @@ TEST_F(RunDiagnosis, CmsTurnPasswordDiffersFromTheExpresswayE) {
     ASSERT_NE(packet, nullptr);
     EXPECT_EQ(StunError(*packet), "4|31|Integrity Check Failure|10.88.246.156") << packet->dump();
     ASSERT_NE(Cited(f, "log", "logs/cms.log"), nullptr);
-    EXPECT_NE((*Cited(f, "log", "logs/cms.log"))["text"].get<std::string>().find("ICE failure 4"),
-              std::string::npos);
+    auto cited =
+        devices::ParseBoxLogLine((*Cited(f, "log", "logs/cms.log"))["text"].get<std::string>());
+    ASSERT_TRUE(cited);
+    auto ice = log_lines::IceFailure::Parse(cited->text);
+    ASSERT_TRUE(ice) << cited->text;
+    EXPECT_EQ(ice->code, log_lines::kIceFailureUnauthorized);
+}
+
+// The boxes write with the log contract's formatters and the diagnosis reads with its
+// parsers: with other wordings for the lines a cause cites, both sides change together
+// and the diagnosis still finds the cause and cites the lines as written.
+TEST_F(RunDiagnosis, OtherWordingsForTheTurnRefusalLinesStillFindTheCredentials) {
+    log_lines::ScopedWording cms(log_lines::Kind::IceFailure,
+                                 "call {call} lost its media: ICE error {code}, {reason...}");
+    log_lines::ScopedWording e(log_lines::Kind::TurnAuthFailure,
+                               "refused {user} on {transport} from {client} at {server} with "
+                               "{code} ({reason...})");
+    json s = CmsTurnPasswordWrong();
+    json f = RootCause(Run(s), "turn_credentials_mismatch");
+    const json* cms_line = Cited(f, "log", "logs/cms.log");
+    ASSERT_NE(cms_line, nullptr);
+    EXPECT_NE((*cms_line)["text"].get<std::string>().find("lost its media: ICE error 4"),
+              std::string::npos)
+        << cms_line->dump();
+    const json* e_line = Cited(f, "log", "logs/vcse.log");
+    ASSERT_NE(e_line, nullptr);
+    EXPECT_NE((*e_line)["text"].get<std::string>().find("turn: refused turnuser on UDP from "),
+              std::string::npos)
+        << e_line->dump();
+}
+
+TEST_F(RunDiagnosis, AnotherWordingForTheFirewallDropStillFindsTheFirewall) {
+    log_lines::ScopedWording drop(log_lines::Kind::FirewallDroppedInbound,
+                                  "no rule lets {protocol...} from {source} reach {destination}");
+    json s = FirewallWithoutHttps();
+    json f = RootCause(Run(s), "firewall_blocks_web_proxy");
+    const json* cited = Cited(f, "log", "logs/edge-fw.log");
+    ASSERT_NE(cited, nullptr);
+    EXPECT_NE((*cited)["text"].get<std::string>().find("firewall: no rule lets TCP from "),
+              std::string::npos)
+        << cited->dump();
+}
+
+TEST_F(RunDiagnosis, AnotherWordingForTheZonesWrongPasswordStillNamesTheAccount) {
+    log_lines::ScopedWording why(log_lines::Kind::TraversalWrongPassword,
+                                 "the password given for {user} is not the one on record");
+    json s = ZonePasswordWrongOnExpresswayC();
+    json f = RootCause(Run(s), "traversal_zone_down");
+    const std::string user = NodeConfig(s, "expressway_c")["traversal_zone"]["username"];
+    EXPECT_NE(f["fix"]["should_be"].get<std::string>().find("(" + user + ")"), std::string::npos)
+        << f.dump();
 }
 
 TEST_F(RunDiagnosis, ExpresswayETurnAccountPasswordRotated) {
@@ -240,20 +314,14 @@ TEST_F(RunDiagnosis, WebBridgeWithoutTheCallBridgeInItsTrust) {
 }
 
 TEST_F(RunDiagnosis, TraversalZonePasswordOnExpresswayC) {
-    json s = Reference();
-    NodeConfig(s, "expressway_c")["traversal_zone"]["password"] = "Wr0ng-zone";
+    json s = ZonePasswordWrongOnExpresswayC();
     json f = RootCause(Run(s), "traversal_zone_down");
     EXPECT_NE(f["fix"]["where"].get<std::string>().find("Configuration > Zones > Zones > UT Zone"),
               std::string::npos);
 }
 
 TEST_F(RunDiagnosis, FirewallWithoutTheHttpsRule) {
-    json s = Reference();
-    json rules = json::array();
-    for (const auto& r : s["nat_firewalls"][0]["rules"])
-        if (r["port"] != 443)
-            rules.push_back(r);
-    s["nat_firewalls"][0]["rules"] = rules;
+    json s = FirewallWithoutHttps();
     json f = RootCause(Run(s), "firewall_blocks_web_proxy");
     EXPECT_NE(Cited(f, "log", "logs/edge-fw.log"), nullptr);
 }
