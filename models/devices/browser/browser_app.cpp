@@ -9,6 +9,7 @@
 #include "udp_port.h"
 #include "websocket_session.h"
 
+#include "browser/media_report.h"
 #include "common/overloaded.h"
 #include "http/status.h"
 #include "log_lines/browser_lines.h"
@@ -435,74 +436,7 @@ struct BrowserApp::Impl {
     }
 
     void Report(const media::Event& event) {
-        const Instant now = SimNow();
-        std::visit(
-            Overloaded{
-                [&](const media::TurnChallenged& e) {
-                    Log("TURN 401 challenge, realm " + e.realm);
-                    script.OnTurnChallenged(now, e.realm);
-                },
-                [&](const media::TurnAllocated& e) {
-                    script.OnTurnAllocated(now, e.relayed, e.mapped);
-                },
-                [&](const media::TurnFailed& e) { script.OnTurnFailed(now, e.code, e.reason); },
-                [&](const media::TurnRefreshed& e) {
-                    Log("TURN refresh ok: lifetime " + std::to_string(e.lifetime) + " s");
-                },
-                [&](const media::TurnRefreshFailed& e) {
-                    const std::string why =
-                        "TURN refresh failed: " + media::DescribeTurnError(e.code, e.reason) +
-                        "; the relay is gone";
-                    Log(why);
-                    script.OnMediaLost(now, why);
-                },
-                [&](const media::TurnPermissionCreated& e) {
-                    Log("TURN permission ok: " + e.peer.ToString());
-                },
-                [&](const media::TurnPermissionFailed& e) {
-                    const std::string why =
-                        "TURN permission for " + e.peer.ToString() +
-                        " failed: " + media::DescribeTurnError(e.code, e.reason);
-                    Log(why);
-                    if (e.media_lost)
-                        script.OnMediaLost(now, why);
-                },
-                [&](const media::TurnChannelBound& e) {
-                    Log("TURN channel " + turn::ChannelText(e.channel) + " bound to " +
-                        e.peer.ToString());
-                },
-                [&](const media::TurnChannelBindFailed& e) {
-                    Log("TURN channel " + turn::ChannelText(e.channel) + " to " +
-                        e.peer.ToString() +
-                        " failed: " + media::DescribeTurnError(e.code, e.reason) +
-                        "; media stays in Send indications");
-                },
-                [&](const media::IceRoleChanged& e) {
-                    Log(std::string("ICE: role conflict, now ") +
-                        (e.controlling ? "controlling" : "controlled") + " (" + e.reason + ")");
-                },
-                [&](const media::IceConnected& e) {
-                    Log("ICE: selected pair " + media::DescribePair(e));
-                    script.OnIceConnected(now, media::DescribePair(e));
-                },
-                [&](const media::IceFailed& e) {
-                    Log("ICE: failed: " + e.reason);
-                    script.OnIceFailed(now, e.reason);
-                },
-                // Not a stage of its own: the script judges the media that flows.
-                [](const media::ConsentLost&) {},
-                [&](const media::DtlsConnected& e) {
-                    Log("DTLS: " + e.version + " established, SRTP " + e.srtp_profile);
-                    script.OnDtlsConnected(now, e.version, e.srtp_profile);
-                },
-                [&](const media::DtlsFailed& e) {
-                    Log("DTLS: failed: " + e.reason);
-                    script.OnDtlsFailed(now, e.reason);
-                },
-                [&](const media::RtpSent& e) { script.OnMediaSent(now, e.size, "srtp"); },
-                [&](const media::RtpReceived& e) { script.OnMediaReceived(now, e.size); },
-            },
-            event);
+        ReportMediaEvent(event, SimNow(), script, [this](const std::string& line) { Log(line); });
     }
 
     void Do(const CloseAll& a) {

@@ -93,75 +93,75 @@ void CallMedia::Close(Instant now) {
 }
 
 void CallMedia::React(Instant now) {
-    while (auto event = m_session.PollEvent()) {
-        std::visit(
-            Overloaded{
-                [](const media::TurnChallenged&) {},
-                [&](const media::TurnAllocated&) {
-                    m_signaling.push_back(webapp::ToCandidateMessage(m_session.RelayCandidate()));
-                    m_signaling.push_back(webapp::EndOfCandidatesMessage{});
-                    m_session.StartIce(now);
-                },
-                [&](const media::TurnFailed& e) {
-                    if (e.code == 401 || e.code == 431)
-                        Fail(log_lines::kIceFailureUnauthorized,
-                             "unauthorized - check credentials");
-                    else if (e.code == 0)
-                        Fail(2, "no response from TURN server");
-                    else
-                        Fail(2,
-                             "TURN allocation refused: " + std::to_string(e.code) + " " + e.reason);
-                },
-                [&](const media::TurnRefreshed& e) {
-                    Note(false, "TURN allocation refreshed (lifetime " +
-                                    std::to_string(e.lifetime) + " s)");
-                },
-                // The relay is gone and the session has stopped sending: for the Call
-                // Bridge that is the call's ICE failing.
-                [&](const media::TurnRefreshFailed& e) {
-                    Fail(2, "TURN allocation refresh failed: " +
-                                media::DescribeTurnError(e.code, e.reason));
-                },
-                [&](const media::TurnPermissionCreated& e) {
-                    Note(false, "TURN permission created for " + e.peer.ToString());
-                },
-                [&](const media::TurnPermissionFailed& e) {
-                    const std::string what =
-                        "TURN permission for " + e.peer.ToString() +
-                        " failed: " + media::DescribeTurnError(e.code, e.reason);
-                    if (e.media_lost)
-                        Fail(3, what);
-                    else
-                        Note(true, what);
-                },
-                [&](const media::TurnChannelBound& e) {
-                    Note(false, "TURN channel " + turn::ChannelText(e.channel) + " bound to " +
-                                    e.peer.ToString());
-                },
-                [&](const media::TurnChannelBindFailed& e) {
-                    Note(true, "TURN channel bind to " + e.peer.ToString() +
-                                   " failed: " + media::DescribeTurnError(e.code, e.reason));
-                },
-                [&](const media::IceRoleChanged& e) {
-                    Note(false, std::string("ICE role conflict, now ") +
-                                    (e.controlling ? "controlling" : "controlled"));
-                },
-                [&](const media::IceConnected&) {
-                    m_connected = true;
-                    m_events.push_back(DtlsStartEvent{});
-                    MaybeStartDtls(now);
-                },
-                [&](const media::IceFailed&) { Fail(3, "connectivity checks failed"); },
-                [&](const media::ConsentLost&) { Fail(3, "connectivity checks failed"); },
-                // The Call Bridge sends the conference's audio as soon as the keys are there.
-                [&](const media::DtlsConnected&) { m_session.StartMedia(now); },
-                [&](const media::DtlsFailed& e) { m_events.push_back(DtlsFailureEvent{e.reason}); },
-                // Counted by the session, for the status page.
-                [](const media::RtpSent&) {},
-                [](const media::RtpReceived&) {},
+    while (auto event = m_session.PollEvent())
+        OnSessionEvent(*event, now);
+}
+
+void CallMedia::OnSessionEvent(const media::Event& event, Instant now) {
+    std::visit(
+        Overloaded{
+            [](const media::TurnChallenged&) {},
+            [&](const media::TurnAllocated&) {
+                m_signaling.push_back(webapp::ToCandidateMessage(m_session.RelayCandidate()));
+                m_signaling.push_back(webapp::EndOfCandidatesMessage{});
+                m_session.StartIce(now);
             },
-            *event);
-    }
+            [&](const media::TurnFailed& e) {
+                if (e.code == 401 || e.code == 431)
+                    Fail(log_lines::kIceFailureUnauthorized, "unauthorized - check credentials");
+                else if (e.code == 0)
+                    Fail(2, "no response from TURN server");
+                else
+                    Fail(2, "TURN allocation refused: " + std::to_string(e.code) + " " + e.reason);
+            },
+            [&](const media::TurnRefreshed& e) {
+                Note(false,
+                     "TURN allocation refreshed (lifetime " + std::to_string(e.lifetime) + " s)");
+            },
+            // The relay is gone and the session has stopped sending: for the Call
+            // Bridge that is the call's ICE failing.
+            [&](const media::TurnRefreshFailed& e) {
+                Fail(2, "TURN allocation refresh failed: " +
+                            media::DescribeTurnError(e.code, e.reason));
+            },
+            [&](const media::TurnPermissionCreated& e) {
+                Note(false, "TURN permission created for " + e.peer.ToString());
+            },
+            [&](const media::TurnPermissionFailed& e) {
+                const std::string what = "TURN permission for " + e.peer.ToString() +
+                                         " failed: " + media::DescribeTurnError(e.code, e.reason);
+                if (e.media_lost)
+                    Fail(3, what);
+                else
+                    Note(true, what);
+            },
+            [&](const media::TurnChannelBound& e) {
+                Note(false, "TURN channel " + turn::ChannelText(e.channel) + " bound to " +
+                                e.peer.ToString());
+            },
+            [&](const media::TurnChannelBindFailed& e) {
+                Note(true, "TURN channel bind to " + e.peer.ToString() +
+                               " failed: " + media::DescribeTurnError(e.code, e.reason));
+            },
+            [&](const media::IceRoleChanged& e) {
+                Note(false, std::string("ICE role conflict, now ") +
+                                (e.controlling ? "controlling" : "controlled"));
+            },
+            [&](const media::IceConnected&) {
+                m_connected = true;
+                m_events.push_back(DtlsStartEvent{});
+                MaybeStartDtls(now);
+            },
+            [&](const media::IceFailed&) { Fail(3, "connectivity checks failed"); },
+            [&](const media::ConsentLost&) { Fail(3, "connectivity checks failed"); },
+            // The Call Bridge sends the conference's audio as soon as the keys are there.
+            [&](const media::DtlsConnected&) { m_session.StartMedia(now); },
+            [&](const media::DtlsFailed& e) { m_events.push_back(DtlsFailureEvent{e.reason}); },
+            // Counted by the session, for the status page.
+            [](const media::RtpSent&) {},
+            [](const media::RtpReceived&) {},
+        },
+        event);
 }
 
 std::optional<webapp::SignalingMessage> CallMedia::PollSignaling() {

@@ -75,6 +75,10 @@ class CallMedia {
     std::optional<media::Datagram> PollDatagram() { return m_session.PollDatagram(); }
     std::optional<webapp::SignalingMessage> PollSignaling();
     std::optional<CallMediaEvent> PollEvent();
+    // How the Call Bridge takes one event of its media session; the session's events come
+    // here after every call above. Public so that each event's reaction can be tested
+    // without a network.
+    void OnSessionEvent(const media::Event& event, Instant now);
 
     const turn::Client& Turn() const { return m_session.Turn(); }
     const ice::Agent& Ice() const { return m_session.Ice(); }

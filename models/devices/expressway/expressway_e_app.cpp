@@ -1,6 +1,5 @@
 #include "expressway_e_app.h"
 
-#include "common/overloaded.h"
 #include "http/parser.h"
 #include "http/serializer.h"
 #include "log_lines/expressway_e_lines.h"
@@ -10,6 +9,7 @@
 #include "net/tls_stream.h"
 #include "net/udp_port.h"
 #include "tls/context.h"
+#include "turn_event_log.h"
 
 #include "ns3/node.h"
 
@@ -594,64 +594,20 @@ void ExpresswayEApp::PumpTurn() {
     }
     namespace se = turn::server_event;
     while (auto e = m_turn->PollEvent()) {
-        std::visit(Overloaded{
-                       [&](const se::Challenged& c) {
-                           Log("turn", "401 Unauthorized (challenge) to " + c.tuple.ToString());
-                       },
-                       [&](const se::AuthFailure& f) {
-                           Log("turn", log_lines::TurnAuthFailure::Format(
-                                           {f.code, f.reason, turn::TransportName(f.tuple.transport),
-                                            f.tuple.client.ToString(), f.tuple.server.ToString(),
-                                            f.username}));
-                       },
-                       [&](const se::StaleNonce& n) {
-                           Log("turn", "438 Stale Nonce to " + n.tuple.ToString());
-                       },
-                       [&](const se::RequestRejected& r) {
-                           Log("turn", std::to_string(r.code) + " " + r.reason + " to " +
-                                           r.tuple.ToString());
-                       },
-                       [&](const se::AllocationCreated& a) {
-                           Log("turn", log_lines::TurnAllocation::Format(
-                                           {a.username, turn::TransportName(a.tuple.transport),
-                                            a.tuple.client.ToString(), a.tuple.server.ToString(),
-                                            a.relay.ToString(), a.advertised.ToString(),
-                                            static_cast<int>(a.lifetime)}));
-                       },
-                       [&](const se::AllocationRefreshed& a) {
-                           Log("turn", "allocation refreshed: " + a.relay.ToString() + " (" +
-                                           a.tuple.ToString() + "), lifetime " +
-                                           std::to_string(a.lifetime) + " s");
-                       },
-                       [&](const se::AllocationDeleted& a) {
-                           Log("turn", "allocation deleted: " + a.relay.ToString() + " (" +
-                                           a.tuple.ToString() + ")");
-                       },
-                       [&](const se::AllocationExpired& a) {
-                           Log("turn", "allocation expired: " + a.relay.ToString() + " (" +
-                                           a.tuple.ToString() + ")");
-                       },
-                       [&](const se::PermissionCreated& p) {
-                           Log("turn", "permission for " + p.peer.ToString() + " on relay " +
-                                           p.relay.ToString() + " (" + p.tuple.ToString() + ")");
-                       },
-                       [&](const se::ChannelBound& c) {
-                           Log("turn", "channel " + turn::ChannelText(c.channel) + " bound to " +
-                                           c.peer.ToString() + " on relay " + c.relay.ToString() +
-                                           " (" + c.tuple.ToString() + ")");
-                       },
-                       [&](const se::RelayOpened& r) { OpenRelay(r.relay); },
-                       [&](const se::RelayClosed& r) { m_relays.erase(r.relay); },
-                       [&](const se::StreamError& s) {
-                           auto it =
-                               m_turn_tcp.find(std::make_pair(s.tuple.client, s.tuple.server));
-                           if (it != m_turn_tcp.end()) {
-                               it->second->Abort();
-                               m_turn_tcp.erase(it);
-                           }
-                       },
-                   },
-                   *e);
+        if (auto line = expressway::TurnEventLine(*e))
+            Log("turn", *line);
+        // What the driver does besides logging: the relay sockets and broken TCP streams.
+        if (const auto* opened = std::get_if<se::RelayOpened>(&*e)) {
+            OpenRelay(opened->relay);
+        } else if (const auto* closed = std::get_if<se::RelayClosed>(&*e)) {
+            m_relays.erase(closed->relay);
+        } else if (const auto* broken = std::get_if<se::StreamError>(&*e)) {
+            auto it = m_turn_tcp.find(std::make_pair(broken->tuple.client, broken->tuple.server));
+            if (it != m_turn_tcp.end()) {
+                it->second->Abort();
+                m_turn_tcp.erase(it);
+            }
+        }
     }
     m_turn_timer->Arm(m_turn->NextTimeout(), [this](Instant now) {
         m_turn->HandleTimeout(now);

@@ -6,6 +6,7 @@
 #include "../../proto/ice/ice_net.h"
 #include "../browser/scripted_media_peer.h"
 #include "cms/call_media.h"
+#include "common/overloaded.h"
 #include "ice/candidate.h"
 #include "webapp/ice_candidates.h"
 
@@ -321,3 +322,136 @@ TEST(CallMedia, SameSeedSameDatagrams) {
     ASSERT_GT(a.size(), 100u);
     EXPECT_EQ(a, b);
 }
+
+// The Call Bridge's reaction to each kind of media session event it can be handed without
+// a network (issue 10): what it asks its box to log or do. TurnAllocated and
+// IceConnected need a live session; RelayIceAndDtlsStart shows them.
+namespace {
+
+struct Reaction {
+    CallMedia media{Media("cisco"), Rng(5)};
+    std::vector<CallMediaEvent> events;
+    void Report(const media::Event& e) {
+        media.OnSessionEvent(e, Instant{});
+        while (auto out = media.PollEvent())
+            events.push_back(*out);
+    }
+    // "Info: ..." / "Warning: ..." for notes, "ICE failure N (...)", "DTLS start",
+    // "DTLS failure (...)".
+    std::vector<std::string> Said() const {
+        std::vector<std::string> out;
+        for (const auto& e : events)
+            std::visit(Overloaded{
+                           [&](const IceFailureEvent& f) {
+                               out.push_back("ICE failure " + std::to_string(f.code) + " (" +
+                                             f.reason + ")");
+                           },
+                           [&](const DtlsStartEvent&) { out.push_back("DTLS start"); },
+                           [&](const DtlsFailureEvent& f) {
+                               out.push_back("DTLS failure (" + f.reason + ")");
+                           },
+                           [&](const MediaNoteEvent& n) {
+                               out.push_back((n.warning ? "Warning: " : "Info: ") + n.text);
+                           },
+                       },
+                       e);
+        return out;
+    }
+};
+
+using Said = std::vector<std::string>;
+const Endpoint kBrowserRelay = Ep("10.88.246.156", 24002);
+
+TEST(CallMediaReaction, TurnChallengedSaysNothing) {
+    Reaction r;
+    r.Report(media::TurnChallenged{"turnuser"});
+    EXPECT_EQ(r.Said(), Said{});
+}
+
+TEST(CallMediaReaction, TurnFailedIsTheProductsIceFailure) {
+    Reaction r;
+    r.Report(media::TurnFailed{431, "Integrity Check Failure"});
+    EXPECT_EQ(r.Said(), Said{"ICE failure 4 (unauthorized - check credentials)"});
+    Reaction silent;
+    silent.Report(media::TurnFailed{0, "timeout"});
+    EXPECT_EQ(silent.Said(), Said{"ICE failure 2 (no response from TURN server)"});
+}
+
+TEST(CallMediaReaction, RefreshIsAnInfoLine) {
+    Reaction r;
+    r.Report(media::TurnRefreshed{600});
+    EXPECT_EQ(r.Said(), Said{"Info: TURN allocation refreshed (lifetime 600 s)"});
+}
+
+TEST(CallMediaReaction, RefreshFailureIsAnIceFailure) {
+    Reaction r;
+    r.Report(media::TurnRefreshFailed{437, "Allocation Mismatch"});
+    EXPECT_EQ(r.Said(),
+              Said{"ICE failure 2 (TURN allocation refresh failed: 437 Allocation Mismatch)"});
+    EXPECT_TRUE(r.media.Failed());
+}
+
+TEST(CallMediaReaction, PermissionIsAnInfoLine) {
+    Reaction r;
+    r.Report(media::TurnPermissionCreated{kBrowserRelay.address});
+    EXPECT_EQ(r.Said(), Said{"Info: TURN permission created for 10.88.246.156"});
+}
+
+TEST(CallMediaReaction, PermissionFailureEndsTheCallOnlyForTheSelectedPeer) {
+    Reaction other;
+    other.Report(media::TurnPermissionFailed{*IpAddress::Parse("192.0.2.9"), 403, "Forbidden", false});
+    EXPECT_EQ(other.Said(), Said{"Warning: TURN permission for 192.0.2.9 failed: 403 Forbidden"});
+    EXPECT_FALSE(other.media.Failed());
+    Reaction selected;
+    selected.Report(media::TurnPermissionFailed{kBrowserRelay.address, 0, "timeout", true});
+    EXPECT_EQ(selected.Said(), Said{"ICE failure 3 (TURN permission for 10.88.246.156 failed: "
+                                    "no answer (timeout))"});
+    EXPECT_TRUE(selected.media.Failed());
+}
+
+TEST(CallMediaReaction, ChannelBoundIsAnInfoLine) {
+    Reaction r;
+    r.Report(media::TurnChannelBound{kBrowserRelay, 0x4000});
+    EXPECT_EQ(r.Said(), Said{"Info: TURN channel 0x4000 bound to 10.88.246.156:24002"});
+}
+
+TEST(CallMediaReaction, ChannelBindFailureIsAWarning) {
+    Reaction r;
+    r.Report(media::TurnChannelBindFailed{kBrowserRelay, 0x4000, 400, "Bad Request"});
+    EXPECT_EQ(r.Said(), Said{"Warning: TURN channel bind to 10.88.246.156:24002 failed: 400 "
+                             "Bad Request"});
+    EXPECT_FALSE(r.media.Failed());
+}
+
+TEST(CallMediaReaction, IceFailedAndConsentLostAreIceFailure3) {
+    Reaction failed;
+    failed.Report(media::IceFailed{"all pairs failed"});
+    EXPECT_EQ(failed.Said(), Said{"ICE failure 3 (connectivity checks failed)"});
+    Reaction lost;
+    lost.Report(media::ConsentLost{"no answer"});
+    EXPECT_EQ(lost.Said(), Said{"ICE failure 3 (connectivity checks failed)"});
+}
+
+TEST(CallMediaReaction, IceRoleChangeIsAnInfoLine) {
+    Reaction r;
+    r.Report(media::IceRoleChanged{true, "487 Role Conflict"});
+    EXPECT_EQ(r.Said(), Said{"Info: ICE role conflict, now controlling"});
+}
+
+TEST(CallMediaReaction, DtlsResults) {
+    Reaction ok;
+    ok.Report(media::DtlsConnected{"DTLSv1.2", "SRTP_AES128_CM_SHA1_80"});
+    EXPECT_EQ(ok.Said(), Said{}) << "the audio starts; nothing to log";
+    Reaction failed;
+    failed.Report(media::DtlsFailed{"bad certificate"});
+    EXPECT_EQ(failed.Said(), Said{"DTLS failure (bad certificate)"});
+}
+
+TEST(CallMediaReaction, RtpIsOnlyCounted) {
+    Reaction r;
+    r.Report(media::RtpSent{182});
+    r.Report(media::RtpReceived{190});
+    EXPECT_EQ(r.Said(), Said{});
+}
+
+} // namespace
