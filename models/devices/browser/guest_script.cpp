@@ -135,21 +135,11 @@ std::optional<GuestScript::MediaPhase> GuestScript::NextMediaPhase(MediaPhase fr
     return std::nullopt;
 }
 
-bool GuestScript::MoveMedia(MediaStep step) {
-    const auto next = NextMediaPhase(m_media_phase, step);
-    if (!next) {
-        ++m_out_of_phase;
-        return false;
-    }
-    m_media_phase = *next;
-    return true;
-}
-
 void GuestScript::End(Instant, const std::string& reason) {
     if (m_phase == Phase::Done)
         return;
     m_phase = Phase::Done;
-    if (m_media_phase != MediaPhase::Ended && m_media_phase != MediaPhase::Failed)
+    if (m_media_phase.Get() != MediaPhase::Ended && m_media_phase.Get() != MediaPhase::Failed)
         MoveMedia(MediaStep::MediaEnded);
     m_give_up_at.reset();
     m_media_end_at.reset();
@@ -466,21 +456,21 @@ void GuestScript::OnSignaling(Instant now, const webapp::SignalingMessage& messa
         m_participants.clear();
         for (const auto& p : list->participants)
             m_participants.push_back(p.display_name);
-        if (m_media_phase == MediaPhase::InCall)
+        if (m_media_phase.Get() == MediaPhase::InCall)
             Show(InCallScreen(m_config.url, m_space_name, m_participants, m_config.https));
     } else if (auto ice = std::get_if<webapp::IceParametersMessage>(&message)) {
         m_remote_ice = *ice;
         MaybeStartIce();
     } else if (auto candidate = std::get_if<webapp::CandidateMessage>(&message)) {
         m_remote_candidates.push_back(*candidate);
-        if (m_media_phase == MediaPhase::IceChecking)
+        if (m_media_phase.Get() == MediaPhase::IceChecking)
             Act(AddRemoteCandidate{*candidate});
     } else if (auto dtls = std::get_if<webapp::DtlsMessage>(&message)) {
         m_remote_dtls = *dtls;
         MaybeStartDtls(now);
     } else if (auto bye = std::get_if<webapp::ByeMessage>(&message)) {
         Log("signaling: bye (" + bye->reason + ")");
-        if (m_media_phase != MediaPhase::InCall) {
+        if (m_media_phase.Get() != MediaPhase::InCall) {
             const std::string why = "the meeting ended the call: " + bye->reason;
             for (Stage stage : m_stages.Abandon(now, why))
                 Log(log_lines::StageFailed::Format({outcome::StageKey(stage), why}));
@@ -584,7 +574,7 @@ void GuestScript::OnTurnFailed(Instant now, int code, const std::string& reason)
 }
 
 void GuestScript::MaybeStartIce() {
-    if (m_media_phase != MediaPhase::RelayReady || !m_remote_ice)
+    if (m_media_phase.Get() != MediaPhase::RelayReady || !m_remote_ice)
         return;
     MoveMedia(MediaStep::StartIce);
     m_stages.Begin(Stage::Ice);
@@ -605,7 +595,7 @@ void GuestScript::OnIceFailed(Instant now, const std::string& detail) {
 }
 
 void GuestScript::MaybeStartDtls(Instant) {
-    if (m_media_phase != MediaPhase::IceConnected || !m_remote_dtls)
+    if (m_media_phase.Get() != MediaPhase::IceConnected || !m_remote_dtls)
         return;
     MoveMedia(MediaStep::StartDtls);
     m_stages.Begin(Stage::Dtls);
@@ -632,7 +622,7 @@ void GuestScript::OnDtlsFailed(Instant now, const std::string& detail) {
 
 void GuestScript::OnMediaSent(Instant, std::size_t size, const std::string& protection) {
     if (!MediaFlowing()) {
-        ++m_out_of_phase;
+        m_media_phase.CountRefused();
         return;
     }
     m_media.sent.Count(size);
@@ -642,11 +632,11 @@ void GuestScript::OnMediaSent(Instant, std::size_t size, const std::string& prot
 
 void GuestScript::OnMediaReceived(Instant, std::size_t size) {
     if (!MediaFlowing()) {
-        ++m_out_of_phase;
+        m_media_phase.CountRefused();
         return;
     }
     m_media.received.Count(size);
-    if (m_media_phase == MediaPhase::Sending) {
+    if (m_media_phase.Get() == MediaPhase::Sending) {
         // Media arrived: the web app stops waiting and shows the meeting.
         MoveMedia(MediaStep::MediaReceived);
         m_give_up_at.reset();
@@ -655,8 +645,8 @@ void GuestScript::OnMediaReceived(Instant, std::size_t size) {
 }
 
 void GuestScript::OnMediaLost(Instant now, const std::string& reason) {
-    if (m_media_phase == MediaPhase::Ended || m_media_phase == MediaPhase::Failed) {
-        ++m_out_of_phase;
+    if (m_media_phase.Get() == MediaPhase::Ended || m_media_phase.Get() == MediaPhase::Failed) {
+        m_media_phase.CountRefused();
         return;
     }
     Log("media lost: " + reason);
@@ -706,7 +696,7 @@ void GuestScript::HandleTimeout(Instant now) {
         GiveUp(now);
         return;
     }
-    if (m_media_end_at && now >= *m_media_end_at && m_media_phase == MediaPhase::InCall) {
+    if (m_media_end_at && now >= *m_media_end_at && m_media_phase.Get() == MediaPhase::InCall) {
         EndMedia(now);
         Act(SendSignaling{webapp::LeaveMessage{"hang up"}});
         End(now, "call ended");

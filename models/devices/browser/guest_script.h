@@ -13,6 +13,7 @@
 #pragma once
 
 #include "common/address.h"
+#include "common/state_machine.h"
 #include "common/time.h"
 #include "guest_outcome/outcome.h"
 #include "guest_outcome/stage.h"
@@ -216,10 +217,10 @@ class GuestScript {
     static std::optional<MediaPhase> NextMediaPhase(MediaPhase from, MediaStep step);
 
     bool Done() const { return m_phase == Phase::Done; }
-    MediaPhase GetMediaPhase() const { return m_media_phase; }
+    MediaPhase GetMediaPhase() const { return m_media_phase.Get(); }
     // Reports that came in a media phase where they mean nothing (a late TURN answer, a
     // DTLS result after the guest left): ignored, and counted here.
-    std::uint64_t OutOfPhaseEvents() const { return m_out_of_phase; }
+    std::uint64_t OutOfPhaseEvents() const { return m_media_phase.Refused(); }
     const outcome::StageRecorder& Stages() const { return m_stages; }
     const outcome::GuestView& View() const { return m_view; }
     const outcome::MediaCounters& Media() const { return m_media; }
@@ -257,9 +258,10 @@ class GuestScript {
     void MaybeStartIce();
     void MaybeStartDtls(Instant now);
     // Moves the media phase by `step`, or counts an out-of-phase event and returns false.
-    bool MoveMedia(MediaStep step);
+    bool MoveMedia(MediaStep step) { return m_media_phase.Move(step); }
     bool MediaFlowing() const {
-        return m_media_phase == MediaPhase::Sending || m_media_phase == MediaPhase::InCall;
+        return m_media_phase.Get() == MediaPhase::Sending ||
+               m_media_phase.Get() == MediaPhase::InCall;
     }
     void GiveUp(Instant now);
     void EndMedia(Instant now);
@@ -284,8 +286,7 @@ class GuestScript {
     std::string m_turn_server; // "host:port/udp"
     std::string m_turn_user;
     std::string m_turn_realm; // from the 401 challenge
-    MediaPhase m_media_phase = MediaPhase::Waiting;
-    std::uint64_t m_out_of_phase = 0;
+    StateMachine<MediaPhase, MediaStep> m_media_phase{MediaPhase::Waiting, &NextMediaPhase};
     std::optional<webapp::IceParametersMessage> m_remote_ice;
     std::vector<webapp::CandidateMessage> m_remote_candidates;
     std::optional<webapp::DtlsMessage> m_remote_dtls;

@@ -1,5 +1,7 @@
 #include "http_client_session.h"
 
+#include "http_client_state.h"
+
 #include "http/assembler.h"
 #include "http/serializer.h"
 #include "http/ws_handshake.h"
@@ -29,13 +31,9 @@ struct HttpClientSession::Impl : std::enable_shared_from_this<HttpClientSession:
     http::Parser parser;
     http::ResponseAssembler assembler;
     std::deque<Pending> pending;
-    bool finished = false; // no more responses will come
-    bool no_more = false;  // a response closed the connection: take no new request
-    bool switched = false; // a 101 arrived for a plain Send()
-    bool handed_over = false;
-    bool local_closed = false;
-    bool detached = false;
+    HttpClientStateMachine state;
     std::uint64_t responses = 0;
+    std::uint64_t unasked = 0; // responses to no outstanding request
     std::function<void(const CloseInfo&)> on_closed;
 
     void Start() {
@@ -47,13 +45,12 @@ struct HttpClientSession::Impl : std::enable_shared_from_this<HttpClientSession:
         Pump();
     }
 
-    bool Usable() const {
-        return !finished && !no_more && !switched && !handed_over && !local_closed;
-    }
+    bool Usable() const { return state.TakesRequests(); }
+    bool Detached() const { return state.Get() == HttpClientState::Detached; }
 
     void Pump() {
         auto self = shared_from_this();
-        while (!finished && !handed_over && !switched) {
+        while (state.Reading()) {
             http::Event event = parser.Next();
             if (std::holds_alternative<http::NeedData>(event) ||
                 std::holds_alternative<http::Paused>(event))
@@ -76,39 +73,40 @@ struct HttpClientSession::Impl : std::enable_shared_from_this<HttpClientSession:
 
     void Complete(http::Response response) {
         ++responses;
-        if (pending.empty())
-            return; // an answer nobody asked for
+        if (pending.empty()) {
+            ++unasked; // an answer nobody asked for
+            return;
+        }
         Pending p = std::move(pending.front());
         pending.pop_front();
-        const http::Parser::State state = parser.GetState();
-        if (state == http::Parser::State::Done)
-            no_more = true;
+        const http::Parser::State parsed = parser.GetState();
+        if (parsed == http::Parser::State::Done && state.Get() == HttpClientState::Open)
+            state.Move(HttpClientStep::LastResponse);
         if (p.websocket) {
             WebSocketUpgradeResult result;
             auto checked = ws::CheckServerHandshake(response, p.key, p.protocols);
             if (checked) {
                 Bytes leftover = parser.TakeTrailingData();
                 detail::StopReading(*stream);
-                handed_over = true;
-                finished = true;
+                state.Move(HttpClientStep::HandOver);
                 result.session = WebSocketSession::Client(std::move(stream), rng.Fork("websocket"),
                                                           std::move(leftover));
                 FailPending("the connection was handed to a WebSocket");
             } else {
                 result.error = checked.Message();
-                if (state == http::Parser::State::SwitchedProtocols) {
+                if (parsed == http::Parser::State::SwitchedProtocols) {
                     // Switched, but not to a WebSocket we can speak: nothing more to say.
-                    switched = true;
+                    state.Move(HttpClientStep::Switch);
                 }
             }
             result.response = std::move(response);
-            if (p.upgrade_handler && !detached)
+            if (p.upgrade_handler && !Detached())
                 p.upgrade_handler(std::move(result));
             return;
         }
-        if (state == http::Parser::State::SwitchedProtocols)
-            switched = true;
-        if (p.handler && !detached)
+        if (parsed == http::Parser::State::SwitchedProtocols)
+            state.Move(HttpClientStep::Switch);
+        if (p.handler && !Detached())
             p.handler(std::move(response));
     }
 
@@ -116,7 +114,7 @@ struct HttpClientSession::Impl : std::enable_shared_from_this<HttpClientSession:
         std::deque<Pending> failed = std::move(pending);
         pending.clear();
         for (Pending& p : failed) {
-            if (detached)
+            if (Detached())
                 return;
             if (p.websocket) {
                 WebSocketUpgradeResult result;
@@ -132,28 +130,33 @@ struct HttpClientSession::Impl : std::enable_shared_from_this<HttpClientSession:
 
     void Fail(const std::string& why, CloseInfo info) {
         auto self = shared_from_this();
-        finished = true;
+        const bool closed_by_owner = state.Get() == HttpClientState::Closing;
+        state.Move(HttpClientStep::End);
         stream->Close();
         FailPending(why);
-        Report(info);
+        if (!closed_by_owner)
+            Report(info);
     }
 
     void StreamClosed(const CloseInfo& info) {
         auto self = shared_from_this();
-        if (finished)
+        if (state.Over())
             return;
         // A response framed by the end of the connection completes now.
         parser.ReceiveEof();
         Pump();
-        if (finished || handed_over)
+        if (state.Over())
             return;
-        finished = true;
+        const bool closed_by_owner = state.Get() == HttpClientState::Closing;
+        state.Move(HttpClientStep::End);
         FailPending("no response: " + info.ToString());
-        Report(info);
+        if (!closed_by_owner)
+            Report(info);
     }
 
+    // Once, to the owner, unless the owner closed the connection or is gone.
     void Report(const CloseInfo& info) {
-        if (!on_closed || detached || local_closed)
+        if (!on_closed || Detached())
             return;
         auto handler = std::move(on_closed);
         on_closed = nullptr;
@@ -173,15 +176,16 @@ HttpClientSession::HttpClientSession(std::unique_ptr<ByteStream> stream, Rng rng
 
 HttpClientSession::~HttpClientSession() {
     Impl& impl = *m_impl;
-    impl.detached = true;
+    const HttpClientState was = impl.state.Get();
+    impl.state.Move(HttpClientStep::Detach);
     impl.pending.clear();
     impl.on_closed = nullptr;
-    if (!impl.handed_over && impl.stream) {
+    if (was != HttpClientState::HandedOver && impl.stream) {
         detail::StopReading(*impl.stream);
-        if (!impl.finished && !impl.local_closed)
+        if (was == HttpClientState::Open || was == HttpClientState::Draining ||
+            was == HttpClientState::Switched)
             impl.stream->Close();
     }
-    impl.finished = true;
 }
 
 void HttpClientSession::Send(http::Request request, ResponseHandler handler) {
@@ -232,13 +236,12 @@ void HttpClientSession::UpgradeToWebSocket(const std::string& host, const std::s
 UpgradedStream HttpClientSession::TakeUpgradedStream() {
     Impl& impl = *m_impl;
     UpgradedStream out;
-    if (!impl.switched || impl.handed_over || !impl.stream)
+    if (impl.state.Get() != HttpClientState::Switched || !impl.stream)
         return out;
     out.leftover = impl.parser.TakeTrailingData();
     detail::StopReading(*impl.stream);
     out.stream = std::move(impl.stream);
-    impl.handed_over = true;
-    impl.finished = true;
+    impl.state.Move(HttpClientStep::HandOver);
     return out;
 }
 
@@ -248,12 +251,20 @@ void HttpClientSession::SetOnClosed(std::function<void(const CloseInfo&)> handle
 
 void HttpClientSession::Close() {
     Impl& impl = *m_impl;
-    if (impl.local_closed || impl.handed_over)
-        return;
-    impl.local_closed = true;
+    // Abandoned requests get no answer, whatever the state.
     impl.pending.clear();
-    if (!impl.finished)
-        impl.stream->Close();
+    if (impl.state.Over() || impl.state.Get() == HttpClientState::Closing)
+        return; // nothing left to close
+    impl.state.Move(HttpClientStep::LocalClose);
+    impl.stream->Close();
+}
+
+HttpClientState HttpClientSession::State() const {
+    return m_impl->state.Get();
+}
+
+std::uint64_t HttpClientSession::OutOfStateEvents() const {
+    return m_impl->state.Refused() + m_impl->unasked;
 }
 
 bool HttpClientSession::IsOpen() const {
@@ -265,7 +276,7 @@ std::size_t HttpClientSession::Outstanding() const {
 }
 
 ByteStream* HttpClientSession::Stream() {
-    return m_impl->handed_over ? nullptr : m_impl->stream.get();
+    return m_impl->state.Get() == HttpClientState::HandedOver ? nullptr : m_impl->stream.get();
 }
 
 std::uint64_t HttpClientSession::ResponsesReceived() const {

@@ -12,6 +12,7 @@
 #include "common/rng.h"
 #include "http/message.h"
 #include "http/parser.h"
+#include "http_client_state.h"
 #include "upgraded_stream.h"
 #include "websocket_session.h"
 
@@ -69,6 +70,10 @@ class HttpClientSession {
     void Close();
 
     bool IsOpen() const; // can take another request
+    HttpClientState State() const;
+    // Responses nobody asked for, and steps that made no sense in the state they came
+    // in: ignored, and counted here.
+    std::uint64_t OutOfStateEvents() const;
     std::size_t Outstanding() const;
     ByteStream* Stream(); // null once handed over
     std::uint64_t ResponsesReceived() const;

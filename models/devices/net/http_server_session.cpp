@@ -1,5 +1,7 @@
 #include "http_server_session.h"
 
+#include "http_server_state.h"
+
 #include "http/assembler.h"
 #include "http/serializer.h"
 #include "http/status.h"
@@ -44,11 +46,9 @@ struct HttpServerSession::Impl : std::enable_shared_from_this<HttpServerSession:
     std::uint64_t next_sequence = 0;
     // An upgrade request waiting for the answers before it to go out.
     std::optional<std::pair<http::Request, std::shared_ptr<HttpResponder::State>>> waiting_upgrade;
-    bool upgrade_open = false; // an upgrade request is with the handler, undecided
-    bool stop_reading = false; // a final request or a parse error: read no further
-    bool finished = false;     // the stream is closed (by either side) or handed over
-    bool handed_over = false;
-    bool detached = false;
+    HttpServerStateMachine state;
+    // Re-entrancy of Pump (a handler may answer, and so pump, from inside it); not the
+    // connection's state.
     bool in_pump = false;
     bool pump_again = false;
     std::uint64_t requests = 0;
@@ -65,9 +65,9 @@ struct HttpServerSession::Impl : std::enable_shared_from_this<HttpServerSession:
     }
 
     bool Paused() const {
-        return finished || stop_reading || upgrade_open || waiting_upgrade ||
-               pipeline.size() >= options.max_pipelined;
+        return !state.Reading() || waiting_upgrade || pipeline.size() >= options.max_pipelined;
     }
+    bool Detached() const { return state.Get() == HttpServerState::Detached; }
 
     void Pump() {
         if (in_pump) {
@@ -91,12 +91,12 @@ struct HttpServerSession::Impl : std::enable_shared_from_this<HttpServerSession:
                 if (std::optional<http::Request> request = assembler.Add(event))
                     Dispatch(std::move(*request));
             }
-        } while (pump_again && !finished);
+        } while (pump_again && !state.Over());
         in_pump = false;
     }
 
     void RefuseRequest(const http::ProtocolError& error) {
-        stop_reading = true;
+        state.Move(HttpServerStep::FinalRequest);
         Slot slot;
         slot.sequence = next_sequence++;
         slot.ready = true;
@@ -109,32 +109,32 @@ struct HttpServerSession::Impl : std::enable_shared_from_this<HttpServerSession:
 
     void Dispatch(http::Request request) {
         ++requests;
-        auto state = std::make_shared<HttpResponder::State>();
-        state->session = shared_from_this();
-        state->sequence = next_sequence++;
-        state->upgrade = parser.GetState() == http::Parser::State::UpgradePending;
-        state->head = request;
-        state->peer = stream->PeerEndpoint();
+        auto answer = std::make_shared<HttpResponder::State>();
+        answer->session = shared_from_this();
+        answer->sequence = next_sequence++;
+        answer->upgrade = parser.GetState() == http::Parser::State::UpgradePending;
+        answer->head = request;
+        answer->peer = stream->PeerEndpoint();
         Slot slot;
-        slot.sequence = state->sequence;
+        slot.sequence = answer->sequence;
         slot.close_after = !http::IsPersistent(request.version, request.headers);
         if (slot.close_after)
-            stop_reading = true;
+            state.Move(HttpServerStep::FinalRequest);
         pipeline.push_back(std::move(slot));
-        if (state->upgrade && pipeline.size() > 1) {
-            waiting_upgrade.emplace(std::move(request), std::move(state));
+        if (answer->upgrade && pipeline.size() > 1) {
+            waiting_upgrade.emplace(std::move(request), std::move(answer));
             return;
         }
-        Hand(std::move(request), std::move(state));
+        Hand(std::move(request), std::move(answer));
     }
 
-    void Hand(http::Request request, std::shared_ptr<HttpResponder::State> state) {
-        if (state->upgrade)
-            upgrade_open = true;
-        if (!handler || detached)
+    void Hand(http::Request request, std::shared_ptr<HttpResponder::State> answer) {
+        if (answer->upgrade)
+            state.Move(HttpServerStep::UpgradeHanded);
+        if (!handler || Detached())
             return;
         HttpResponder responder;
-        responder.m_state = std::move(state);
+        responder.m_state = std::move(answer);
         RequestHandler h = handler;
         h(std::move(request), std::move(responder));
     }
@@ -147,13 +147,13 @@ struct HttpServerSession::Impl : std::enable_shared_from_this<HttpServerSession:
         return nullptr;
     }
 
-    bool Respond(HttpResponder::State& state, http::Response response) {
+    bool Respond(HttpResponder::State& answer, http::Response response) {
         auto self = shared_from_this();
-        Slot* slot = Find(state.sequence);
-        if (finished || slot == nullptr)
+        Slot* slot = Find(answer.sequence);
+        if (state.Over() || slot == nullptr)
             return false;
-        state.answered = true;
-        if (state.head.method == "HEAD") {
+        answer.answered = true;
+        if (answer.head.method == "HEAD") {
             if (!response.headers.Has("Content-Length") &&
                 !response.headers.Has("Transfer-Encoding") &&
                 !http::StatusHasNoBody(response.status))
@@ -164,48 +164,46 @@ struct HttpServerSession::Impl : std::enable_shared_from_this<HttpServerSession:
         }
         if (response.headers.HasToken("Connection", "close")) {
             slot->close_after = true;
-            stop_reading = true;
+            state.Move(HttpServerStep::FinalRequest);
         }
         slot->ready = true;
-        if (state.upgrade) {
+        if (answer.upgrade) {
             // An ordinary answer declines the upgrade; HTTP goes on.
-            upgrade_open = false;
+            state.Move(HttpServerStep::UpgradeDeclined);
             parser.DeclineUpgrade();
         }
         Flush();
-        if (!finished)
+        if (!state.Over())
             Pump();
         return true;
     }
 
-    UpgradedStream SwitchProtocols(HttpResponder::State& state, const http::Response& response) {
+    UpgradedStream SwitchProtocols(HttpResponder::State& answer, const http::Response& response) {
         auto self = shared_from_this();
         UpgradedStream out;
-        if (finished || !state.upgrade || pipeline.empty() ||
-            pipeline.front().sequence != state.sequence)
+        if (state.Over() || !answer.upgrade || pipeline.empty() ||
+            pipeline.front().sequence != answer.sequence)
             return out;
-        state.answered = true;
+        answer.answered = true;
         stream->Send(http::Serialize(response));
         ++responses;
         pipeline.pop_front();
-        upgrade_open = false;
         out.leftover = parser.AcceptUpgrade();
         detail::StopReading(*stream);
         out.stream = std::move(stream);
-        handed_over = true;
-        finished = true;
+        state.Move(HttpServerStep::HandOver);
         return out;
     }
 
     void Flush() {
         auto self = shared_from_this();
-        while (!finished && !pipeline.empty() && pipeline.front().ready) {
+        while (!state.Over() && !pipeline.empty() && pipeline.front().ready) {
             Slot slot = std::move(pipeline.front());
             pipeline.pop_front();
             stream->Send(slot.bytes);
             ++responses;
             if (slot.close_after) {
-                finished = true;
+                state.Move(HttpServerStep::End);
                 stream->Close();
                 if (slot.close_detail.empty())
                     Report({CloseReason::Local, "connection closed after the response"});
@@ -216,22 +214,22 @@ struct HttpServerSession::Impl : std::enable_shared_from_this<HttpServerSession:
         }
         if (waiting_upgrade && !pipeline.empty() &&
             pipeline.front().sequence == waiting_upgrade->second->sequence) {
-            auto [request, state] = std::move(*waiting_upgrade);
+            auto [request, answer] = std::move(*waiting_upgrade);
             waiting_upgrade.reset();
-            Hand(std::move(request), std::move(state));
+            Hand(std::move(request), std::move(answer));
         }
     }
 
     void StreamClosed(const CloseInfo& info) {
         auto self = shared_from_this();
-        if (finished)
+        if (state.Over())
             return;
-        finished = true;
+        state.Move(HttpServerStep::End);
         Report(info);
     }
 
     void Report(const CloseInfo& info) {
-        if (!on_closed || detached)
+        if (!on_closed || Detached())
             return;
         auto handler = std::move(on_closed);
         on_closed = nullptr;
@@ -295,15 +293,15 @@ HttpServerSession::HttpServerSession(std::unique_ptr<ByteStream> stream, Request
 
 HttpServerSession::~HttpServerSession() {
     Impl& impl = *m_impl;
-    impl.detached = true;
+    const HttpServerState was = impl.state.Get();
+    impl.state.Move(HttpServerStep::Detach);
     impl.handler = nullptr;
     impl.on_closed = nullptr;
-    if (!impl.handed_over && impl.stream) {
+    if (was != HttpServerState::HandedOver && impl.stream) {
         detail::StopReading(*impl.stream);
-        if (!impl.finished)
+        if (was != HttpServerState::Finished)
             impl.stream->Close();
     }
-    impl.finished = true;
 }
 
 void HttpServerSession::SetOnClosed(std::function<void(const CloseInfo&)> handler) {
@@ -311,11 +309,19 @@ void HttpServerSession::SetOnClosed(std::function<void(const CloseInfo&)> handle
 }
 
 bool HttpServerSession::IsOpen() const {
-    return !m_impl->finished;
+    return !m_impl->state.Over();
+}
+
+HttpServerState HttpServerSession::State() const {
+    return m_impl->state.Get();
+}
+
+std::uint64_t HttpServerSession::OutOfStateEvents() const {
+    return m_impl->state.Refused();
 }
 
 bool HttpServerSession::HandedOver() const {
-    return m_impl->handed_over;
+    return m_impl->state.Get() == HttpServerState::HandedOver;
 }
 
 Endpoint HttpServerSession::Peer() const {

@@ -16,6 +16,7 @@
 #include "byte_stream.h"
 #include "http/message.h"
 #include "http/parser.h"
+#include "http_server_state.h"
 #include "upgraded_stream.h"
 #include "websocket_session.h"
 
@@ -86,6 +87,9 @@ class HttpServerSession {
 
     bool IsOpen() const;
     bool HandedOver() const; // the stream went to an upgrade
+    HttpServerState State() const;
+    // Steps that made no sense in the state they came in: ignored, and counted here.
+    std::uint64_t OutOfStateEvents() const;
     Endpoint Peer() const;
     Endpoint Local() const;
     std::uint64_t RequestsReceived() const;

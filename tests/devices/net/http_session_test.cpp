@@ -58,6 +58,13 @@ class Server {
         m_listener = std::move(*listener);
     }
     std::vector<CloseInfo> closes;
+    // The sessions still open (or handed over), in the order they were accepted.
+    std::vector<const HttpServerSession*> Sessions() const {
+        std::vector<const HttpServerSession*> out;
+        for (const auto& [id, session] : m_sessions)
+            out.push_back(session.get());
+        return out;
+    }
 
   private:
     HttpServerSession::RequestHandler m_handler;
@@ -162,6 +169,7 @@ TEST_F(HttpSessionTest, ConnectionCloseEndsTheConnectionAfterTheAnswer) {
     client.Send(Get("/last"), [&](Expected<http::Response> r) {
         got.push_back(r ? BodyOf(*r) : "error: " + r.Message());
         EXPECT_FALSE(client.IsOpen()) << "the answer said close";
+        EXPECT_EQ(client.State(), HttpClientState::Draining);
         client.Send(Get("/after"), [&](Expected<http::Response> r2) {
             got.push_back(r2 ? BodyOf(*r2) : "error: " + r2.Message());
         });
@@ -171,6 +179,8 @@ TEST_F(HttpSessionTest, ConnectionCloseEndsTheConnectionAfterTheAnswer) {
               (std::vector<std::string>{"bye", "error: the connection takes no more requests"}));
     ASSERT_TRUE(closed);
     EXPECT_EQ(closed->reason, CloseReason::Normal);
+    EXPECT_EQ(client.State(), HttpClientState::Finished);
+    EXPECT_EQ(client.OutOfStateEvents(), 0u) << "a refused request is not an event";
     ASSERT_EQ(server.closes.size(), 1u);
     EXPECT_EQ(server.closes[0].reason, CloseReason::Local);
 }
@@ -217,6 +227,11 @@ TEST_F(HttpSessionTest, DeclinedUpgradeKeepsHttpGoing) {
     EXPECT_EQ(upgrade->response.status, 403);
     EXPECT_FALSE(upgrade->error.empty());
     EXPECT_EQ(after, "page /next");
+    // Declined: the server reads requests again, the client still sends them.
+    ASSERT_EQ(server.Sessions().size(), 1u);
+    EXPECT_EQ(server.Sessions()[0]->State(), HttpServerState::Reading);
+    EXPECT_EQ(server.Sessions()[0]->OutOfStateEvents(), 0u);
+    EXPECT_EQ(client.State(), HttpClientState::Open);
 }
 
 TEST_F(HttpSessionTest, RawProtocolSwitchHandsOverTheStreamWithWhatFollowed) {
@@ -251,6 +266,9 @@ TEST_F(HttpSessionTest, RawProtocolSwitchHandsOverTheStreamWithWhatFollowed) {
     EXPECT_EQ(std::string(leftover.begin(), leftover.end()), "first");
     EXPECT_EQ(relayed, "second");
     EXPECT_EQ(back.find("HTTP/1.1 101 Switching Protocols\r\n"), 0u) << back;
+    ASSERT_EQ(server.Sessions().size(), 1u);
+    EXPECT_EQ(server.Sessions()[0]->State(), HttpServerState::HandedOver);
+    EXPECT_FALSE(server.Sessions()[0]->IsOpen());
     EXPECT_EQ(back.substr(back.size() - 6), "second");
 }
 
@@ -283,6 +301,8 @@ TEST_F(HttpSessionTest, ClientTakesTheStreamAfterA101) {
     m_world->RunFor(2);
     EXPECT_EQ(got, "greeting");
     EXPECT_EQ(client.Stream(), nullptr);
+    EXPECT_EQ(client.State(), HttpClientState::HandedOver);
+    EXPECT_FALSE(client.TakeUpgradedStream().stream) << "taken once";
 }
 
 TEST_F(HttpSessionTest, WebSocketPingBinaryAndServerClose) {
