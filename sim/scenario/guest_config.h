@@ -16,6 +16,7 @@ struct GuestConfig {
     std::string passcode;
     std::string display_name;
     double media_duration_s = 10;
+    bool proceed_past_certificate_warning = false; // clicks through the browser's warning
 };
 
 } // namespace cmslab::scenario

@@ -442,6 +442,7 @@ GuestConfig BuildGuest(const Reader& root) {
     guest.passcode = g.Str("passcode");
     guest.display_name = g.Str("display_name");
     guest.media_duration_s = g.Num("media_duration");
+    guest.proceed_past_certificate_warning = g.Bool("proceed_past_certificate_warning");
     return guest;
 }
 

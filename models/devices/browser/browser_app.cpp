@@ -46,6 +46,7 @@ struct BrowserApp::Impl {
     std::optional<dns::LookupId> lookup;
     Endpoint server;
     std::shared_ptr<tls::Context> tls_context;
+    std::shared_ptr<tls::Context> accepting_context;
     std::unique_ptr<devices::net::TcpStream> tcp;
     std::unique_ptr<devices::net::HttpClientSession> http;
     bool handshake_done = false;
@@ -143,27 +144,46 @@ struct BrowserApp::Impl {
 
     // --- TLS and HTTP ------------------------------------------------------------
 
+    // The browser's TLS client: checking chain and name against the guest's trust
+    // store, or (`accepting`) taking the one certificate the guest accepted at a warning.
+    std::shared_ptr<tls::Context> TlsContext(bool accepting) {
+        std::shared_ptr<tls::Context>& slot = accepting ? accepting_context : tls_context;
+        if (slot)
+            return slot;
+        tls::ContextConfig config;
+        config.role = tls::Role::Client;
+        config.trust_anchors = setup.trusted_cas;
+        config.alpn = {"http/1.1"};
+        config.key_log = setup.key_log;
+        if (accepting)
+            config.verify = tls::VerifyMode::Fingerprint;
+        Rng rng = setup.rng.Fork(accepting ? "tls-context-accepting" : "tls-context");
+        auto context = tls::Context::Create(config, rng);
+        if (!context)
+            return nullptr;
+        slot = *context;
+        return slot;
+    }
+
     void Do(const StartTls& a) {
-        if (!tls_context) {
-            tls::ContextConfig config;
-            config.role = tls::Role::Client;
-            config.trust_anchors = setup.trusted_cas;
-            config.alpn = {"http/1.1"};
-            config.key_log = setup.key_log;
-            Rng rng = setup.rng.Fork("tls-context");
-            auto context = tls::Context::Create(config, rng);
-            if (!context) {
-                script.OnTlsFailed(SimNow(), "browser TLS setup: " + context.Message());
-                pump_again = true;
-                return;
-            }
-            tls_context = *context;
+        const bool accepting = !a.accepted_certificate.empty();
+        auto context = TlsContext(accepting);
+        if (!context) {
+            script.OnTlsFailed(SimNow(), "browser TLS setup failed");
+            pump_again = true;
+            return;
         }
         tls::EndpointOptions options;
         options.server_name = a.server_name;
         options.verify_time = devices::net::WallClockSeconds(setup.epoch_unix_s);
-        auto stream = devices::net::TlsStream::Client(std::move(tcp), tls_context, options,
-                                                      setup.rng.Fork("tls:" + a.server_name));
+        if (accepting)
+            options.peer_fingerprint =
+                pki::Fingerprint::ParseSdp("sha-256 " + a.accepted_certificate);
+        alert_sent.clear();
+        verify_failure.reset();
+        auto stream = devices::net::TlsStream::Client(
+            std::move(tcp), context, options,
+            setup.rng.Fork((accepting ? "tls-accepting:" : "tls:") + a.server_name));
         stream->SetOnHandshakeDone([this](const devices::net::TlsSessionInfo& info) {
             handshake_done = true;
             TlsSummary summary;
@@ -208,6 +228,9 @@ struct BrowserApp::Impl {
                 rejection.errors.push_back(verify_failure->error);
             rejection.served_names = Names(verify_failure->peer_sans, verify_failure->peer_subject);
             rejection.alert_sent = alert_sent;
+            if (verify_failure->peer_certificate)
+                rejection.fingerprint =
+                    verify_failure->peer_certificate->ComputeFingerprint("sha-256").HexWithColons();
             verify_failure.reset();
             script.OnCertificateRejected(SimNow(), rejection);
         } else if (!handshake_done) {

@@ -212,7 +212,7 @@ void GuestScript::OnTcpConnected(Instant now) {
     m_phase = Phase::TlsHandshake;
     m_stages.Begin(Stage::Tls);
     m_stages.Begin(Stage::Certificate);
-    Act(StartTls{m_config.host});
+    Act(StartTls{m_config.host, m_accepted_certificate});
 }
 
 void GuestScript::OnTcpFailed(Instant now, TcpFailure why, const std::string& detail) {
@@ -270,7 +270,20 @@ void GuestScript::OnCertificateRejected(Instant now, const CertificateRejection&
                                              : Join(rejection.served_names)) +
              "; " + alert);
     Show(CertificateWarningScreen(m_config.url, m_config.host, code, rejection.served_names));
-    End(now, "certificate rejected");
+    if (!m_config.proceed_past_certificate_warning || !m_accepted_certificate.empty() ||
+        rejection.fingerprint.empty()) {
+        End(now, "certificate rejected");
+        return;
+    }
+    // The guest clicks through the warning ("Proceed to <host> (unsafe)"): the browser
+    // connects again and accepts this certificate, and only this one, for the host. The
+    // certificate stage keeps its verdict; every page from here is "Not secure".
+    m_accepted_certificate = rejection.fingerprint;
+    Log("the guest proceeds past the certificate warning to " + m_config.host + " (certificate " +
+        rejection.fingerprint + " accepted for this visit)");
+    m_phase = Phase::Connecting;
+    --m_next_address;
+    ConnectNext(now);
 }
 
 void GuestScript::OnTlsFailed(Instant now, const std::string& detail) {
@@ -304,7 +317,7 @@ void GuestScript::OnHttpResponse(Instant now, int status, const std::string& rea
 
 void GuestScript::OnPage(Instant now, int status, const std::string& reason,
                          const std::string& body) {
-    const bool secure = m_config.https;
+    const bool secure = Secure();
     const std::string answer =
         m_last_request + " -> " + std::to_string(status) + (reason.empty() ? "" : " " + reason);
     if (status != 200) {
@@ -337,7 +350,7 @@ void GuestScript::OnPage(Instant now, int status, const std::string& reason,
 }
 
 void GuestScript::OnJoinAnswer(Instant now, int status, const std::string& body) {
-    const bool secure = m_config.https;
+    const bool secure = Secure();
     const std::string step = m_phase == Phase::LookingUpCall
                                  ? "call ID " + m_config.call_id
                                  : "login as \"" + m_config.display_name + "\"";
@@ -400,8 +413,7 @@ void GuestScript::OnConnectionClosed(Instant now, const std::string& detail) {
         Fail(Stage::GuestLogin, now,
              m_last_request + ": connection closed before an answer" +
                  (detail.empty() ? std::string() : " (" + detail + ")"));
-        Show(JoinRefusedScreen(m_config.url, "Unable to join the meeting", m_sign_in,
-                               m_config.https));
+        Show(JoinRefusedScreen(m_config.url, "Unable to join the meeting", m_sign_in, Secure()));
         End(now, "no answer");
         return;
     default:
@@ -457,7 +469,7 @@ void GuestScript::OnSignaling(Instant now, const webapp::SignalingMessage& messa
         for (const auto& p : list->participants)
             m_participants.push_back(p.display_name);
         if (m_media_phase.Get() == MediaPhase::InCall)
-            Show(InCallScreen(m_config.url, m_space_name, m_participants, m_config.https));
+            Show(InCallScreen(m_config.url, m_space_name, m_participants, Secure()));
     } else if (auto ice = std::get_if<webapp::IceParametersMessage>(&message)) {
         m_remote_ice = *ice;
         MaybeStartIce();
@@ -474,7 +486,7 @@ void GuestScript::OnSignaling(Instant now, const webapp::SignalingMessage& messa
             const std::string why = "the meeting ended the call: " + bye->reason;
             for (Stage stage : m_stages.Abandon(now, why))
                 Log(log_lines::StageFailed::Format({outcome::StageKey(stage), why}));
-            Show(BackAtJoinPageScreen(m_config.url, m_sign_in, m_config.https));
+            Show(BackAtJoinPageScreen(m_config.url, m_sign_in, Secure()));
         } else {
             EndMedia(now);
         }
@@ -496,7 +508,7 @@ void GuestScript::OnJoined(Instant now, const webapp::JoinedMessage& joined) {
     Ok(Stage::GuestLogin, now,
        "joined \"" + m_space_name + "\" as \"" + m_config.display_name + "\" (call ID " +
            m_config.call_id + "); participants: " + Join(m_participants));
-    Show(ConnectingScreen(m_config.url, m_space_name, m_config.https));
+    Show(ConnectingScreen(m_config.url, m_space_name, Secure()));
 
     // The first TURN URL the browser can use: UDP first, as browsers gather.
     m_stages.Begin(Stage::Turn);
@@ -640,7 +652,7 @@ void GuestScript::OnMediaReceived(Instant, std::size_t size) {
         // Media arrived: the web app stops waiting and shows the meeting.
         MoveMedia(MediaStep::MediaReceived);
         m_give_up_at.reset();
-        Show(InCallScreen(m_config.url, m_space_name, m_participants, m_config.https));
+        Show(InCallScreen(m_config.url, m_space_name, m_participants, Secure()));
     }
 }
 
@@ -657,7 +669,7 @@ void GuestScript::OnMediaLost(Instant now, const std::string& reason) {
     }
     for (Stage stage : m_stages.Abandon(now, reason))
         Log(std::string(outcome::StageKey(stage)) + " failed: " + reason);
-    Show(BackAtJoinPageScreen(m_config.url, m_sign_in, m_config.https));
+    Show(BackAtJoinPageScreen(m_config.url, m_sign_in, Secure()));
     Act(SendSignaling{webapp::LeaveMessage{"media lost"}});
     End(now, "media lost");
 }
@@ -717,7 +729,7 @@ void GuestScript::GiveUp(Instant now) {
     }
     for (Stage stage : m_stages.Abandon(now, why))
         Log(log_lines::StageFailed::Format({outcome::StageKey(stage), why}));
-    Show(BackAtJoinPageScreen(m_config.url, m_sign_in, m_config.https));
+    Show(BackAtJoinPageScreen(m_config.url, m_sign_in, Secure()));
     if (m_phase == Phase::InSpace || m_phase == Phase::Joining)
         Act(SendSignaling{webapp::LeaveMessage{"no media"}});
     End(now, "gave up waiting for media");

@@ -46,6 +46,9 @@ struct ScriptConfig {
     std::string ice_ufrag;
     std::string ice_pwd;
     std::string dtls_fingerprint; // "AB:CD:..." of the browser's DTLS certificate, sha-256
+    // At a certificate warning the guest clicks through ("Proceed ... (unsafe)"), as
+    // people do; false: they stop there.
+    bool proceed_past_certificate_warning = false;
 };
 
 // --- actions the driver carries out -------------------------------------------------
@@ -58,6 +61,9 @@ struct ConnectTcp {
 };
 struct StartTls {
     std::string server_name; // SNI and the name checked against the SAN list
+    // The sha-256 fingerprint ("AB:CD:...") of a certificate the guest accepted at a
+    // warning: that certificate is taken whatever the checks say; empty: checked as usual.
+    std::string accepted_certificate;
 };
 // One HTTP/1.1 request on the page's connection (Host is the URL's host).
 struct SendHttpRequest {
@@ -125,8 +131,9 @@ struct TlsSummary {
 struct CertificateRejection {
     std::vector<tls::VerifyError> errors; // the first decided
     std::vector<std::string> served_names;
-    std::string alert_sent; // "bad_certificate", "unknown_ca"...; "" if none
-    std::string version;    // how far TLS got: the version offered/negotiated, if known
+    std::string alert_sent;  // "bad_certificate", "unknown_ca"...; "" if none
+    std::string fingerprint; // sha-256 of the served certificate, "AB:CD:..."; "" if unknown
+    std::string version;     // how far TLS got: the version offered/negotiated, if known
 };
 
 class GuestScript {
@@ -264,6 +271,8 @@ class GuestScript {
                m_media_phase.Get() == MediaPhase::InCall;
     }
     void GiveUp(Instant now);
+    // What the address bar says about the page: https whose certificate checked out.
+    bool Secure() const { return m_config.https && m_accepted_certificate.empty(); }
     void EndMedia(Instant now);
     std::string MediaDetail() const;
 
@@ -278,7 +287,8 @@ class GuestScript {
     std::vector<IpAddress> m_addresses;
     std::size_t m_next_address = 0;
     std::vector<std::string> m_tcp_failures;
-    std::string m_last_request; // "GET /", for details
+    std::string m_last_request;         // "GET /", for details
+    std::string m_accepted_certificate; // clicked through a warning: that certificate
     bool m_sign_in = false;
     std::string m_space_name;
     std::string m_session;

@@ -271,6 +271,51 @@ TEST(GuestScript, UntrustedIssuerIsCertificateWarning) {
     EXPECT_TRUE(Contains(s.View().text, "not trusted"));
 }
 
+// The guest clicks through the warning: the browser connects again accepting that one
+// certificate; the certificate stage keeps its failure; the page is "Not secure".
+TEST(GuestScript, ProceedingPastTheWarningLoadsThePageNotSecure) {
+    ScriptConfig config = ReferenceConfig();
+    config.proceed_past_certificate_warning = true;
+    GuestScript s(config);
+    s.Start(0ms);
+    s.OnDnsAnswer(1ms, {Ip("10.88.246.156")});
+    s.OnTcpConnected(2ms);
+    Drain(s);
+    CertificateRejection r;
+    r.errors.push_back(tls::VerifyError{X509_V_ERR_HOSTNAME_MISMATCH, "hostname mismatch", 0, ""});
+    r.served_names = {"vcse.octavio.com"};
+    r.alert_sent = "bad_certificate";
+    r.fingerprint = Fingerprint(0x5A);
+    s.OnCertificateRejected(3ms, r);
+    EXPECT_EQ(s.View().screen, Screen::CertificateWarning);
+    auto again = Drain(s);
+    ASSERT_NE(Find<ConnectTcp>(again), nullptr) << "connects again";
+    EXPECT_EQ(Find<ConnectTcp>(again)->server.ToString(), "10.88.246.156:443");
+    EXPECT_FALSE(s.Done());
+    s.OnTcpConnected(4ms);
+    auto tls = Drain(s);
+    ASSERT_NE(Find<StartTls>(tls), nullptr);
+    EXPECT_EQ(Find<StartTls>(tls)->accepted_certificate, Fingerprint(0x5A));
+    s.OnTlsEstablished(5ms, GoodTls());
+    s.OnHttpResponse(6ms, 200, "OK", Page(true));
+    EXPECT_EQ(Status(s, Stage::Certificate), StageStatus::Failed) << "the first verdict stands";
+    EXPECT_TRUE(Contains(Detail(s, Stage::Certificate), "hostname mismatch"));
+    EXPECT_EQ(Status(s, Stage::Http), StageStatus::Ok);
+    EXPECT_EQ(s.View().screen, Screen::JoinPage);
+    EXPECT_EQ(s.View().security, "Not secure");
+
+    // A second warning (another certificate on the second connection) ends it there.
+    GuestScript twice(config);
+    twice.Start(0ms);
+    twice.OnDnsAnswer(1ms, {Ip("10.88.246.156")});
+    twice.OnTcpConnected(2ms);
+    twice.OnCertificateRejected(3ms, r);
+    twice.OnTcpConnected(4ms);
+    twice.OnCertificateRejected(5ms, r);
+    EXPECT_TRUE(twice.Done());
+    EXPECT_EQ(twice.View().screen, Screen::CertificateWarning);
+}
+
 TEST(GuestScript, TlsProtocolFailure) {
     GuestScript s(ReferenceConfig());
     s.Start(0ms);

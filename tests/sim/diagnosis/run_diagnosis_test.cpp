@@ -433,5 +433,30 @@ TEST(DiagnoseCommand, ExitCodesAndOutput) {
     EXPECT_EQ(json::parse(in)["diagnosis"], d);
 }
 
+// Issue 11: the reference's "unsecure connection" case as its screenshot shows it, the
+// guest having clicked through the warning: the page and the meeting load marked "Not
+// secure", the join goes on to media, and the certificate stage keeps its failure, which
+// the diagnosis still names.
+TEST_F(RunDiagnosis, GuestProceedingPastTheWarningJoinsNotSecure) {
+    std::ifstream in(std::string(CMSLAB_SOURCE_DIR) + "/scenarios/unsecure-connection.json");
+    json s = json::parse(in);
+    s.erase("expect");
+    s["guest"]["proceed_past_certificate_warning"] = true;
+    const json diagnosis = Run(s);
+    std::ifstream summary_file(m_dir + "/summary.json");
+    const json summary = json::parse(summary_file);
+    EXPECT_EQ(summary["stages"]["certificate"]["status"], "failed");
+    for (const char* stage : {"http", "web_bridge", "guest_login", "turn", "ice", "dtls", "media"})
+        EXPECT_EQ(summary["stages"][stage]["status"], "ok") << stage;
+    EXPECT_EQ(summary["guest_view"]["screen"], "in_call");
+    EXPECT_EQ(summary["guest_view"]["security"], "Not secure");
+    const std::string log = testkit::ReadFile(m_dir + "/logs/guest-pc.log");
+    EXPECT_NE(log.find("screen: certificate_warning"), std::string::npos);
+    EXPECT_NE(log.find("the guest proceeds past the certificate warning to cmsweb.octavio.com"),
+              std::string::npos)
+        << log;
+    RootCause(diagnosis, "certificate_name_mismatch");
+}
+
 } // namespace
 } // namespace cmslab::diagnosis
