@@ -28,6 +28,11 @@ nlohmann::ordered_json GuestViewJson(const GuestView& view) {
     out["text"] = view.text;
     out["error_code"] = view.error_code;
     out["buttons"] = view.buttons;
+    // Only the web app's forms have these; other screens' JSON stays as it was.
+    if (!view.fields.empty())
+        out["fields"] = view.fields;
+    if (!view.links.empty())
+        out["links"] = view.links;
     return out;
 }
 
@@ -130,13 +135,24 @@ Expected<Outcome> OutcomeFromJson(const nlohmann::json& summary) {
             return value.Err();
         *f.field = *value;
     }
-    auto buttons = view->find("buttons");
-    if (buttons == view->end() || !buttons->is_array())
-        return Error{"guest_view.buttons: expected an array"};
-    for (const auto& b : *buttons) {
-        if (!b.is_string())
-            return Error{"guest_view.buttons: expected strings"};
-        g.buttons.push_back(b.get<std::string>());
+    // buttons is always there; fields and links only on the web app's forms.
+    struct List {
+        const char* key;
+        std::vector<std::string>* list;
+        bool required;
+    } lists[] = {
+        {"buttons", &g.buttons, true}, {"fields", &g.fields, false}, {"links", &g.links, false}};
+    for (const List& l : lists) {
+        auto it = view->find(l.key);
+        if (it == view->end() && !l.required)
+            continue;
+        if (it == view->end() || !it->is_array())
+            return Error{std::string("guest_view.") + l.key + ": expected an array"};
+        for (const auto& item : *it) {
+            if (!item.is_string())
+                return Error{std::string("guest_view.") + l.key + ": expected strings"};
+            l.list->push_back(item.get<std::string>());
+        }
     }
 
     auto media = summary.find("media");

@@ -190,6 +190,28 @@ GuestView MeetingScreen(const std::string& url, bool join_call, bool sign_in, bo
     return view;
 }
 
+GuestView EnterCallIdScreen(const std::string& url, bool secure) {
+    GuestView view = Base(Screen::EnterCallId, url, Security(secure));
+    view.title = "Enter Call ID";
+    view.fields = {"Call ID", "Passcode (If required)"};
+    view.buttons = {"Continue \xC2\xBB"};
+    view.text = Join(view.fields) + "; " + Join(view.buttons);
+    return view;
+}
+
+GuestView EnterNameScreen(const std::string& url, const std::string& space_name, bool sign_in,
+                          bool secure) {
+    GuestView view = Base(Screen::EnterName, url, Security(secure));
+    view.title = space_name;
+    view.fields = {"Your name"};
+    view.buttons = {"Join call"};
+    if (sign_in)
+        view.links = {"Or sign in and join"};
+    view.text = Join(view.fields) + "; " + Join(view.buttons) +
+                (view.links.empty() ? std::string() : "; " + Join(view.links));
+    return view;
+}
+
 GuestView JoinRefusedScreen(const std::string& url, const std::string& message, bool sign_in,
                             bool secure) {
     GuestView view = Base(Screen::JoinRefused, url, Security(secure));

@@ -41,6 +41,12 @@ outcome::GuestView HttpErrorScreen(const std::string& url, int status, const std
 // The "Meeting" page: with `Join call` it is the join page; without, the failure of
 // reference section 7 ("Join call button not shown").
 outcome::GuestView MeetingScreen(const std::string& url, bool join_call, bool sign_in, bool secure);
+// After `Join call`: "Enter Call ID" with Call ID and "Passcode (If required)", `Continue »`.
+outcome::GuestView EnterCallIdScreen(const std::string& url, bool secure);
+// The space's page: the guest's name, `Join call`, and "Or sign in and join" where users
+// may sign in.
+outcome::GuestView EnterNameScreen(const std::string& url, const std::string& space_name,
+                                   bool sign_in, bool secure);
 outcome::GuestView JoinRefusedScreen(const std::string& url, const std::string& message,
                                      bool sign_in, bool secure);
 outcome::GuestView ConnectingScreen(const std::string& url, const std::string& space_name,

@@ -342,7 +342,8 @@ void GuestScript::OnPage(Instant now, int status, const std::string& reason,
     }
     Ok(Stage::WebBridge, now, "page \"" + title + "\" offers Join call");
     Show(MeetingScreen(m_config.url, true, page.sign_in, secure));
-    // The guest presses `Join call` and types the call ID and passcode.
+    // The guest presses `Join call`, types the call ID and passcode, presses Continue.
+    Show(EnterCallIdScreen(m_config.url, secure));
     m_phase = Phase::LookingUpCall;
     m_stages.Begin(Stage::GuestLogin);
     SendRequest("POST", webapp::kCallLookupPath, webapp::kFormContentType,
@@ -376,6 +377,8 @@ void GuestScript::OnJoinAnswer(Instant now, int status, const std::string& body)
     }
     if (m_phase == Phase::LookingUpCall) {
         m_space_name = answer->space_name;
+        // The space's page: the guest types their name and presses `Join call`.
+        Show(EnterNameScreen(m_config.url, m_space_name, m_sign_in, secure));
         m_phase = Phase::LoggingIn;
         SendRequest("POST", webapp::kGuestLoginPath, webapp::kFormContentType,
                     webapp::EncodeForm(webapp::GuestLoginRequest{

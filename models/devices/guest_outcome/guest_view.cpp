@@ -5,9 +5,13 @@ namespace cmslab::outcome {
 namespace {
 
 constexpr Screen kScreens[] = {
-    Screen::Blank,       Screen::Loading,    Screen::SiteUnreachable, Screen::CertificateWarning,
-    Screen::BadRequest,  Screen::HttpError,  Screen::NoJoinButton,    Screen::JoinPage,
-    Screen::JoinRefused, Screen::Connecting, Screen::InCall,          Screen::ConnectingTimeout,
+    Screen::Blank,           Screen::Loading,
+    Screen::SiteUnreachable, Screen::CertificateWarning,
+    Screen::BadRequest,      Screen::HttpError,
+    Screen::NoJoinButton,    Screen::JoinPage,
+    Screen::EnterCallId,     Screen::EnterName,
+    Screen::JoinRefused,     Screen::Connecting,
+    Screen::InCall,          Screen::ConnectingTimeout,
 };
 
 } // namespace
@@ -30,6 +34,10 @@ const char* ScreenName(Screen screen) {
         return "no_join_button";
     case Screen::JoinPage:
         return "join_page";
+    case Screen::EnterCallId:
+        return "enter_call_id";
+    case Screen::EnterName:
+        return "enter_name";
     case Screen::JoinRefused:
         return "join_refused";
     case Screen::Connecting:

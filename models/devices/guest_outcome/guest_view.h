@@ -19,6 +19,8 @@ enum class Screen {
     HttpError,          // another HTTP error page
     NoJoinButton,       // the "Meeting" page without `Join call`
     JoinPage,           // the "Meeting" page with `Join call`, guest not (yet) joined
+    EnterCallId,        // after `Join call`: "Enter Call ID", with Call ID and Passcode
+    EnterName,          // the space's page: the guest's name, `Join call`, "Or sign in and join"
     JoinRefused,        // the web app refused the call ID, passcode or name
     Connecting,         // joined the space, `Connecting`, no media yet
     InCall,             // in the space with media
@@ -26,8 +28,8 @@ enum class Screen {
 };
 
 // "blank", "loading", "site_unreachable", "certificate_warning", "bad_request",
-// "http_error", "no_join_button", "join_page", "join_refused", "connecting", "in_call",
-// "connecting_timeout".
+// "http_error", "no_join_button", "join_page", "enter_call_id", "enter_name", "join_refused",
+// "connecting", "in_call", "connecting_timeout".
 const char* ScreenName(Screen screen);
 std::optional<Screen> ScreenFromName(std::string_view name);
 
@@ -39,10 +41,13 @@ struct GuestView {
     std::string text;       // the page's message, as the guest reads it
     std::string error_code; // the browser's code for its own error pages: "NET::ERR_..."
     std::vector<std::string> buttons; // what the guest can press: "Join call", "Sign in"
+    std::vector<std::string> fields;  // what the guest types into: "Call ID", ...
+    std::vector<std::string> links;   // "Or sign in and join"
 
     bool operator==(const GuestView& o) const {
         return screen == o.screen && url == o.url && security == o.security && title == o.title &&
-               text == o.text && error_code == o.error_code && buttons == o.buttons;
+               text == o.text && error_code == o.error_code && buttons == o.buttons &&
+               fields == o.fields && links == o.links;
     }
 };
 

@@ -63,13 +63,23 @@ TEST(GuestScript, HealthyJoinReachesMediaAndLeaves) {
     ASSERT_NE(Find<SendHttpRequest>(lookup), nullptr);
     EXPECT_EQ(Find<SendHttpRequest>(lookup)->target, "/api/guest/call");
     EXPECT_TRUE(Contains(Find<SendHttpRequest>(lookup)->body, "callId=100101"));
-    EXPECT_EQ(s.View().screen, Screen::JoinPage);
+    // The product's pages in order (reference section 6): Meeting, then Enter Call ID.
+    EXPECT_EQ(s.View().screen, Screen::EnterCallId);
+    EXPECT_EQ(s.View().title, "Enter Call ID");
+    EXPECT_EQ(s.View().fields, (std::vector<std::string>{"Call ID", "Passcode (If required)"}));
+    EXPECT_EQ(s.View().buttons, (std::vector<std::string>{"Continue \xC2\xBB"}));
 
     s.OnHttpResponse(5ms, 200, "OK", LookupOk());
     auto login = Drain(s);
     ASSERT_NE(Find<SendHttpRequest>(login), nullptr);
     EXPECT_EQ(Find<SendHttpRequest>(login)->target, "/api/guest/login");
     EXPECT_TRUE(Contains(Find<SendHttpRequest>(login)->body, "displayName=Guest"));
+    // Then the space's own page, asking the guest's name.
+    EXPECT_EQ(s.View().screen, Screen::EnterName);
+    EXPECT_EQ(s.View().title, "Proxy webRTC");
+    EXPECT_EQ(s.View().fields, (std::vector<std::string>{"Your name"}));
+    EXPECT_EQ(s.View().buttons, (std::vector<std::string>{"Join call"}));
+    EXPECT_EQ(s.View().links, (std::vector<std::string>{"Or sign in and join"}));
 
     s.OnHttpResponse(6ms, 200, "OK", LoginOk());
     auto ws = Drain(s);
@@ -301,7 +311,7 @@ TEST(GuestScript, ProceedingPastTheWarningLoadsThePageNotSecure) {
     EXPECT_EQ(Status(s, Stage::Certificate), StageStatus::Failed) << "the first verdict stands";
     EXPECT_TRUE(Contains(Detail(s, Stage::Certificate), "hostname mismatch"));
     EXPECT_EQ(Status(s, Stage::Http), StageStatus::Ok);
-    EXPECT_EQ(s.View().screen, Screen::JoinPage);
+    EXPECT_EQ(s.View().screen, Screen::EnterCallId);
     EXPECT_EQ(s.View().security, "Not secure");
 
     // A second warning (another certificate on the second connection) ends it there.

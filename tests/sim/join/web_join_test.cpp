@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 namespace cmslab::jointest {
 namespace {
 
@@ -109,6 +111,28 @@ TEST_F(WebJoin, ExpresswayCFetchesThePageFromTheWebBridgeOn443) {
 TEST_F(WebJoin, WithoutTheKeyLogNoHttpIsVisible) {
     // The judge itself: what the tests above read is there only because of the key log.
     EXPECT_TRUE(TsharkFields(Pcap("public"), "http", {"frame.number"}).empty());
+}
+
+// The guest's screens in the order of the reference's screenshots (section 6, step 4): the
+// Meeting page, Enter Call ID, the space's page asking the name, then the meeting with
+// its participants.
+TEST_F(WebJoin, GuestScreensFollowTheProductsPages) {
+    std::ifstream in(Dir() + "/logs/guest-pc.log");
+    std::vector<std::string> screens;
+    for (std::string line; std::getline(in, line);) {
+        const auto at = line.find(" browser: screen: ");
+        if (at != std::string::npos)
+            screens.push_back(line.substr(at + 18));
+    }
+    EXPECT_EQ(screens, (std::vector<std::string>{
+                           "loading",
+                           "join_page \"Meeting\" Join call, Sign in",
+                           "enter_call_id \"Enter Call ID\" Call ID, Passcode (If required); "
+                           "Continue \xC2\xBB",
+                           "enter_name \"Proxy webRTC\" Your name; Join call; Or sign in and join",
+                           "connecting \"Proxy webRTC\" Connecting",
+                           "in_call \"Proxy webRTC\" Participants: Guest",
+                       }));
 }
 
 } // namespace
