@@ -56,7 +56,7 @@ for title, node in sections:
     print("| key | type | default | meaning |\n|---|---|---|---|")
     for key, sub in node["properties"].items():
         if "default" in sub:
-            default = "`%s`" % json.dumps(sub["default"])
+            default = "`%s`" % json.dumps(sub["default"], separators=(",", ":"))
         else:
             default = "required" if key in required else "—"
         meaning = sub.get("description", "")

@@ -24,6 +24,15 @@ bool IsPortKey(const std::string& key) {
     return lower.find("port") != std::string::npos;
 }
 
+// A measured time in whole milliseconds (the CMS's TURN roundTripTimeMs): it moves with the
+// traffic the seed makes (handshake sizes, queueing), as the fractional durations that
+// NormaliseText replaces do.
+bool IsMeasuredMsKey(const std::string& key) {
+    const std::string suffix = "TimeMs";
+    return key.size() >= suffix.size() &&
+           key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 // Leaves of a JSON document as pointer -> normalised JSON text. Empty arrays and objects
 // are leaves too, so "no faults" and "one fault" differ.
 void Flatten(const json& value, const std::string& pointer, const std::string& key,
@@ -41,6 +50,10 @@ void Flatten(const json& value, const std::string& pointer, const std::string& k
     if (value.is_number_integer() && IsPortKey(key) && value.get<std::int64_t>() >= 10000 &&
         value.get<std::int64_t>() <= 65535) {
         out[pointer] = "<port>";
+        return;
+    }
+    if (value.is_number() && IsMeasuredMsKey(key)) {
+        out[pointer] = "<ms>";
         return;
     }
     out[pointer] = NormaliseText(value.dump());

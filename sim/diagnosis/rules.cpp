@@ -22,7 +22,7 @@ std::vector<Rule> RulesFor(outcome::Stage stage) {
     case Stage::Certificate:
         return {CertificateNameMismatch, CertificateUntrusted, CertificateExpired};
     case Stage::Http:
-        return {TraversalZoneDown, ExpresswayCGuestAccountClientUri};
+        return {TraversalZoneDown, ExpresswayCGuestAccountClientUri, WebBridgeTlsMismatch};
     case Stage::WebBridge:
         return {CmsWebBridgeUnresolvable, WebBridgeDistrustsCallBridge, CmsWebBridgeUnreachable};
     case Stage::GuestLogin:

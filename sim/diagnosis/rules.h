@@ -26,6 +26,8 @@ std::optional<Finding> CertificateExpired(const RuleContext& ctx);
 // The web proxy's 400 (stage http).
 std::optional<Finding> TraversalZoneDown(const RuleContext& ctx);
 std::optional<Finding> ExpresswayCGuestAccountClientUri(const RuleContext& ctx);
+// Expressway-C's TLS to the web bridge refused (stage http): no common version or cipher.
+std::optional<Finding> WebBridgeTlsMismatch(const RuleContext& ctx);
 // The Call Bridge to Web Bridge link (stage web_bridge: no Join call).
 std::optional<Finding> CmsWebBridgeUnresolvable(const RuleContext& ctx);
 std::optional<Finding> WebBridgeDistrustsCallBridge(const RuleContext& ctx);

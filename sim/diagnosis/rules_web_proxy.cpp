@@ -146,4 +146,44 @@ std::optional<Finding> ExpresswayCGuestAccountClientUri(const RuleContext& ctx) 
     return f;
 }
 
+// Expressway-C reaches the web bridge but their TLS settings share no version (the
+// protocol_version alert) or no cipher suite (handshake_failure): its probe fails and so
+// does every request it proxies, as between products of different eras in the field.
+std::optional<Finding> WebBridgeTlsMismatch(const RuleContext& ctx) {
+    if (ctx.Stage(Stage::Http).status != StageStatus::Failed)
+        return std::nullopt;
+    std::optional<Found<log_lines::WebBridgeProbeFailedLine>> probe;
+    std::string alert;
+    for (auto& l :
+         ctx.Folder().FindInRole("expressway_c", log_lines::WebBridgeProbeFailed::Parse)) {
+        for (const char* name : {"protocol_version", "handshake_failure"})
+            if (l.line.why.find(name) != std::string::npos) {
+                alert = name;
+                probe = std::move(l);
+                break;
+            }
+        if (probe)
+            break;
+    }
+    if (!probe)
+        return std::nullopt;
+    const bool version = alert == "protocol_version";
+    Finding f;
+    f.cause = version ? "web_bridge_tls_version_mismatch" : "web_bridge_tls_cipher_mismatch";
+    f.summary = "Expressway-C and the CMS web bridge " + probe->line.name + " have no TLS " +
+                (version ? std::string("version") : std::string("cipher suite")) +
+                " in common: their handshake ends with the " + alert +
+                " alert, so Expressway-C cannot fetch the page the guest asks for.";
+    f.box = "Expressway-C and Cisco Meeting Server";
+    f.setting = version ? "TLS versions" : "TLS cipher suites";
+    f.where = "Expressway-C: Maintenance > Security > Ciphers; CMS: the web bridge's TLS "
+              "settings (MMP)";
+    f.current = probe->line.why;
+    f.should_be = std::string("a ") + (version ? "version" : "cipher suite") +
+                  " both speak (the products of 2017 speak TLS 1.2, with ECDHE and AES-GCM)";
+    f.evidence.push_back(ctx.StageEvidence(Stage::Http));
+    f.evidence.push_back(FromLog(probe->log));
+    return f;
+}
+
 } // namespace cmslab::diagnosis

@@ -49,6 +49,7 @@ Expected<std::unique_ptr<GuestBrowser>> StartBrowser(World& world, const Scenari
     setup.trusted_cas = pki.TrustAnchors(guest.trusted_cas);
     setup.epoch_unix_s = world.EpochUnixSeconds();
     setup.key_log = key_log;
+    setup.tls = guest.tls;
     setup.log = world.Log(guest.node);
     setup.rng = world.ForkRng("browser:" + guest.node);
 

@@ -30,6 +30,18 @@ cms::CmsAppSettings ToSettings(const scenario::Node& n, const scenario::CmsConfi
     for (const scenario::User& u : c.web_admin.users)
         s.api_users.push_back({u.name, u.password});
     s.admin_port = c.web_admin.port;
+    s.counters.web_bridge_link = static_cast<std::uint64_t>(c.counters.web_bridge_link);
+    s.counters.guest_login_request = static_cast<std::uint64_t>(c.counters.guest_login_request);
+    s.counters.call = static_cast<std::uint64_t>(c.counters.call);
+    const auto ms = [](double v) {
+        return std::chrono::duration_cast<Duration>(std::chrono::duration<double, std::milli>(v));
+    };
+    s.login_steps.passcode_resolution = ms(c.login_steps.passcode_resolution_ms);
+    s.login_steps.credential_storage = ms(c.login_steps.credential_storage_ms);
+    s.login_steps.response = ms(c.login_steps.response_ms);
+    s.login_steps.user_instantiation = ms(c.login_steps.user_instantiation_ms);
+    s.login_steps.session_creation = ms(c.login_steps.session_creation_ms);
+    s.login_steps.call_allocation = ms(c.login_steps.call_allocation_ms);
     if (!n.interfaces.empty())
         s.address = n.interfaces.front().address;
     return s;
@@ -59,6 +71,7 @@ StartCms(World& world, const ScenarioPki& pki, const tls::KeyLogSink& key_log) {
         s.c2w_trust = pki.TrustAnchors(c.web_bridge.c2w_trust);
         s.epoch_unix_s = world.EpochUnixSeconds();
         s.key_log = key_log;
+        s.tls = c.tls;
 
         auto app = ns3::CreateObject<cms::CmsApp>();
         app->Configure(std::move(s), world.MakeResolver(n.name), world.Log(n.name),

@@ -64,6 +64,7 @@ Expected<ExpresswayApps> StartExpressways(World& world, const ScenarioPki& pki,
             e.trust_anchors = pki.TrustAnchors(c.trusted_cas);
             e.epoch_unix_s = world.EpochUnixSeconds();
             e.key_log = key_log;
+            e.tls = c.tls;
             auto app = ns3::CreateObject<expressway::ExpresswayEApp>();
             app->Configure(std::move(e), world.Log(n.name),
                            world.ForkRng("expressway-e:" + n.name));
@@ -98,6 +99,7 @@ Expected<ExpresswayApps> StartExpressways(World& world, const ScenarioPki& pki,
             cs.trust_anchors = pki.TrustAnchors(c.trusted_cas);
             cs.epoch_unix_s = world.EpochUnixSeconds();
             cs.key_log = key_log;
+            cs.tls = c.tls;
             auto app = ns3::CreateObject<expressway::ExpresswayCApp>();
             app->Configure(std::move(cs), world.MakeResolver(n.name), world.Log(n.name),
                            world.ForkRng("expressway-c:" + n.name));

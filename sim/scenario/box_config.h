@@ -6,6 +6,7 @@
 #include "common/address.h"
 #include "scenario/port_range.h"
 #include "scenario/url.h"
+#include "tls/policy.h"
 
 #include <cstdint>
 #include <optional>
@@ -79,6 +80,23 @@ struct XmppSettings { // read, not modelled
     std::uint16_t port = 5222;
 };
 
+// Where the box's numbering stands when the lab starts (a CMS up for a while is past 1).
+struct CmsCounters {
+    std::int64_t web_bridge_link = 1;
+    std::int64_t guest_login_request = 1;
+    std::int64_t call = 1;
+};
+
+// How long each step of a guest login takes on the Call Bridge, in milliseconds.
+struct CmsLoginSteps {
+    double passcode_resolution_ms = 2;
+    double credential_storage_ms = 2;
+    double response_ms = 26;
+    double user_instantiation_ms = 699;
+    double session_creation_ms = 4;
+    double call_allocation_ms = 3871;
+};
+
 struct CmsConfig {
     WebBridgeSettings web_bridge;
     CallBridgeSettings call_bridge;
@@ -87,6 +105,9 @@ struct CmsConfig {
     std::vector<CallMatchingRule> call_matching;
     std::vector<TurnServerSpec> turn_servers;
     std::optional<XmppSettings> xmpp;
+    tls::Policy tls; // web bridge, web admin and Call Bridge (not the media's DTLS)
+    CmsCounters counters;
+    CmsLoginSteps login_steps;
 };
 
 // --- Expressway-C -------------------------------------------------------------------
@@ -118,6 +139,7 @@ struct ExpresswayCConfig {
     std::vector<std::string> trusted_cas;
     std::optional<TraversalZoneClient> traversal_zone;
     MeetingServerProxy meeting_server;
+    tls::Policy tls; // towards Expressway-E and the web bridges
 };
 
 // --- Expressway-E -------------------------------------------------------------------
@@ -154,6 +176,7 @@ struct ExpresswayEConfig {
     std::uint16_t web_admin_port = 443;
     std::string certificate; // empty: none
     std::vector<std::string> trusted_cas;
+    tls::Policy tls; // web proxy and traversal listeners
 };
 
 } // namespace cmslab::scenario

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "scenario/url.h"
+#include "tls/policy.h"
 
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@ struct GuestConfig {
     std::string display_name;
     double media_duration_s = 10;
     bool proceed_past_certificate_warning = false; // clicks through the browser's warning
+    tls::Policy tls; // what the browser offers
 };
 
 } // namespace cmslab::scenario

@@ -5,6 +5,7 @@
 #include "scenario/names.h"
 
 #include <cctype>
+#include <set>
 
 namespace cmslab::scenario::detail {
 
@@ -106,6 +107,36 @@ std::vector<User> UsersAt(const Reader& r, const std::string& key) {
     return users;
 }
 
+// A box's "tls" block (its defaults are the schema's, per product). The schema has
+// already refused unknown version names and an empty cipher list; what it cannot judge
+// is whether OpenSSL accepts the list.
+tls::Policy TlsPolicyAt(const Reader& parent) {
+    tls::Policy policy;
+    auto t = parent.Object("tls");
+    const auto names = t.Strings("versions");
+    std::set<tls::ProtocolVersion> versions;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        const auto at = JoinPointer(t.Ptr("versions"), i);
+        const auto v = tls::ParseTlsVersionName(names[i]);
+        if (t.Ctx().Bad(at) || !v)
+            continue;
+        if (!versions.insert(*v).second)
+            t.Ctx().Error(at, "\"" + names[i] + "\" is listed twice");
+    }
+    // The versions between the lowest and the highest, as OpenSSL's min and max.
+    if (!versions.empty()) {
+        policy.min_version = *versions.begin();
+        policy.max_version = *versions.rbegin();
+    }
+    policy.cipher_list = t.Str("cipher_suites");
+    if (!t.Ctx().Bad(t.Ptr("cipher_suites")) && !policy.cipher_list.empty()) {
+        const auto why = tls::CipherListProblem(policy.cipher_list);
+        if (!why.empty())
+            t.Ctx().Error(t.Ptr("cipher_suites"), why);
+    }
+    return policy;
+}
+
 CmsConfig BuildCms(const Reader& c) {
     CmsConfig cms;
     auto wb = c.Object("web_bridge");
@@ -170,6 +201,20 @@ CmsConfig BuildCms(const Reader& c) {
         xmpp.port = x.Port("port");
         cms.xmpp = xmpp;
     }
+    cms.tls = TlsPolicyAt(c);
+    // The schema refuses numbers below 1 and negative delays; Int and Num give 0 for a
+    // value of the wrong type, which the schema has reported already.
+    auto counters = c.Object("counters");
+    cms.counters.web_bridge_link = counters.Int("web_bridge_link");
+    cms.counters.guest_login_request = counters.Int("guest_login_request");
+    cms.counters.call = counters.Int("call");
+    auto steps = c.Object("login_steps");
+    cms.login_steps.passcode_resolution_ms = steps.Num("passcode_resolution_ms");
+    cms.login_steps.credential_storage_ms = steps.Num("credential_storage_ms");
+    cms.login_steps.response_ms = steps.Num("response_ms");
+    cms.login_steps.user_instantiation_ms = steps.Num("user_instantiation_ms");
+    cms.login_steps.session_creation_ms = steps.Num("session_creation_ms");
+    cms.login_steps.call_allocation_ms = steps.Num("call_allocation_ms");
     return cms;
 }
 
@@ -201,6 +246,7 @@ ExpresswayCConfig BuildExpresswayC(const Reader& c) {
     e.meeting_server.web_proxy = ms.Bool("web_proxy");
     e.meeting_server.guest_account_client_uris = HostNamesAt(ms, "guest_account_client_uris");
     e.meeting_server.refresh_interval_s = ms.Int("refresh_interval");
+    e.tls = TlsPolicyAt(c);
     return e;
 }
 
@@ -237,6 +283,7 @@ ExpresswayEConfig BuildExpresswayE(const Reader& c) {
     if (c.Has("certificate"))
         e.certificate = c.Str("certificate");
     e.trusted_cas = c.Strings("trusted_cas");
+    e.tls = TlsPolicyAt(c);
     return e;
 }
 
@@ -443,6 +490,7 @@ GuestConfig BuildGuest(const Reader& root) {
     guest.display_name = g.Str("display_name");
     guest.media_duration_s = g.Num("media_duration");
     guest.proceed_past_certificate_warning = g.Bool("proceed_past_certificate_warning");
+    guest.tls = TlsPolicyAt(g);
     return guest;
 }
 

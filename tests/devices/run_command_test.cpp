@@ -8,7 +8,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <string>
 #include <sys/wait.h>
+#include <vector>
 
 namespace cmslab::network {
 namespace {
@@ -48,6 +50,46 @@ class RunCommandTest : public ::testing::Test {
 
     std::string m_dir;
 };
+
+// The reference's login lines with the numbers its CMS had reached (scenarios/reference.json
+// `counters`), in the product's order, written as the Call Bridge's steps happened:
+// spread over more than a second, as the reference log spreads them over about five.
+void ExpectLoginLinesTakeTheirTime(const std::string& cms_log) {
+    const std::vector<std::string> in_order = {
+        "web bridge link 3: new guest login request 21 received",
+        "guest login request 21: passcode resolution scheduled",
+        "guest login request 21: resolution in progress",
+        "guest login request 21: credential storage scheduled (queue length: 1)",
+        "created guest account with user ID",
+        "guest login request 21: credential storage executed",
+        "guest login request 21: credential storage in progress",
+        "guest login request 21: successfully stored credentials",
+        "web bridge link 3: guest login request 21: response written",
+        "successful login request from",
+        "instantiating user",
+        "new session created for user",
+        "call 6: allocated for",
+        "call 6: setting up combined RTP session for DTLS (combined media and control)",
+    };
+    // "2017-05-20 10:00:07.123 Info: <text>": seconds of the day of each line found.
+    std::vector<double> seconds;
+    std::size_t at = 0;
+    for (const auto& text : in_order) {
+        const std::size_t found = cms_log.find(" Info: " + text, at);
+        ASSERT_NE(found, std::string::npos) << "\"" << text << "\" missing or out of order in\n"
+                                            << cms_log;
+        const std::size_t line = cms_log.rfind('\n', found) + 1; // npos + 1 == 0
+        const std::string clock = cms_log.substr(line + 11, 12); // hh:mm:ss.mmm
+        seconds.push_back(std::stoi(clock.substr(0, 2)) * 3600.0 +
+                          std::stoi(clock.substr(3, 2)) * 60.0 + std::stod(clock.substr(6)));
+        at = found + 1;
+    }
+    for (std::size_t i = 1; i < seconds.size(); ++i)
+        EXPECT_GE(seconds[i], seconds[i - 1]) << in_order[i];
+    EXPECT_GT(seconds.back() - seconds.front(), 1.0) << cms_log;
+    // The answer to the browser's POST comes after the steps before it took their time.
+    EXPECT_GT(seconds[8], seconds[0]) << cms_log;
+}
 
 TEST_F(RunCommandTest, WritesCapturesLogsStatusAndSummary) {
     ASSERT_EQ(Run("'" + Reference() + "' --out out --seed 7"), 0) << Read("stderr.txt");
@@ -112,12 +154,30 @@ TEST_F(RunCommandTest, WritesCapturesLogsStatusAndSummary) {
         at = found;
     }
     EXPECT_EQ(cms_log.find("ICE failure"), std::string::npos) << cms_log;
+    ExpectLoginLinesTakeTheirTime(cms_log);
     // The DTLS secret too (TLS 1.2 form), so Wireshark decrypts the DTLS handshake.
     EXPECT_NE(Read("out/sslkeys.log").find("CLIENT_RANDOM "), std::string::npos);
     for (const char* node : {"cms", "vcsc", "vcse"})
         EXPECT_TRUE(fs::exists(m_dir + "/out/status/" + std::string(node) + ".json")) << node;
-    // Every TLS session of the run left its secrets for Wireshark.
-    EXPECT_NE(Read("out/sslkeys.log").find("CLIENT_HANDSHAKE_TRAFFIC_SECRET"), std::string::npos);
+    // Expressway-C's SSH tunnels status: the scenario's SIP domains in its order, then its
+    // web bridge URLs, not sorted.
+    const nlohmann::json scenario = nlohmann::json::parse(std::ifstream(Reference()));
+    std::vector<std::string> configured;
+    for (const auto& node : scenario["nodes"])
+        if (node["role"] == "expressway_c") {
+            for (const auto& d : node["config"]["sip_domains"])
+                configured.push_back(d);
+            for (const auto& u : node["config"]["meeting_server"]["guest_account_client_uris"])
+                configured.push_back(u);
+        }
+    const nlohmann::json vcsc = Json("out/status/vcsc.json");
+    std::vector<std::string> listed;
+    for (const auto& row : vcsc["expressway_c"]["ssh_tunnels"])
+        listed.push_back(row["domain"]);
+    EXPECT_EQ(listed, configured);
+    // Every TLS session of the run is TLS 1.2 (the products of 2017 speak no 1.3), so its
+    // secret is a CLIENT_RANDOM line too and no TLS 1.3 secrets are written.
+    EXPECT_EQ(Read("out/sslkeys.log").find("CLIENT_HANDSHAKE_TRAFFIC_SECRET"), std::string::npos);
 
     EXPECT_NE(Read("out/logs/ext-dns.log").find("2017-05-20 10:00:00.000 "), std::string::npos);
     ASSERT_TRUE(testkit::ProgramExists("tshark")) << "tshark is missing: install it (tools/setup)";

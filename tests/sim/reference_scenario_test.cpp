@@ -162,6 +162,13 @@ TEST_F(ReferenceScenario, CmsConfiguration) {
     EXPECT_EQ(ts.password, "cisco");
     EXPECT_EQ(ts.type, "standard");
     EXPECT_EQ(ts.tcp_port_number_override, 3478);
+    // Where the reference's CMS had got to: web bridge link 3, request 21, call 6.
+    EXPECT_EQ(cms.counters.web_bridge_link, 3);
+    EXPECT_EQ(cms.counters.guest_login_request, 21);
+    EXPECT_EQ(cms.counters.call, 6);
+    // Not in the file: the defaults of the schema, the reference log's gaps.
+    EXPECT_EQ(cms.login_steps.response_ms, 26);
+    EXPECT_EQ(cms.login_steps.call_allocation_ms, 3871);
     // The raw block is kept beside the typed one.
     EXPECT_EQ(node.config["web_bridge"]["guest_account_jid_domain"], "cms.octavio.local");
 }

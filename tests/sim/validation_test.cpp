@@ -63,6 +63,25 @@ TEST(ScenarioValidation, OutOfRangeNumbers) {
     EXPECT_TRUE(HasError(r, "/duration", "greater than 0")) << r.Report();
 }
 
+TEST(ScenarioValidation, CmsCountersStartAtOneOrMore) {
+    for (const char* counter : {"web_bridge_link", "guest_login_request", "call"}) {
+        for (int bad : {0, -3}) {
+            const std::string at = N(kCms, "/config/counters/") + counter;
+            auto r = LoadEdited(at, bad);
+            EXPECT_FALSE(r.Ok()) << counter << " " << bad;
+            EXPECT_TRUE(HasError(r, at, "must be at least 1")) << r.Report();
+        }
+    }
+    auto r = LoadEdited(N(kCms, "/config/counters/call"), 1.5);
+    EXPECT_TRUE(HasError(r, N(kCms, "/config/counters/call"), "expected integer")) << r.Report();
+    r = LoadEdited(N(kCms, "/config/login_steps/response_ms"), -1);
+    EXPECT_TRUE(HasError(r, N(kCms, "/config/login_steps/response_ms"), "must be at least 0"))
+        << r.Report();
+    r = LoadEdited(N(kCms, "/config/login_steps/respons_ms"), 1);
+    EXPECT_TRUE(HasError(r, N(kCms, "/config/login_steps/respons_ms"), "did you mean"))
+        << r.Report();
+}
+
 TEST(ScenarioValidation, MissingRequiredKeys) {
     auto r = LoadEdited("/networks/0/prefix", nullptr);
     EXPECT_TRUE(HasError(r, "/networks/0/prefix", "missing required key \"prefix\"")) << r.Report();

@@ -155,6 +155,7 @@ struct BrowserApp::Impl {
         config.trust_anchors = setup.trusted_cas;
         config.alpn = {"http/1.1"};
         config.key_log = setup.key_log;
+        tls::ApplyPolicy(setup.tls, config);
         if (accepting)
             config.verify = tls::VerifyMode::Fingerprint;
         Rng rng = setup.rng.Fork(accepting ? "tls-context-accepting" : "tls-context");

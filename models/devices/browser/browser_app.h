@@ -11,6 +11,7 @@
 #include "guest_outcome/outcome.h"
 #include "pki/certificate.h"
 #include "tls/config.h"
+#include "tls/policy.h"
 
 #include "ns3/ptr.h"
 
@@ -38,6 +39,7 @@ struct BrowserSetup {
     std::vector<pki::Certificate> trusted_cas;
     std::int64_t epoch_unix_s = 0;  // the scenario's clock, for certificate validity
     tls::KeyLogSink key_log;        // NSS key log lines (sslkeys.log); may be empty
+    tls::Policy tls;                // what the browser offers (versions, TLS 1.2 ciphers)
     devices::BoxLog* log = nullptr; // the guest's log; may be null
     Rng rng{1};
     ScriptConfig script;

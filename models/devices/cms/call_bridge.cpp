@@ -17,10 +17,18 @@ std::string Quoted(const std::string& s) {
 } // namespace
 
 CallBridge::CallBridge(WebBridgeSettings web_bridge, std::vector<SpaceSettings> spaces, Rng rng,
-                       LogSink log)
-    : m_web_bridge(std::move(web_bridge)), m_rng(rng), m_log(std::move(log)) {
+                       LogSink log, BoxCounters counters, LoginStepTimes steps)
+    : m_web_bridge(std::move(web_bridge)), m_rng(rng), m_log(std::move(log)), m_steps(steps),
+      m_next_login_request(counters.guest_login_request), m_next_call(counters.call) {
     for (auto& space : spaces)
         m_spaces.push_back({std::move(space), NewUuid(m_rng)});
+}
+
+void CallBridge::After(Duration delay, std::function<void()> step) {
+    if (m_schedule)
+        m_schedule(delay, std::move(step));
+    else
+        step();
 }
 
 void CallBridge::Log(const std::string& text) const {
@@ -62,65 +70,115 @@ webapp::JoinAnswer CallBridge::LookupCall(const webapp::CallLookupRequest& reque
     return answer;
 }
 
-webapp::JoinAnswer CallBridge::GuestLogin(std::uint64_t link,
-                                          const webapp::GuestLoginRequest& request) {
+void CallBridge::GuestLogin(std::uint64_t link, const webapp::GuestLoginRequest& request,
+                            LoginAnswer answer) {
     const std::uint64_t n = m_next_login_request++;
     const std::string req = "guest login request " + std::to_string(n);
     const std::string on_link = "web bridge link " + std::to_string(link) + ": ";
     Log(on_link + "new " + req + " received");
     Log(req + ": passcode resolution scheduled");
     Log(req + ": resolution in progress");
-    std::size_t space = 0;
-    const auto resolution = Resolve(request.call_id, request.passcode, space);
-    if (resolution != Resolution::Ok) {
-        Log(req + ": passcode resolution failed");
-        Log(on_link + req + ": response written");
-        return webapp::JoinRefused(resolution == Resolution::PasscodeRequired
-                                       ? webapp::JoinError::PasscodeRequired
-                                       : webapp::JoinError::CallNotRecognized);
-    }
-    Log(req + ": credential storage scheduled (queue length: 1)");
-    std::string jid;
-    do {
-        jid = "guest" + std::to_string(m_rng.Uniform(1000000000ULL, 9999999999ULL)) + "@" +
-              m_web_bridge.guest_account_jid_domain;
-    } while (std::any_of(m_sessions.begin(), m_sessions.end(),
-                         [&](const auto& s) { return s.second.jid == jid; }));
-    Log("created guest account with user ID " + Quoted(jid));
-    Log(req + ": credential storage executed");
-    Log(req + ": credential storage in progress");
-    Log(req + ": successfully stored credentials");
-    Log(on_link + req + ": response written");
-
-    std::uint8_t raw[16];
-    m_rng.Fill(raw, sizeof raw);
-    GuestSession session;
-    session.token = ToHex(ByteView(raw, sizeof raw));
-    session.jid = jid;
-    session.display_name = request.display_name;
-    session.space = space;
-
-    webapp::JoinAnswer answer;
-    answer.space_name = m_spaces[space].settings.name;
-    answer.call_id = request.call_id;
-    answer.guest_jid = jid;
-    answer.session = session.token;
-    answer.signaling_url = webapp::SignalingTarget(session.token);
-    m_sessions[session.token] = std::move(session);
-    return answer;
+    After(m_steps.passcode_resolution, [this, req, on_link, request, answer] {
+        std::size_t space = 0;
+        const auto resolution = Resolve(request.call_id, request.passcode, space);
+        if (resolution != Resolution::Ok) {
+            Log(req + ": passcode resolution failed");
+            After(m_steps.response, [this, req, on_link, resolution, answer] {
+                Log(on_link + req + ": response written");
+                answer(webapp::JoinRefused(resolution == Resolution::PasscodeRequired
+                                               ? webapp::JoinError::PasscodeRequired
+                                               : webapp::JoinError::CallNotRecognized));
+            });
+            return;
+        }
+        ++m_storage_queue;
+        Log(req + ": credential storage scheduled (queue length: " +
+            std::to_string(m_storage_queue) + ")");
+        std::string jid;
+        do {
+            jid = "guest" + std::to_string(m_rng.Uniform(1000000000ULL, 9999999999ULL)) + "@" +
+                  m_web_bridge.guest_account_jid_domain;
+        } while (std::any_of(m_sessions.begin(), m_sessions.end(),
+                             [&](const auto& s) { return s.second.jid == jid; }));
+        // The account exists from here on (its name is taken); nobody knows its session
+        // until the answer is written.
+        std::uint8_t raw[16];
+        m_rng.Fill(raw, sizeof raw);
+        GuestSession session;
+        session.token = ToHex(ByteView(raw, sizeof raw));
+        session.jid = jid;
+        session.display_name = request.display_name;
+        session.space = space;
+        const std::string token = session.token;
+        m_sessions[token] = std::move(session);
+        Log("created guest account with user ID " + Quoted(jid));
+        Log(req + ": credential storage executed");
+        Log(req + ": credential storage in progress");
+        After(m_steps.credential_storage, [this, req, on_link, request, token, answer] {
+            --m_storage_queue;
+            Log(req + ": successfully stored credentials");
+            After(m_steps.response, [this, req, on_link, request, token, answer] {
+                Log(on_link + req + ": response written");
+                const auto* stored = Session(token);
+                if (!stored) {
+                    answer(webapp::JoinRefused(webapp::JoinError::SessionNotFound));
+                    return;
+                }
+                webapp::JoinAnswer out;
+                out.space_name = m_spaces[stored->space].settings.name;
+                out.call_id = request.call_id;
+                out.guest_jid = stored->jid;
+                out.session = token;
+                out.signaling_url = webapp::SignalingTarget(token);
+                answer(out);
+            });
+        });
+    });
 }
 
-Expected<webapp::JoinedMessage> CallBridge::Join(const std::string& token) {
+GuestSession* CallBridge::SessionOrTell(const std::string& token, const JoinDone& done,
+                                        const char* why) {
     const auto it = m_sessions.find(token);
-    if (it == m_sessions.end())
-        return Error{"no such session"};
-    auto& session = it->second;
-    if (session.call)
-        return Error{"session already joined"};
+    if (it != m_sessions.end())
+        return &it->second;
+    done(Error{why});
+    return nullptr;
+}
+
+void CallBridge::Join(const std::string& token, JoinDone done) {
+    GuestSession* session = SessionOrTell(token, done, "no such session");
+    if (!session)
+        return;
+    if (session->call || session->joining) {
+        done(Error{"session already joined"});
+        return;
+    }
+    session->joining = true;
+    Log("successful login request from " + session->jid);
+    After(m_steps.user_instantiation, [this, token, done] { InstantiateUser(token, done); });
+}
+
+void CallBridge::InstantiateUser(const std::string& token, JoinDone done) {
+    const GuestSession* session = SessionOrTell(token, done, "session has ended");
+    if (!session)
+        return;
+    Log("instantiating user " + Quoted(session->jid));
+    After(m_steps.session_creation, [this, token, done] {
+        const GuestSession* user = SessionOrTell(token, done, "session has ended");
+        if (!user)
+            return;
+        Log("new session created for user " + Quoted(user->jid));
+        After(m_steps.call_allocation, [this, token, done] { AllocateCall(token, done); });
+    });
+}
+
+void CallBridge::AllocateCall(const std::string& token, JoinDone done) {
+    GuestSession* found = SessionOrTell(token, done, "session has ended");
+    if (!found)
+        return;
+    GuestSession& session = *found;
     const auto& space = m_spaces[session.space];
-    Log("successful login request from " + session.jid);
-    Log("instantiating user " + Quoted(session.jid));
-    Log("new session created for user " + Quoted(session.jid));
+    session.joining = false;
     session.call = m_next_call++;
     session.participant_id = NewUuid(m_rng);
     const std::string call = "call " + std::to_string(*session.call);
@@ -135,7 +193,7 @@ Expected<webapp::JoinedMessage> CallBridge::Join(const std::string& token) {
     joined.space_id = space.id;
     joined.participant_id = session.participant_id;
     joined.participants = Participants(session.space);
-    return joined;
+    done(joined);
 }
 
 void CallBridge::StartDtls(const std::string& token) {

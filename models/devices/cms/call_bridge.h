@@ -3,10 +3,14 @@
 // log lines of each step in the product's words and order (reference section 6).
 //
 // The web bridge hands requests in with the number of its link from the Call Bridge
-// (which the log lines name); counters number guest login requests and calls.
+// (which the log lines name); counters number guest login requests and calls, from
+// where the box's state has them. The login's steps take time (LoginStepTimes): each
+// step runs from the scheduler, writes its lines when it is done, and the answers come
+// when the last step is.
 #pragma once
 
 #include "cms/log_sink.h"
+#include "cms/login_steps.h"
 #include "cms/settings.h"
 #include "common/expected.h"
 #include "common/rng.h"
@@ -14,6 +18,7 @@
 #include "webapp/signaling.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -32,24 +37,34 @@ struct GuestSession {
     std::string display_name;
     std::size_t space = 0;             // index into Spaces()
     std::optional<std::uint64_t> call; // once joined
+    bool joining = false;              // the join's steps are under way
     std::string participant_id;
 };
 
 class CallBridge {
   public:
     CallBridge(WebBridgeSettings web_bridge, std::vector<SpaceSettings> spaces, Rng rng,
-               LogSink log);
+               LogSink log, BoxCounters counters = {}, LoginStepTimes steps = {});
+
+    // Where the steps wait their time; without it each step follows at once.
+    void SetScheduler(StepScheduler scheduler) { m_schedule = std::move(scheduler); }
 
     // First POST of the join form: is there a space for this call ID (and passcode)?
     webapp::JoinAnswer LookupCall(const webapp::CallLookupRequest& request) const;
 
     // The guest login request carried over web bridge link `link`: resolves the
-    // passcode, creates the guest account, answers with a session. Logs each step.
-    webapp::JoinAnswer GuestLogin(std::uint64_t link, const webapp::GuestLoginRequest& request);
+    // passcode, creates the guest account, answers with a session. Logs each step;
+    // `answer` is called when the steps are done.
+    using LoginAnswer = std::function<void(webapp::JoinAnswer)>;
+    void GuestLogin(std::uint64_t link, const webapp::GuestLoginRequest& request,
+                    LoginAnswer answer);
 
-    // The guest's client logs in with its session and joins the space: a call is
-    // allocated. Gives the joined message (without iceServers: the caller adds them).
-    Expected<webapp::JoinedMessage> Join(const std::string& token);
+    // The guest's client logs in with its session and joins the space: the user is
+    // instantiated, gets a session, a call is allocated. `done` gets the joined message
+    // (without iceServers: the caller adds them) when the steps are done, or why not
+    // (the session unknown, already joined or joining, or gone meanwhile).
+    using JoinDone = std::function<void(Expected<webapp::JoinedMessage>)>;
+    void Join(const std::string& token, JoinDone done);
 
     // The call's DTLS starts (the Call Bridge is the DTLS client).
     void StartDtls(const std::string& token);
@@ -75,13 +90,22 @@ class CallBridge {
     Resolution Resolve(const std::string& call_id, const std::string& passcode,
                        std::size_t& space) const;
     void Log(const std::string& text) const;
+    void After(Duration delay, std::function<void()> step);
+    // The join's steps, each after the one before; each gives up when the session is gone.
+    void InstantiateUser(const std::string& token, JoinDone done);
+    void AllocateCall(const std::string& token, JoinDone done);
+    // The session a join step works on, or nullptr after telling `done` `why` not.
+    GuestSession* SessionOrTell(const std::string& token, const JoinDone& done, const char* why);
 
     WebBridgeSettings m_web_bridge;
     std::vector<SpaceState> m_spaces;
     Rng m_rng;
     LogSink m_log;
+    LoginStepTimes m_steps;
+    StepScheduler m_schedule;
     std::uint64_t m_next_login_request = 1;
     std::uint64_t m_next_call = 1;
+    std::size_t m_storage_queue = 0; // credential storage operations not yet done
     std::map<std::string, GuestSession> m_sessions;
     std::vector<std::string> m_join_order; // tokens, in the order they joined
 };

@@ -50,8 +50,10 @@ Expected<ParsedUri> ParseHttpsUri(std::string_view uri) {
     return out;
 }
 
-CallBridgeLink::CallBridgeLink(std::string uri, LogSink log, Duration retry_interval)
-    : m_uri(std::move(uri)), m_log(std::move(log)), m_retry(retry_interval) {
+CallBridgeLink::CallBridgeLink(std::string uri, LogSink log, Duration retry_interval,
+                               std::uint64_t first_link)
+    : m_uri(std::move(uri)), m_log(std::move(log)), m_retry(retry_interval),
+      m_link(first_link - 1) {
     const auto parsed = ParseHttpsUri(m_uri);
     if (parsed) {
         m_host = parsed->host;

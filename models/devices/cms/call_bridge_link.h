@@ -36,8 +36,9 @@ class CallBridgeLink {
     enum class State { Idle, Resolving, Connecting, Handshaking, Up, WaitingToRetry, Unusable };
 
     // `uri`: the Guest account client URI ("https://host[:port]"; https only).
-    CallBridgeLink(std::string uri, LogSink log,
-                   Duration retry_interval = std::chrono::seconds(10));
+    // `first_link`: the number of the first attempt (a box up for a while is further on).
+    CallBridgeLink(std::string uri, LogSink log, Duration retry_interval = std::chrono::seconds(10),
+                   std::uint64_t first_link = 1);
 
     LinkStep Start(Instant now);
     LinkStep OnResolved(Instant now, const Expected<std::vector<IpAddress>>& addresses);
@@ -70,7 +71,7 @@ class CallBridgeLink {
     LogSink m_log;
     Duration m_retry;
     State m_state = State::Idle;
-    std::uint64_t m_link = 0;
+    std::uint64_t m_link = 0; // the current attempt's number
     std::string m_fault;
     std::optional<Instant> m_up_since;
 };

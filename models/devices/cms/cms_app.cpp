@@ -42,6 +42,11 @@ struct CmsApp::Media {
     net::Timer timer;
 };
 
+struct CmsApp::Step {
+    net::Timer timer;
+    std::function<void()> run;
+};
+
 struct CmsApp::C2w {
     std::unique_ptr<net::HttpClientSession> session;
     bool tcp_connected = false;
@@ -67,7 +72,11 @@ void CmsApp::Configure(CmsAppSettings settings, std::unique_ptr<devices::DnsReso
     LogSink sink = [this](std::string_view level, const std::string& text) { Log(level, text); };
     m_api = std::make_unique<ApiHandler>(m_settings.api_users, rng.Fork("api"));
     m_call_bridge = std::make_unique<CallBridge>(m_settings.web_bridge, m_settings.spaces,
-                                                 rng.Fork("call-bridge"), sink);
+                                                 rng.Fork("call-bridge"), sink, m_settings.counters,
+                                                 m_settings.login_steps);
+    m_call_bridge->SetScheduler([this](Duration delay, std::function<void()> step) {
+        ScheduleStep(delay, std::move(step));
+    });
     m_web_bridge = std::make_unique<WebBridge>(m_settings.web_bridge, *m_call_bridge, [this] {
         std::vector<webapp::IceServer> servers;
         for (const auto& r : m_api->TurnServers())
@@ -76,7 +85,11 @@ void CmsApp::Configure(CmsAppSettings settings, std::unique_ptr<devices::DnsReso
         return servers;
     });
     m_link = std::make_unique<CallBridgeLink>(m_settings.web_bridge.guest_account_client_uri, sink,
-                                              m_settings.c2w_retry_interval);
+                                              m_settings.c2w_retry_interval,
+                                              m_settings.counters.web_bridge_link);
+    m_web_bridge->OnLater([this](const std::string& session, const WebBridge::SignalingResult& r) {
+        AfterSignaling(session, r);
+    });
     m_web_bridge->OnMedia([this](const std::string& session, const webapp::SignalingMessage& m) {
         auto it = m_media.find(session);
         if (it == m_media.end())
@@ -107,6 +120,7 @@ void CmsApp::StartApplication() {
     auto make = [&](tls::ContextConfig config, const char* what) {
         std::shared_ptr<const tls::Context> out;
         config.key_log = m_settings.key_log;
+        tls::ApplyPolicy(m_settings.tls, config); // leaves the DTLS context as it is
         auto ctx = tls::Context::Create(std::move(config), ctx_rng);
         if (ctx)
             out = *ctx;
@@ -207,6 +221,7 @@ void CmsApp::StopApplication() {
     m_alive = std::make_shared<int>(0);
     m_boot_timer.reset();
     m_link_timer.reset();
+    m_steps.clear();
     m_probes.clear();
     m_media.clear();
     m_c2w.reset();
@@ -341,7 +356,26 @@ void CmsApp::HandleWebRequest(std::uint64_t conn, http::Request request,
     }
     if (http::SplitTarget(request.target).path == webapp::kPagePath)
         ++m_pages_served;
-    responder.Respond(m_web_bridge->Handle(request));
+    m_web_bridge->Handle(request, [responder](http::Response response) mutable {
+        responder.Respond(std::move(response));
+    });
+}
+
+void CmsApp::ScheduleStep(Duration delay, std::function<void()> step) {
+    const std::uint64_t id = m_next_step++;
+    auto pending = std::make_unique<Step>();
+    pending->run = std::move(step);
+    Step* raw = pending.get();
+    m_steps[id] = std::move(pending);
+    raw->timer.ScheduleIn(delay, [this, id](Instant) {
+        auto it = m_steps.find(id);
+        if (it == m_steps.end())
+            return;
+        // The step may schedule the next one; its timer goes after it has run.
+        auto run = std::move(it->second->run);
+        net::Defer(m_alive, [this, id] { m_steps.erase(id); });
+        run();
+    });
 }
 
 void CmsApp::OpenSignaling(const std::string& session, net::HttpResponder responder) {
@@ -351,18 +385,7 @@ void CmsApp::OpenSignaling(const std::string& session, net::HttpResponder respon
     ws->SetOnMessage([this, session](const net::WebSocketMessage& message) {
         if (message.binary)
             return;
-        const auto result = m_web_bridge->OnSignaling(session, message.text);
-        DeliverSignaling(result);
-        const GuestSession* guest = m_call_bridge->Session(session);
-        if (guest && guest->call && !m_media.count(session) && !result.close)
-            StartMedia(session);
-        if (result.close || !guest)
-            StopMedia(session);
-        if (result.close) {
-            auto it = m_signaling.find(session);
-            if (it != m_signaling.end())
-                it->second->Close();
-        }
+        AfterSignaling(session, m_web_bridge->OnSignaling(session, message.text));
     });
     ws->SetOnClosed([this, session](const net::WebSocketClosed&) {
         const auto result = m_web_bridge->OnChannelClosed(session);
@@ -372,6 +395,20 @@ void CmsApp::OpenSignaling(const std::string& session, net::HttpResponder respon
     });
     // A second channel for the same session replaces the first.
     m_signaling[session] = std::move(ws);
+}
+
+void CmsApp::AfterSignaling(const std::string& session, const WebBridge::SignalingResult& result) {
+    DeliverSignaling(result);
+    const GuestSession* guest = m_call_bridge->Session(session);
+    if (guest && guest->call && !m_media.count(session) && !result.close)
+        StartMedia(session);
+    if (result.close || !guest)
+        StopMedia(session);
+    if (result.close) {
+        auto it = m_signaling.find(session);
+        if (it != m_signaling.end())
+            it->second->Close();
+    }
 }
 
 void CmsApp::DeliverSignaling(const WebBridge::SignalingResult& result) {

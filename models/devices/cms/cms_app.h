@@ -113,6 +113,11 @@ class CmsApp : public ns3::Application {
     void HandleWebRequest(std::uint64_t conn, http::Request request, net::HttpResponder responder);
     void OpenSignaling(const std::string& session, net::HttpResponder responder);
     void DeliverSignaling(const WebBridge::SignalingResult& result);
+    // What follows a session's signaling result, at once or when the join's steps end:
+    // the messages, the call's media started or stopped, the channel closed.
+    void AfterSignaling(const std::string& session, const WebBridge::SignalingResult& result);
+    // The Call Bridge's login steps, each a simulator event after its delay.
+    void ScheduleStep(Duration delay, std::function<void()> step);
     void DropServerSession(std::map<std::uint64_t, std::unique_ptr<net::HttpServerSession>>& from,
                            std::uint64_t id);
 
@@ -169,6 +174,10 @@ class CmsApp : public ns3::Application {
     std::string m_dtls_fingerprint; // of the Call Bridge's DTLS certificate
     std::shared_ptr<const tls::Context> m_dtls_ctx;
     media::Counters m_media_totals; // of the calls that ended
+
+    struct Step;
+    std::map<std::uint64_t, std::unique_ptr<Step>> m_steps; // pending login steps
+    std::uint64_t m_next_step = 1;
 
     std::unique_ptr<C2w> m_c2w;
     std::unique_ptr<net::Timer> m_link_timer;

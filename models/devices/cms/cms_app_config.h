@@ -3,12 +3,14 @@
 // the scenario format.
 #pragma once
 
+#include "cms/login_steps.h"
 #include "cms/settings.h"
 #include "common/address.h"
 #include "common/time.h"
 #include "pki/certificate.h"
 #include "pki/identity.h"
 #include "tls/config.h"
+#include "tls/policy.h"
 
 #include <chrono>
 #include <cstdint>
@@ -35,12 +37,16 @@ struct CmsAppSettings {
 
     std::int64_t epoch_unix_s = 0; // wall clock at simulated time zero
     tls::KeyLogSink key_log;
+    tls::Policy tls; // versions and ciphers of all its TLS services (not DTLS)
 
     // Boot: when the API client creates the turnServers and the c2w link first starts.
     Duration start_delay = std::chrono::seconds(1);
     Duration c2w_retry_interval = std::chrono::seconds(10);
     // How often the TURN servers are probed again.
     Duration turn_probe_interval = std::chrono::seconds(60);
+    // Where the box's numbering stands at start, and how long a guest login's steps take.
+    BoxCounters counters;
+    LoginStepTimes login_steps;
 };
 
 } // namespace cmslab::cms

@@ -37,42 +37,46 @@ void WebBridge::SetLink(bool up, std::uint64_t number) {
     m_link_number = number;
 }
 
-http::Response WebBridge::Handle(const http::Request& request) {
+void WebBridge::Handle(const http::Request& request, Respond respond) {
     const auto path = http::SplitTarget(request.target).path;
     if (path == webapp::kPagePath || path == "/index.html") {
         if (request.method != "GET" && request.method != "HEAD")
-            return http::ErrorResponse(405);
+            return respond(http::ErrorResponse(405));
         webapp::PageOptions options;
         options.join_call = m_link_up;
         options.sign_in = m_settings.user_sign_in;
         options.passcode_field =
             m_settings.guest_access_via_id_and_passcode == GuestAccessMode::Secure;
-        return Answer(200, webapp::kHtmlContentType, webapp::RenderMeetingPage(options));
+        return respond(Answer(200, webapp::kHtmlContentType, webapp::RenderMeetingPage(options)));
     }
     const bool lookup = path == webapp::kCallLookupPath;
     const bool login = path == webapp::kGuestLoginPath;
     if (lookup || login) {
         if (request.method != "POST")
-            return http::ErrorResponse(405);
+            return respond(http::ErrorResponse(405));
         const std::string body(request.body.begin(), request.body.end());
         if (!m_link_up)
-            return JsonAnswer(webapp::JoinRefused(webapp::JoinError::WebBridgeUnavailable));
+            return respond(
+                JsonAnswer(webapp::JoinRefused(webapp::JoinError::WebBridgeUnavailable)));
         if (lookup) {
             const auto form = webapp::DecodeCallLookupRequest(body);
             if (!form)
-                return JsonAnswer(webapp::JoinRefused(webapp::JoinError::BadRequest));
-            return JsonAnswer(m_call_bridge.LookupCall(*form));
+                return respond(JsonAnswer(webapp::JoinRefused(webapp::JoinError::BadRequest)));
+            return respond(JsonAnswer(m_call_bridge.LookupCall(*form)));
         }
         const auto form = webapp::DecodeGuestLoginRequest(body);
         if (!form)
-            return JsonAnswer(webapp::JoinRefused(webapp::JoinError::BadRequest));
-        return JsonAnswer(m_call_bridge.GuestLogin(m_link_number, *form));
+            return respond(JsonAnswer(webapp::JoinRefused(webapp::JoinError::BadRequest)));
+        m_call_bridge.GuestLogin(m_link_number, *form, [respond](webapp::JoinAnswer answer) {
+            respond(JsonAnswer(answer));
+        });
+        return;
     }
     if (path == webapp::kSignInPath && request.method == "GET")
-        return Answer(200, webapp::kHtmlContentType,
-                      "<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body>"
-                      "<h1>Sign in</h1></body></html>\n");
-    return http::ErrorResponse(404);
+        return respond(Answer(200, webapp::kHtmlContentType,
+                              "<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body>"
+                              "<h1>Sign in</h1></body></html>\n"));
+    respond(http::ErrorResponse(404));
 }
 
 WebBridge::Upgrade WebBridge::HandleUpgrade(const http::Request& request) {
@@ -116,24 +120,16 @@ WebBridge::SignalingResult WebBridge::OnSignaling(const std::string& session,
         return result;
     }
     if (const auto* join = std::get_if<webapp::JoinMessage>(&message)) {
-        if (join->session != session || guest->call) {
+        if (join->session != session || guest->call || guest->joining) {
             result.messages.push_back(
                 Send(session, webapp::ErrorMessage{webapp::kErrorUnexpected, "join not expected"}));
             return result;
         }
-        auto joined = m_call_bridge.Join(session);
-        if (!joined) {
-            result.messages.push_back(
-                Send(session, webapp::ErrorMessage{webapp::kErrorSession, joined.Message()}));
-            result.close = true;
-            return result;
-        }
-        if (m_ice_servers)
-            joined->ice_servers = m_ice_servers();
-        result.messages.push_back(Send(session, *joined));
-        for (const auto& peer : m_call_bridge.Peers(session))
-            result.messages.push_back(
-                Send(peer, webapp::ParticipantsMessage{joined->participants}));
+        m_call_bridge.Join(session, [this, session](Expected<webapp::JoinedMessage> joined) {
+            const auto later = Joined(session, std::move(joined));
+            if (m_later)
+                m_later(session, later);
+        });
         return result;
     }
     if (std::holds_alternative<webapp::LeaveMessage>(message))
@@ -151,6 +147,23 @@ WebBridge::SignalingResult WebBridge::OnSignaling(const std::string& session,
         Send(session, webapp::ErrorMessage{webapp::kErrorUnexpected,
                                            std::string(webapp::SignalingTypeName(message)) +
                                                " not expected here"}));
+    return result;
+}
+
+WebBridge::SignalingResult WebBridge::Joined(const std::string& session,
+                                             Expected<webapp::JoinedMessage> joined) const {
+    SignalingResult result;
+    if (!joined) {
+        result.messages.push_back(
+            Send(session, webapp::ErrorMessage{webapp::kErrorSession, joined.Message()}));
+        result.close = true;
+        return result;
+    }
+    if (m_ice_servers)
+        joined->ice_servers = m_ice_servers();
+    result.messages.push_back(Send(session, *joined));
+    for (const auto& peer : m_call_bridge.Peers(session))
+        result.messages.push_back(Send(peer, webapp::ParticipantsMessage{joined->participants}));
     return result;
 }
 

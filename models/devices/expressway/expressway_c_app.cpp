@@ -55,6 +55,7 @@ void ExpresswayCApp::StartApplication() {
     peer.trust_anchors = m_settings.trust_anchors;
     peer.verify = tls::VerifyMode::Require;
     peer.key_log = m_settings.key_log;
+    tls::ApplyPolicy(m_settings.tls, peer);
     auto pctx = tls::Context::Create(peer, *m_rng);
     if (pctx)
         m_peer_ctx = *pctx;
@@ -183,8 +184,8 @@ void ExpresswayCApp::Probe(const std::string& name) {
     });
     tls->SetOnClosed([this, name, to](const net::CloseInfo& info) {
         m_probe_failures[name] = "web bridge probe failed (" + info.ToString() + ")";
-        Log("webproxy", "Meeting Server web bridge " + name + " at " + to.ToString() +
-                            ": probe failed: " + info.ToString());
+        Log("webproxy",
+            log_lines::WebBridgeProbeFailed::Format({name, to.ToString(), info.ToString()}));
         m_probes.erase(name);
     });
     m_probes[name] = std::move(tls);

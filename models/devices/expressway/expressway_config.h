@@ -7,6 +7,7 @@
 #include "pki/certificate.h"
 #include "pki/identity.h"
 #include "tls/config.h"
+#include "tls/policy.h"
 
 #include <chrono>
 #include <cstdint>
@@ -54,6 +55,7 @@ struct ExpresswayESettings {
     std::vector<pki::Certificate> trust_anchors;
     std::int64_t epoch_unix_s = 0; // wall clock at simulated time zero
     tls::KeyLogSink key_log;
+    tls::Policy tls; // versions and ciphers of the web proxy and traversal listeners
 };
 
 struct ExpresswayCClientZone {
@@ -80,6 +82,7 @@ struct ExpresswayCSettings {
     std::vector<pki::Certificate> trust_anchors;
     std::int64_t epoch_unix_s = 0;
     tls::KeyLogSink key_log;
+    tls::Policy tls; // versions and ciphers towards Expressway-E and the web bridges
     // Delay before the first connection attempt, and between retries.
     std::chrono::seconds start_delay{1};
     std::chrono::seconds retry_interval{30};

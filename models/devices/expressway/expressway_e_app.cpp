@@ -90,6 +90,7 @@ void ExpresswayEApp::StartApplication() {
         server.trust_anchors = m_settings.trust_anchors;
         server.alpn = {"http/1.1"};
         server.key_log = m_settings.key_log;
+        tls::ApplyPolicy(m_settings.tls, server);
         auto ctx = tls::Context::Create(server, *m_rng);
         if (ctx)
             m_server_ctx = *ctx;

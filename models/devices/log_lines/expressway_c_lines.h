@@ -39,6 +39,20 @@ struct WebBridgeProbedLine {
 };
 using WebBridgeProbed = LineKind<Kind::WebBridgeProbed, WebBridgeProbedLine>;
 
+// "Meeting Server web bridge meet.example.net at 10.0.0.7:443: probe failed: tls failed:
+// alert received: fatal protocol_version (70)": the probe's TCP or TLS did not succeed.
+struct WebBridgeProbeFailedLine {
+    std::string name;
+    std::string endpoint;
+    std::string why; // the connection's close reason
+    template <class Self, class F> static void Fields(Self& self, F&& f) {
+        f("name", self.name);
+        f("endpoint", self.endpoint);
+        f("why", self.why);
+    }
+};
+using WebBridgeProbeFailed = LineKind<Kind::WebBridgeProbeFailed, WebBridgeProbeFailedLine>;
+
 // "Traversal zone Lab Zone: Failed: <why>".
 struct TraversalZoneFailedLine {
     std::string zone;

@@ -65,6 +65,8 @@ constexpr Wording kWordings[] = {
     {Kind::WebBridgeProbed, "WebBridgeProbed", "webproxy",
      "Meeting Server web bridge {name} at {endpoint} probed successfully ({version}, "
      "certificate {subject...})"},
+    {Kind::WebBridgeProbeFailed, "WebBridgeProbeFailed", "webproxy",
+     "Meeting Server web bridge {name} at {endpoint}: probe failed: {why...}"},
     {Kind::TraversalZoneFailed, "TraversalZoneFailed", "traversal",
      "Traversal zone {zone...}: Failed: {why...}"},
     {Kind::WebBridgeNameResolutionFailed, "WebBridgeNameResolutionFailed", "Warning",

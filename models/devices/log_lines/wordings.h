@@ -40,6 +40,7 @@ enum class Kind {
     // Expressway-C
     CacheResolved,
     WebBridgeProbed,
+    WebBridgeProbeFailed,
     TraversalZoneFailed,
     // CMS
     WebBridgeNameResolutionFailed,

@@ -45,9 +45,10 @@ TEST(RunOutcome, ReferenceDeploymentFromTheScenario) {
     auto guest = StartBrowser(world, *pki);
     ASSERT_TRUE(guest) << guest.Message();
 
-    // In the call (the browser starts 1 s in, media flows from about 1.6 s): the space
-    // lists the guest, and the call's media runs both ways through the relays.
-    world.RunFor(5);
+    // In the call (the browser starts 1 s in; the CMS's login and join steps take about
+    // 4.6 s, so media flows from about 6.3 s): the space lists the guest, and the call's
+    // media runs both ways through the relays.
+    world.RunFor(10);
     {
         const nlohmann::json status = cms->begin()->second->Status();
         ASSERT_EQ(status["cms"]["spaces"].size(), 1u);

@@ -386,7 +386,8 @@ TEST_F(CmsAppTest, GuestJoinsOverHttpsAndWebSocket) {
             ws->SetOnMessage([&](const net::WebSocketMessage& m) { received.push_back(m.text); });
             ws->Send(webapp::EncodeSignaling(webapp::JoinMessage{login->session, "Guest"}));
         });
-    m_world->RunFor(1);
+    // The join's steps (user, session, call) take about 4.6 s with the default times.
+    m_world->RunFor(6);
     ASSERT_TRUE(ws);
     // The joined answer first, then the Call Bridge's own media parameters: its ICE
     // credentials and its DTLS fingerprint with setup active (it starts DTLS).

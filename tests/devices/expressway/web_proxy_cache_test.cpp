@@ -125,3 +125,20 @@ TEST(TunnelStatus, RowsPerDomainAndWebBridge) {
     }
     EXPECT_EQ(rows[0].reason, "connection refused");
 }
+
+TEST(TunnelStatus, RowsKeepTheConfiguredOrder) {
+    // Not sorted: the SIP domains as configured, then the web bridge URLs as configured;
+    // a URL that is also a domain keeps the domain's row.
+    WebProxyCache cache({"web-b.example.org", "zeta.example.org", "web-a.example.org"}, 3600s);
+    cache.Start(S(0));
+    TunnelState state;
+    state.domains = {"zeta.example.org", "alpha.example.org", "mid.example.org"};
+    state.target = "edge.example.org";
+    state.tunnel_active = true;
+    std::vector<std::string> order;
+    for (const TunnelRow& r : TunnelRows(state, &cache))
+        order.push_back(r.domain);
+    EXPECT_EQ(order,
+              (std::vector<std::string>{"zeta.example.org", "alpha.example.org", "mid.example.org",
+                                        "web-b.example.org", "web-a.example.org"}));
+}
