@@ -111,12 +111,7 @@ std::optional<GuestScript::MediaPhase> GuestScript::NextMediaPhase(MediaPhase fr
     // Leaving ends the media from wherever it got to.
     if (step == S::MediaEnded)
         return P::Ended;
-    struct Edge {
-        P from;
-        S step;
-        P to;
-    };
-    static constexpr Edge kEdges[] = {
+    static constexpr Transition<P, S> kEdges[] = {
         {P::Waiting, S::Allocate, P::Allocating},
         {P::Waiting, S::NoTurnServer, P::Failed},
         {P::Allocating, S::RelayAllocated, P::RelayReady},
@@ -129,10 +124,7 @@ std::optional<GuestScript::MediaPhase> GuestScript::NextMediaPhase(MediaPhase fr
         {P::DtlsHandshake, S::DtlsFailed, P::Failed},
         {P::Sending, S::MediaReceived, P::InCall},
     };
-    for (const Edge& e : kEdges)
-        if (e.from == from && e.step == step)
-            return e.to;
-    return std::nullopt;
+    return FollowTransition(kEdges, from, step);
 }
 
 void GuestScript::End(Instant, const std::string& reason) {

@@ -25,12 +25,7 @@ const char* HttpServerStateName(HttpServerState state) {
 std::optional<HttpServerState> NextHttpServerState(HttpServerState from, HttpServerStep step) {
     using S = HttpServerState;
     using T = HttpServerStep;
-    struct Edge {
-        S from;
-        T step;
-        S to;
-    };
-    static constexpr Edge kEdges[] = {
+    static constexpr Transition<S, T> kEdges[] = {
         {S::Reading, T::FinalRequest, S::Draining},
         {S::Reading, T::UpgradeHanded, S::UpgradeOpen},
         // An answer to an earlier request that closes the connection; a second reason
@@ -58,10 +53,7 @@ std::optional<HttpServerState> NextHttpServerState(HttpServerState from, HttpSer
     case T::HandOver:
         break;
     }
-    for (const Edge& e : kEdges)
-        if (e.from == from && e.step == step)
-            return e.to;
-    return std::nullopt;
+    return FollowTransition(kEdges, from, step);
 }
 
 } // namespace cmslab::devices::net

@@ -4,10 +4,28 @@
 // arrived in the wrong state.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 
 namespace cmslab {
+
+// One row of a transition table: `step` in state `from` leads to `to`.
+template <class State, class Step> struct Transition {
+    State from;
+    Step step;
+    State to;
+};
+
+// Where `step` leads from `from` in `table`; nullopt when no row says.
+template <class State, class Step, std::size_t N>
+constexpr std::optional<State> FollowTransition(const Transition<State, Step> (&table)[N],
+                                                State from, Step step) {
+    for (const auto& row : table)
+        if (row.from == from && row.step == step)
+            return row.to;
+    return std::nullopt;
+}
 
 template <class State, class Step> class StateMachine {
   public:
