@@ -1,10 +1,11 @@
-// What an administrator does to check a Meeting Server's TURN settings: from a workstation
-// on the CMS's LAN, HTTPS with Basic auth to the web admin port, GET /api/v1/turnServers,
-// then GET /api/v1/turnServers/<id> and /<id>/status for each object listed. The session
-// crosses the simulated network (so the captures and the key log show it) late in the run,
-// after the Call Bridge has probed its TURN servers, and every request and answer is
-// written to api/session.log as it happens (see the format below). Not under logs/: that
-// folder holds one log per box, named for the box.
+// The administrator at a workstation using the CMS API, as the reference does with Postman:
+// the scenario's admin_session (or the default one, admin_session_plan.h) played over the
+// simulated network, so the captures and the key log show it: the API's name resolved with
+// the workstation's DNS servers, HTTPS with Basic auth, the server certificate checked
+// against the session's trusted authorities (or only reported, as curl -k does), the
+// requests in order with the person's pauses, `{id}` filled from the answers. Every
+// request and answer is written to api/session.log as it happens (format below). Not under
+// logs/: that folder holds one log per box, named for the box.
 //
 // api/session.log, one block per event, each starting with the scenario's wall clock:
 //   <date> <time.ms> session: <what happened to the connection or TLS>
@@ -27,8 +28,7 @@
 namespace cmslab::network {
 
 struct ApiRecordOptions {
-    // Simulated seconds from the start; unset: 5 s before the end of the run (but not
-    // before half of it), long after the probe that follows the CMS's boot.
+    // Simulated seconds from the start; unset: the session's own `at`.
     std::optional<double> at_s;
 };
 
@@ -46,12 +46,9 @@ class ApiRecord {
 };
 
 // Call after World::Build and the CMS's start, before RunFor; keep the result alive until
-// the run is over. The API is the first CMS node's (its first interface, the web admin port,
-// the first web admin user); the workstation is the first other host (not a router or
-// NAT/firewall) with an interface on that network, in scenario order. The server
-// certificate is judged against the scenario's authorities and reported, not enforced, as
-// `curl -k` does for an address. With no out_dir nothing is written. Returns null (and
-// writes a session line saying why) when the scenario has no such CMS or workstation.
+// the run is over. With no out_dir nothing is written. Returns null (and writes a session
+// line saying why) when no session can be played (no CMS or workstation for the default
+// one, credentials that cannot be encoded, a TLS client that cannot be made).
 std::unique_ptr<ApiRecord> StartApiRecord(World& world, const ScenarioPki& pki,
                                           const tls::KeyLogSink& key_log,
                                           const std::string& out_dir,

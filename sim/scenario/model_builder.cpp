@@ -494,6 +494,46 @@ GuestConfig BuildGuest(const Reader& root) {
     return guest;
 }
 
+// "name=value" rows of a form, split at the first '='.
+std::vector<std::pair<std::string, std::string>> FormRowsAt(const Reader& r,
+                                                            const std::string& key) {
+    std::vector<std::pair<std::string, std::string>> rows;
+    const auto texts = r.Strings(key);
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+        const auto eq = texts[i].find('=');
+        if (eq == std::string::npos || eq == 0) {
+            r.Ctx().Error(JoinPointer(r.Ptr(key), i),
+                          "\"" + texts[i] + "\" is not a form field (name=value)");
+            continue;
+        }
+        rows.emplace_back(texts[i].substr(0, eq), texts[i].substr(eq + 1));
+    }
+    return rows;
+}
+
+AdminSessionConfig BuildAdminSession(const Reader& root) {
+    AdminSessionConfig session;
+    auto a = root.Object("admin_session");
+    session.node = a.Str("node");
+    if (auto u = UrlAt(a, "url"))
+        session.url = *u;
+    session.user = a.Str("user");
+    session.password = a.Str("password");
+    session.trusted_cas = a.Strings("trusted_cas");
+    session.at_s = a.Num("at");
+    for (const auto& q : a.Objects("requests")) {
+        AdminRequest request;
+        request.method = q.Str("method");
+        request.path = q.Str("path");
+        if (!q.Ctx().Bad(q.Ptr("path")) && request.path.rfind('/', 0) != 0)
+            q.Ctx().Error(q.Ptr("path"), "\"" + request.path + "\" is not a path (starts with /)");
+        request.form = FormRowsAt(q, "form");
+        request.after_s = q.Num("after");
+        session.requests.push_back(request);
+    }
+    return session;
+}
+
 } // namespace
 
 Scenario BuildModel(const json& document, Context& ctx) {
@@ -525,6 +565,8 @@ Scenario BuildModel(const json& document, Context& ctx) {
     s.guest_config = BuildGuest(root);
     if (root.Raw("guest").is_object())
         s.guest = root.Raw("guest");
+    if (root.Has("admin_session"))
+        s.admin_session = BuildAdminSession(root);
     if (root.Raw("expect").is_object())
         s.expect = root.Raw("expect");
     return s;

@@ -8,10 +8,17 @@
 #include "topology/route_trace.h"
 
 #include <map>
+#include <sstream>
 
 namespace cmslab::scenario::detail {
 
 namespace {
+
+std::string Seconds(double s) {
+    std::ostringstream out;
+    out << s << " s";
+    return out.str();
+}
 
 std::string P(const std::string& base, std::size_t i) {
     return JoinPointer(base, i);
@@ -51,6 +58,7 @@ class Checker {
             CheckDnsServer(i);
         CheckPki();
         CheckGuest();
+        CheckAdminSession();
         CheckDnsUse();
     }
 
@@ -481,6 +489,34 @@ class Checker {
     void CheckGuest() {
         NodeRef("/guest/node", m_s.guest_config.node, "browser");
         TrustList("/guest/trusted_cas", m_s.guest_config.trusted_cas);
+    }
+
+    void CheckAdminSession() {
+        if (!m_s.admin_session)
+            return;
+        const AdminSessionConfig& a = *m_s.admin_session;
+        const Node* desk = NodeRef("/admin_session/node", a.node, "");
+        if (desk && (desk->role == "router" || desk->role == "nat_firewall"))
+            Error("/admin_session/node", "node " + Quote(a.node) + " has role " + desk->role +
+                                             ": it forwards, nobody sits at it");
+        TrustList("/admin_session/trusted_cas", a.trusted_cas);
+        if (desk && !Bad("/admin_session/url") && !IpAddress::Parse(a.url.host) &&
+            desk->dns_servers.empty())
+            Error("/admin_session/url", "the host " + Quote(a.url.host) + " is a name and node " +
+                                            Quote(a.node) + " has no dns_servers to resolve it");
+        if (!Bad("/admin_session/at") && a.at_s >= m_s.duration_s)
+            Warning("/admin_session/at", "the session starts after the run ends (duration " +
+                                             Seconds(m_s.duration_s) + ")");
+        // {id} needs an earlier request that can name an object: a list or a create.
+        bool learns = false;
+        for (std::size_t i = 0; i < a.requests.size(); ++i) {
+            const AdminRequest& q = a.requests[i];
+            if (q.path.find("{id}") != std::string::npos && !learns)
+                Warning(P("/admin_session/requests", i, "path"),
+                        "{id} before any request that lists or creates an object: it will be "
+                        "skipped");
+            learns = learns || q.path.find("{id}") == std::string::npos;
+        }
     }
 
     // Only when the addressing itself is sound: a route trace over a broken graph would

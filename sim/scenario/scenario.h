@@ -7,6 +7,7 @@
 #pragma once
 
 #include "common/address.h"
+#include "scenario/admin_session_config.h"
 #include "scenario/box_config.h"
 #include "scenario/certificates.h"
 #include "scenario/guest_config.h"
@@ -143,7 +144,9 @@ struct Scenario {
     // Typed forms and additions (see scenarios/README.md).
     std::int64_t start_time = 0; // Unix seconds at simulated time zero
     GuestConfig guest_config;    // the typed form of `guest`
-    Pki pki;                     // "certificates" in the file
+    // The administrator's API session; unset: the run derives one (api_record.h).
+    std::optional<AdminSessionConfig> admin_session;
+    Pki pki; // "certificates" in the file
 
     const Node* FindNode(const std::string& name) const;
     const Network* FindNetwork(const std::string& name) const;

@@ -30,8 +30,9 @@ class ReferenceTopology : public ::testing::Test {
 
 TEST_F(ReferenceTopology, GraphHasHostsNetworksInterfacesAndNatMappings) {
     const auto& g = T().GetGraph();
-    EXPECT_EQ(boost::num_vertices(g), 4u + 8u);
-    EXPECT_EQ(boost::num_edges(g), 12u + 1u); // interfaces + the static NAT mapping
+    // 4 networks; 9 nodes (the administrator's PC included)
+    EXPECT_EQ(boost::num_vertices(g), 4u + 9u);
+    EXPECT_EQ(boost::num_edges(g), 13u + 1u); // interfaces + the static NAT mapping
     auto vcse = T().HostVertex("vcse");
     ASSERT_TRUE(vcse);
     EXPECT_EQ(T().InterfaceEdges(*vcse).size(), 2u);
@@ -140,8 +141,8 @@ TEST_F(ReferenceTopology, DotExportParsesBack) {
     dp.property("label", boost::get(&DotEdge::label, parsed));
     dp.property("style", boost::get(&DotEdge::style, parsed));
     ASSERT_TRUE(boost::read_graphviz(dot, parsed, dp)) << dot;
-    EXPECT_EQ(boost::num_vertices(parsed), 12u);
-    EXPECT_EQ(boost::num_edges(parsed), 13u);
+    EXPECT_EQ(boost::num_vertices(parsed), 13u);
+    EXPECT_EQ(boost::num_edges(parsed), 14u);
     std::map<std::string, DotVertex> by_id;
     for (auto [it, end] = boost::vertices(parsed); it != end; ++it)
         by_id[parsed[*it].id] = parsed[*it];

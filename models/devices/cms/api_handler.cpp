@@ -20,11 +20,15 @@ struct ParameterError {
     std::string error;
 };
 
+// Every XML answer of the product begins with the declaration (the reference's Postman
+// screenshots show it as line 1); empty answers stay empty.
 http::Response XmlResponse(int status, std::string body) {
     http::Response r;
     r.status = status;
-    if (!body.empty())
+    if (!body.empty()) {
+        body = "<?xml version=\"1.0\"?>" + body;
         r.headers.Add("Content-Type", "text/xml; charset=UTF-8");
+    }
     r.headers.Add("Content-Length", std::to_string(body.size()));
     r.body.assign(body.begin(), body.end());
     return r;

@@ -9,6 +9,7 @@
 //   DELETE /api/v1/turnServers/<id>     remove  -> 200
 //   GET  /api/v1/turnServers/<id>/status  the Call Bridge's probe of that server
 //
+// Every XML body starts with <?xml version="1.0"?>.
 // Bad parameters: 400 <failureDetails><parameterError parameter=".." error=".."/>;
 // unknown id: 404 <failureDetails><turnServerDoesNotExist/>; other paths: 404.
 #pragma once

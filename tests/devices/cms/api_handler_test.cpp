@@ -39,7 +39,7 @@ class Api : public ::testing::Test {
 
     std::string Create(const std::string& body = kReferencePost) {
         const auto r = api.Handle(Req("POST", "/api/v1/turnServers", body));
-        EXPECT_EQ(r.status, 200) << Body(r);
+        EXPECT_EQ(r.status, 200) << XmlBody(r);
         const auto location = r.headers.Get("Location");
         EXPECT_TRUE(location.has_value());
         const std::string prefix = "/api/v1/turnServers/";
@@ -77,18 +77,18 @@ TEST_F(Api, CreateThenListAndObjectInTheProductsXml) {
 
     const auto list = api.Handle(Req("GET", "/api/v1/turnServers"));
     EXPECT_EQ(list.status, 200);
-    EXPECT_EQ(Body(list), "<turnServers total=\"1\"><turnServer id=\"" + id +
-                              "\"><serverAddress>172.16.85.168</serverAddress><clientAddress>"
-                              "10.88.246.156</clientAddress></turnServer></turnServers>");
+    EXPECT_EQ(XmlBody(list), "<turnServers total=\"1\"><turnServer id=\"" + id +
+                                 "\"><serverAddress>172.16.85.168</serverAddress><clientAddress>"
+                                 "10.88.246.156</clientAddress></turnServer></turnServers>");
     const auto object = api.Handle(Req("GET", "/api/v1/turnServers/" + id));
     EXPECT_EQ(object.status, 200);
-    EXPECT_EQ(Body(object),
+    EXPECT_EQ(XmlBody(object),
               "<turnServer id=\"" + id +
                   "\"><serverAddress>172.16.85.168</serverAddress><clientAddress>10.88.246.156"
                   "</clientAddress><numRegistrations>0</numRegistrations><username>turnuser"
                   "</username><type>standard</type><tcpPortNumberOverride>3478"
                   "</tcpPortNumberOverride></turnServer>");
-    EXPECT_EQ(Body(object).find("cisco"), std::string::npos); // the password stays inside
+    EXPECT_EQ(XmlBody(object).find("cisco"), std::string::npos); // the password stays inside
     EXPECT_EQ(api.FindTurnServer(id)->password, "cisco");
 }
 
@@ -111,8 +111,8 @@ TEST_F(Api, ModifyWithPutOrPostOnTheObject) {
 TEST_F(Api, StatusShowsTheProbe) {
     const auto id = Create();
     const auto pending = api.Handle(Req("GET", "/api/v1/turnServers/" + id + "/status"));
-    EXPECT_EQ(Body(pending), "<turnServer><status>pending</status><host><address>172.16.85.168"
-                             "</address><portNumber>3478</portNumber></host></turnServer>");
+    EXPECT_EQ(XmlBody(pending), "<turnServer><status>pending</status><host><address>172.16.85.168"
+                                "</address><portNumber>3478</portNumber></host></turnServer>");
     TurnProbeStatus s;
     s.state = TurnProbeStatus::State::Success;
     s.address = "172.16.85.168";
@@ -124,15 +124,15 @@ TEST_F(Api, StatusShowsTheProbe) {
     api.SetProbeStatus(id, s);
     const auto ok = api.Handle(Req("GET", "/api/v1/turnServers/" + id + "/status"));
     EXPECT_EQ(ok.status, 200);
-    EXPECT_EQ(Body(ok), "<turnServer><status>success</status><host><address>172.16.85.168"
-                        "</address><portNumber>3478</portNumber><reachable>true</reachable>"
-                        "<roundTripTimeMs>52</roundTripTimeMs><mappedAddress>172.16.85.180"
-                        "</mappedAddress><mappedPortNumber>41574</mappedPortNumber></host>"
-                        "</turnServer>");
+    EXPECT_EQ(XmlBody(ok), "<turnServer><status>success</status><host><address>172.16.85.168"
+                           "</address><portNumber>3478</portNumber><reachable>true</reachable>"
+                           "<roundTripTimeMs>52</roundTripTimeMs><mappedAddress>172.16.85.180"
+                           "</mappedAddress><mappedPortNumber>41574</mappedPortNumber></host>"
+                           "</turnServer>");
     s.state = TurnProbeStatus::State::Failure;
     s.reachable = false;
     api.SetProbeStatus(id, s);
-    EXPECT_EQ(Body(api.Handle(Req("GET", "/api/v1/turnServers/" + id + "/status"))),
+    EXPECT_EQ(XmlBody(api.Handle(Req("GET", "/api/v1/turnServers/" + id + "/status"))),
               "<turnServer><status>failure</status><host><address>172.16.85.168</address>"
               "<portNumber>3478</portNumber><reachable>false</reachable></host></turnServer>");
     // A modification forgets the old measurement.
@@ -166,7 +166,7 @@ TEST_F(Api, ParameterErrors) {
          }) {
         const auto r = api.Handle(Req("POST", "/api/v1/turnServers", c.body));
         EXPECT_EQ(r.status, 400) << c.body;
-        EXPECT_EQ(Body(r), c.xml) << c.body;
+        EXPECT_EQ(XmlBody(r), c.xml) << c.body;
     }
     EXPECT_TRUE(api.TurnServers().empty());
 }
@@ -176,19 +176,19 @@ TEST_F(Api, UnknownIdsPathsAndMethods) {
     const auto missing =
         api.Handle(Req("GET", "/api/v1/turnServers/00000000-0000-4000-8000-000000000000"));
     EXPECT_EQ(missing.status, 404);
-    EXPECT_EQ(Body(missing), "<failureDetails><turnServerDoesNotExist/></failureDetails>");
+    EXPECT_EQ(XmlBody(missing), "<failureDetails><turnServerDoesNotExist/></failureDetails>");
     EXPECT_EQ(api.Handle(Req("PUT", "/api/v1/turnServers/nope", "password=x")).status, 404);
     EXPECT_EQ(api.Handle(Req("GET", "/api/v1/turnServers/" + id + "/other")).status, 404);
     EXPECT_EQ(api.Handle(Req("GET", "/api/v1/coSpaces")).status, 404);
     EXPECT_EQ(api.Handle(Req("DELETE", "/api/v1/turnServers")).status, 405);
     EXPECT_EQ(api.Handle(Req("DELETE", "/api/v1/turnServers/" + id)).status, 200);
-    EXPECT_EQ(Body(api.Handle(Req("GET", "/api/v1/turnServers"))),
+    EXPECT_EQ(XmlBody(api.Handle(Req("GET", "/api/v1/turnServers"))),
               "<turnServers total=\"0\"></turnServers>");
 }
 
 TEST_F(Api, ValuesAreEscaped) {
     const auto id = Create("serverAddress=1.2.3.4&username=%3Ca%26b%3E");
-    EXPECT_NE(Body(api.Handle(Req("GET", "/api/v1/turnServers/" + id)))
+    EXPECT_NE(XmlBody(api.Handle(Req("GET", "/api/v1/turnServers/" + id)))
                   .find("<username>&lt;a&amp;b&gt;</username>"),
               std::string::npos);
 }

@@ -246,7 +246,7 @@ TEST_F(CmsAppTest, HealthyBoxServesPageApiAndProbe) {
     EXPECT_TRUE(meeting.sign_in);
 
     ASSERT_TRUE(list);
-    EXPECT_EQ(Body(list), "<turnServers total=\"1\"><turnServer id=\"" + id +
+    EXPECT_EQ(Body(list), "<?xml version=\"1.0\"?><turnServers total=\"1\"><turnServer id=\"" + id +
                               "\"><serverAddress>172.16.85.168</serverAddress><clientAddress>"
                               "10.88.246.156</clientAddress></turnServer></turnServers>");
     ASSERT_TRUE(refused);

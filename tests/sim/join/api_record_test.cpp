@@ -5,6 +5,7 @@
 // The record is held to the capture (the same requests and answers, decrypted) and the
 // round trip to the probe the capture shows.
 #include "join_run.h"
+#include "session_log.h"
 
 #include "support/temp_dir.h"
 #include "support/tshark.h"
@@ -22,54 +23,22 @@ using testkit::TsharkFields;
 
 constexpr const char* kList = "/api/v1/turnServers";
 
-struct Block {
-    std::string time, kind; // kind: "session", "request 1", "response 1 after 0.620 ms:"
-    std::string text;       // the lines after the heading
-};
+using Block = SessionBlock;
 
-std::vector<Block> ReadRecord(const std::string& path) {
-    static const std::regex heading(
-        R"(^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}) ((session|request \d+|response \d+).*)$)");
-    std::vector<Block> blocks;
-    std::ifstream in(path);
-    for (std::string line; std::getline(in, line);) {
-        std::smatch m;
-        if (std::regex_match(line, m, heading))
-            blocks.push_back({m[1], m[2], ""});
-        else if (!blocks.empty())
-            blocks.back().text += line + "\n";
-    }
-    return blocks;
-}
-
-// The request with this target and the response of the same number.
 std::pair<const Block*, const Block*> Exchange(const std::vector<Block>& blocks,
                                                const std::string& target) {
-    for (const auto& b : blocks) {
-        if (b.kind.rfind("request ", 0) != 0 || b.text.rfind("GET " + target + " HTTP/1.1\r\n", 0))
-            continue;
-        const std::string number = b.kind.substr(8, b.kind.find(':') - 8);
-        for (const auto& r : blocks)
-            if (r.kind.rfind("response " + number + " ", 0) == 0)
-                return {&b, &r};
-        return {&b, nullptr};
-    }
-    return {nullptr, nullptr};
+    return FindExchange(blocks, "GET", target);
 }
 
 std::string Element(const std::string& xml, const std::string& name) {
-    const auto open = xml.find("<" + name + ">");
-    if (open == std::string::npos)
-        return "<missing>";
-    const auto start = open + name.size() + 2;
-    return xml.substr(start, xml.find("</" + name + ">", start) - start);
+    return XmlElementText(xml, name);
 }
 
 class ApiRecord : public JoinRun {
   protected:
     void SetUp() override {
         JoinRun::SetUp();
-        m_blocks = ReadRecord(Dir() + "/api/session.log");
+        m_blocks = ReadSessionLog(Dir() + "/api/session.log");
         ASSERT_FALSE(m_blocks.empty()) << "api/session.log is missing or empty";
         auto [request, response] = Exchange(m_blocks, kList);
         ASSERT_NE(response, nullptr) << "no answered GET " << kList << " in api/session.log";
@@ -115,6 +84,58 @@ TEST_F(ApiRecord, StatusShowsReachableMappedAddressAndARoundTrip) {
     const std::string rtt = Element(status->text, "roundTripTimeMs");
     ASSERT_TRUE(std::regex_match(rtt, std::regex(R"(\d+)"))) << rtt;
     EXPECT_GT(std::stoi(rtt), 0) << "the probe's round trip takes no time on the simulated links";
+}
+
+// Issue 11: the reference's administrator addresses the API by name
+// (https://admin.cms.octavio.local:445) from a workstation and checks its certificate;
+// the name is resolved by the inside DNS server and the TLS handshake names it (SNI).
+TEST_F(ApiRecord, TheAdministratorUsesTheApisNameAndChecksItsCertificate) {
+    std::string sessions;
+    for (const auto& b : m_blocks)
+        if (b.kind.rfind("session: ", 0) == 0)
+            sessions += b.kind + "\n";
+    EXPECT_NE(sessions.find("admin-pc opens https://admin.cms.octavio.local:445 as \"admin\", "
+                            "checking the server certificate"),
+              std::string::npos)
+        << sessions;
+    EXPECT_NE(sessions.find("admin.cms.octavio.local resolved to 172.16.85.180"), std::string::npos)
+        << sessions;
+    EXPECT_EQ(sessions.find("not verified"), std::string::npos) << sessions;
+    EXPECT_EQ(sessions.find("certificate problem"), std::string::npos) << sessions;
+    for (const auto& b : m_blocks) {
+        if (b.kind.rfind("request ", 0) == 0) {
+            EXPECT_NE(b.text.find("\r\nHost: admin.cms.octavio.local:445\r\n"), std::string::npos)
+                << b.text;
+        }
+    }
+
+    const std::string pcap = Pcap("internal");
+    const auto dns =
+        TsharkFields(pcap, "dns.flags.response==1 && dns.qry.name==admin.cms.octavio.local",
+                     {"ip.dst", "dns.a"});
+    ASSERT_FALSE(dns.empty()) << "no DNS answer for admin.cms.octavio.local on internal.pcap";
+    EXPECT_EQ(dns.front(), std::string(kAdminPc) + "|" + kCms);
+    const auto hello =
+        TsharkFields(pcap, "tls.handshake.type==1 && tcp.dstport==445",
+                     {"ip.src", "tls.handshake.extensions_server_name"}, Decrypting(KeyLog()));
+    ASSERT_FALSE(hello.empty()) << "no ClientHello to port 445 on internal.pcap";
+    for (const auto& row : hello)
+        EXPECT_EQ(row, std::string(kAdminPc) + "|admin.cms.octavio.local");
+}
+
+// The product's answers begin with the XML declaration (the reference's screenshots show
+// `<?xml version="1.0"?>` as line 1 of every answer).
+TEST_F(ApiRecord, EveryAnswerBeginsWithTheXmlDeclaration) {
+    int answers = 0;
+    for (const auto& b : m_blocks) {
+        if (b.kind.rfind("response ", 0) != 0)
+            continue;
+        ++answers;
+        const auto body = b.text.find("\r\n\r\n");
+        ASSERT_NE(body, std::string::npos) << b.text;
+        EXPECT_EQ(b.text.compare(body + 4, 21, "<?xml version=\"1.0\"?>"), 0) << b.text;
+    }
+    EXPECT_EQ(answers, 3);
 }
 
 // The decrypted API traffic on internal.pcap: frame time, source, request URI, answer code,

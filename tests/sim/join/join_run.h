@@ -56,5 +56,6 @@ inline constexpr const char* kCms = "172.16.85.180";
 inline constexpr const char* kExpresswayC = "172.16.85.167";
 inline constexpr const char* kExpresswayELan1 = "172.16.85.168";
 inline constexpr const char* kWebBridgeHost = "cmsweb.octavio.com";
+inline constexpr const char* kAdminPc = "172.16.85.50";
 
 } // namespace cmslab::jointest
