@@ -1,5 +1,6 @@
 #include "diagnosis/rules.h"
 
+#include "log_lines/browser_lines.h"
 #include "log_lines/expressway_c_lines.h"
 #include "log_lines/expressway_e_lines.h"
 #include "stun/constants.h"
@@ -89,6 +90,16 @@ std::vector<ExpectedNote> ExpectedNotes(const RuleContext& ctx) {
         notes.push_back(ExpectedNote{"the traversal zone's digest challenge before "
                                      "Expressway-C authenticates: normal",
                                      FromLog(challenge->log)});
+    // A TURN URL given up for the next one (UDP silent, TCP next) is what browsers do
+    // behind a firewall that drops UDP; when the relay then came, it is no fault.
+    if (ctx.Stage(outcome::Stage::Turn).status == outcome::StageStatus::Ok)
+        for (const auto& given_up :
+             ctx.Folder().FindInRole("browser", log_lines::TurnUrlGivenUp::Parse))
+            notes.push_back(ExpectedNote{
+                "the browser gave up TURN at " + given_up.line.url + " (" + given_up.line.why +
+                    ") and relayed through the next TURN URL of iceServers, as browsers do when "
+                    "UDP to the TURN server is blocked: media works, over TCP",
+                FromLog(given_up.log)});
     // Expressway-C's "Success" proves only that a name resolves inside: when the 400 says
     // the guests' Host was not learned, that success is not evidence of health.
     if (ctx.Stage(outcome::Stage::Http).status == outcome::StageStatus::Failed) {

@@ -10,6 +10,7 @@
 #include "stun/error_code.h"
 
 #include <map>
+#include <set>
 
 namespace cmslab::diagnosis {
 
@@ -232,21 +233,29 @@ std::optional<Finding> FirewallBlocksTurn(const RuleContext& ctx) {
         return std::nullopt;
     const std::string port = PortOf(target);
     const std::string address = AddressOf(target);
-    const bool udp = drop->line.protocol == "UDP";
+    // The browser tries UDP, then TCP: when both were dropped the rule missing is both.
+    std::set<std::string> protocols;
+    std::vector<Found<log_lines::FirewallDropLine>> drops;
+    for (const auto& d : ctx.FirewallDrops())
+        if (d.line.destination == target && protocols.insert(d.line.protocol).second)
+            drops.push_back(d);
+    std::string blocked;
+    for (const auto& p : protocols)
+        blocked += (blocked.empty() ? "" : " and ") + p;
     Finding f;
     f.cause = "firewall_blocks_turn";
-    f.summary = "The edge firewall drops the guest's TURN requests to " + target +
-                ": no inbound rule allows them, so there is no relay and no media.";
+    f.summary = "The edge firewall drops the guest's TURN requests to " + target + " (" + blocked +
+                "): no inbound rule allows them, so there is no relay and no media.";
     f.box = "edge firewall (" + drop->log.node + ")";
-    f.setting = "inbound access rule for TURN (" + std::string(udp ? "UDP" : "TCP") + " " + port +
-                ") to " + address;
+    f.setting = "inbound access rule for TURN (" + blocked + " " + port + ") to " + address;
     f.where = "the firewall's inbound rules for the Expressway-E public address";
     f.should_be = "allow UDP and TCP " + port + " from any to " + address +
                   " (TURN requests), and UDP to the Expressway-E TURN relay port range";
     f.evidence.push_back(ctx.StageEvidence(Stage::Turn));
     if (auto l = GuestAllocateLine(ctx))
         f.evidence.push_back(FromLog(l->log));
-    f.evidence.push_back(FromLog(drop->log));
+    for (const auto& d : drops)
+        f.evidence.push_back(FromLog(d.log));
     return f;
 }
 

@@ -17,6 +17,7 @@ struct GuestConfig {
     std::string passcode;
     std::string display_name;
     double media_duration_s = 10;
+    double turn_fallback_after_s = 5; // no answer from a TURN URL this long: the next one
     bool proceed_past_certificate_warning = false; // clicks through the browser's warning
     tls::Policy tls; // what the browser offers
 };

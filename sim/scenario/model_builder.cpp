@@ -489,6 +489,7 @@ GuestConfig BuildGuest(const Reader& root) {
     guest.passcode = g.Str("passcode");
     guest.display_name = g.Str("display_name");
     guest.media_duration_s = g.Num("media_duration");
+    guest.turn_fallback_after_s = g.Num("turn_fallback_after");
     guest.proceed_past_certificate_warning = g.Bool("proceed_past_certificate_warning");
     guest.tls = TlsPolicyAt(g);
     return guest;

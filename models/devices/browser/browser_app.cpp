@@ -55,7 +55,8 @@ struct BrowserApp::Impl {
     std::unique_ptr<devices::net::WebSocketSession> ws;
 
     std::shared_ptr<const tls::Context> dtls_context;
-    std::unique_ptr<devices::net::UdpPort> turn_port;
+    std::unique_ptr<devices::net::UdpPort> turn_port;  // TURN over UDP
+    std::unique_ptr<devices::net::TcpStream> turn_tcp; // TURN over TCP
     std::unique_ptr<media::Session> media;
     devices::net::Timer media_timer;
 
@@ -328,26 +329,20 @@ struct BrowserApp::Impl {
     // --- TURN, ICE, DTLS and media (media::Session) --------------------------------
 
     void Do(const AllocateRelay& a) {
-        if (a.transport != "udp") {
-            script.OnTurnFailed(SimNow(), 0, "TURN over " + a.transport + " is not modelled");
-            pump_again = true;
-            return;
-        }
+        // A new URL replaces the one given up (its allocation, if any, goes with it).
+        turn_port.reset();
+        turn_tcp.reset();
+        media.reset();
         auto address = IpAddress::Parse(a.host);
         if (!address) {
             script.OnTurnFailed(SimNow(), 0, "TURN server names are not resolved: " + a.host);
             pump_again = true;
             return;
         }
-        auto port = devices::net::UdpPort::Bind(setup.node, Endpoint{IpAddress{}, 0});
-        if (!port) {
-            script.OnTurnFailed(SimNow(), 0, "no UDP port: " + port.Message());
-            pump_again = true;
-            return;
-        }
-        turn_port = std::move(*port);
+        const Endpoint server{*address, a.port};
         media::SessionConfig config;
-        config.turn_server = Endpoint{*address, a.port};
+        config.turn_server = server;
+        config.turn_transport = a.transport == "tcp" ? turn::Transport::Tcp : turn::Transport::Udp;
         config.username = a.username;
         config.password = a.password;
         // The browser offers: it controls and nominates; its credentials are the ones the
@@ -357,14 +352,45 @@ struct BrowserApp::Impl {
         config.bind_channel = true;
         config.dtls_context = dtls_context;
         config.epoch_unix_s = setup.epoch_unix_s;
-        const Rng rng = setup.rng.Fork("media");
-        media = std::make_unique<media::Session>(config, rng, rng);
-        turn_port->SetOnDatagram([this](const Endpoint& from, const Endpoint&, const Bytes& data) {
-            if (!media)
+        if (config.turn_transport == turn::Transport::Tcp) {
+            // RFC 8656 section 3.1: the client's messages to the server over one TCP
+            // connection, framed by their own lengths; the relay to peers stays UDP.
+            turn_tcp = devices::net::TcpStream::Connect(setup.node, server);
+            turn_tcp->SetOnData([this, server](const Bytes& data) {
+                if (!media)
+                    return;
+                media->OnDatagram(server, data, SimNow());
+                PumpMedia();
+            });
+            turn_tcp->SetOnClosed([this](const devices::net::CloseInfo& info) {
+                if (!media)
+                    return;
+                Log("TURN: the TCP connection to the server closed (" + info.ToString() + ")");
+                media.reset();
+                script.OnTurnFailed(SimNow(), 0, "TCP: " + info.ToString());
+                Pump();
+            });
+        } else {
+            auto port = devices::net::UdpPort::Bind(setup.node, Endpoint{IpAddress{}, 0});
+            if (!port) {
+                script.OnTurnFailed(SimNow(), 0, "no UDP port: " + port.Message());
+                pump_again = true;
                 return;
-            media->OnDatagram(from, data, SimNow());
-            PumpMedia();
-        });
+            }
+            turn_port = std::move(*port);
+            turn_port->SetOnDatagram(
+                [this](const Endpoint& from, const Endpoint&, const Bytes& data) {
+                    if (!media)
+                        return;
+                    media->OnDatagram(from, data, SimNow());
+                    PumpMedia();
+                });
+        }
+        const Rng rng =
+            setup.rng.Fork(config.turn_transport == turn::Transport::Tcp ? "media:tcp" : "media");
+        media = std::make_unique<media::Session>(config, rng, rng);
+        if (config.turn_transport == turn::Transport::Tcp)
+            Log("TURN: connecting over TCP to " + server.ToString());
         Log(log_lines::TurnAllocate::Format({config.turn_server.ToString(), a.username}));
         media->Allocate(SimNow());
         PumpMedia();
@@ -437,9 +463,12 @@ struct BrowserApp::Impl {
             return;
         bool any = false;
         for (int round = 0; round < 4; ++round) {
-            while (auto d = media->PollDatagram())
+            while (auto d = media->PollDatagram()) {
                 if (turn_port)
                     turn_port->SendTo(d->to, d->data);
+                else if (turn_tcp)
+                    turn_tcp->Send(d->data);
+            }
             bool events = false;
             while (auto e = media->PollEvent()) {
                 events = any = true;

@@ -114,6 +114,7 @@ std::optional<GuestScript::MediaPhase> GuestScript::NextMediaPhase(MediaPhase fr
     static constexpr Transition<P, S> kEdges[] = {
         {P::Waiting, S::Allocate, P::Allocating},
         {P::Waiting, S::NoTurnServer, P::Failed},
+        {P::Allocating, S::TryNextTurnUrl, P::Allocating},
         {P::Allocating, S::RelayAllocated, P::RelayReady},
         {P::Allocating, S::TurnFailed, P::Failed},
         {P::RelayReady, S::StartIce, P::IceChecking},
@@ -135,6 +136,7 @@ void GuestScript::End(Instant, const std::string& reason) {
         MoveMedia(MediaStep::MediaEnded);
     m_give_up_at.reset();
     m_media_end_at.reset();
+    m_turn_fallback_at.reset();
     Act(CloseAll{reason});
 }
 
@@ -505,9 +507,10 @@ void GuestScript::OnJoined(Instant now, const webapp::JoinedMessage& joined) {
            m_config.call_id + "); participants: " + Join(m_participants));
     Show(ConnectingScreen(m_config.url, m_space_name, Secure()));
 
-    // The first TURN URL the browser can use: UDP first, as browsers gather.
+    // The TURN URLs the browser can use, UDP ones first, as browsers prefer them; the
+    // next is tried when one gets no answer (TryTurnUrl, OnTurnFailed).
     m_stages.Begin(Stage::Turn);
-    std::optional<AllocateRelay> pick;
+    m_turn_choices.clear();
     std::vector<std::string> unusable;
     for (const char* transport : {"udp", "tcp"}) {
         for (const auto& server : joined.ice_servers) {
@@ -518,24 +521,47 @@ void GuestScript::OnJoined(Instant now, const webapp::JoinedMessage& joined) {
                         unusable.push_back(url);
                     continue;
                 }
-                if (pick || parsed->secure || parsed->transport != transport)
+                if (parsed->secure || parsed->transport != transport)
                     continue;
-                pick = AllocateRelay{parsed->host, parsed->port, parsed->transport, server.username,
-                                     server.credential};
+                m_turn_choices.push_back(AllocateRelay{parsed->host, parsed->port,
+                                                       parsed->transport, server.username,
+                                                       server.credential});
             }
         }
     }
-    if (!pick) {
+    if (m_turn_choices.empty()) {
         MoveMedia(MediaStep::NoTurnServer);
         Fail(Stage::Turn, now,
              "no usable TURN server in iceServers" +
                  (unusable.empty() ? std::string() : " (" + Join(unusable) + ")"));
         return;
     }
-    m_turn_server = pick->host + ":" + std::to_string(pick->port) + "/" + pick->transport;
-    m_turn_user = pick->username;
     MoveMedia(MediaStep::Allocate);
-    Act(*pick);
+    TryTurnUrl(now, 0);
+}
+
+void GuestScript::TryTurnUrl(Instant now, std::size_t index) {
+    const AllocateRelay& pick = m_turn_choices[index];
+    m_turn_choice = index;
+    m_turn_server = pick.host + ":" + std::to_string(pick.port) + "/" + pick.transport;
+    m_turn_user = pick.username;
+    m_turn_realm.clear();
+    m_turn_fallback_at = index + 1 < m_turn_choices.size()
+                             ? std::optional<Instant>(now + m_config.turn_fallback_after)
+                             : std::nullopt;
+    Act(pick);
+}
+
+// The current URL got no answer: the next one, if any. False when none is left.
+bool GuestScript::NextTurnUrl(Instant now, const std::string& why) {
+    if (m_turn_choice + 1 >= m_turn_choices.size())
+        return false;
+    if (!MoveMedia(MediaStep::TryNextTurnUrl))
+        return false;
+    m_turn_abandoned.push_back(m_turn_server + ": " + why);
+    Log(log_lines::TurnUrlGivenUp::Format({m_turn_server, why}));
+    TryTurnUrl(now, m_turn_choice + 1);
+    return true;
 }
 
 void GuestScript::OnTurnChallenged(Instant, const std::string& realm) {
@@ -545,10 +571,13 @@ void GuestScript::OnTurnChallenged(Instant, const std::string& realm) {
 void GuestScript::OnTurnAllocated(Instant now, const Endpoint& relayed, const Endpoint& mapped) {
     if (!MoveMedia(MediaStep::RelayAllocated))
         return;
+    m_turn_fallback_at.reset();
     Ok(Stage::Turn, now,
        "relay " + relayed.ToString() + " (mapped " + mapped.ToString() + ") at " + m_turn_server +
            (m_turn_realm.empty() ? std::string()
-                                 : ", after the 401 challenge (realm \"" + m_turn_realm + "\")"));
+                                 : ", after the 401 challenge (realm \"" + m_turn_realm + "\")") +
+           (m_turn_abandoned.empty() ? std::string()
+                                     : "; given up before: " + Join(m_turn_abandoned)));
     // Tell the CMS where to reach the browser: its ICE credentials, the relay, its DTLS
     // certificate, and that it waits for the CMS to start DTLS.
     Act(SendSignaling{webapp::IceParametersMessage{m_config.ice_ufrag, m_config.ice_pwd}});
@@ -570,13 +599,24 @@ void GuestScript::OnTurnAllocated(Instant now, const Endpoint& relayed, const En
 }
 
 void GuestScript::OnTurnFailed(Instant now, int code, const std::string& reason) {
-    if (!MoveMedia(MediaStep::TurnFailed))
+    if (m_media_phase.Get() != MediaPhase::Allocating) {
+        MoveMedia(MediaStep::TurnFailed); // refused and counted
         return;
+    }
+    // Silence (or a connection that could not be made) sends the browser to the next URL;
+    // an answer (401 loop, 431, 486...) is the server's word and ends the gathering.
+    if (code == 0 &&
+        NextTurnUrl(now, "no answer" + (reason.empty() ? std::string() : " (" + reason + ")")))
+        return;
+    MoveMedia(MediaStep::TurnFailed);
+    m_turn_fallback_at.reset();
     std::string detail = "Allocate at " + m_turn_server + " as \"" + m_turn_user + "\"";
     if (!m_turn_realm.empty())
         detail += " (realm \"" + m_turn_realm + "\")";
     detail += code == 0 ? ": no answer" + (reason.empty() ? std::string() : " (" + reason + ")")
                         : ": " + std::to_string(code) + " " + reason;
+    if (!m_turn_abandoned.empty())
+        detail += "; given up before: " + Join(m_turn_abandoned);
     Fail(Stage::Turn, now, detail);
 }
 
@@ -690,7 +730,7 @@ void GuestScript::EndMedia(Instant now) {
 
 std::optional<Instant> GuestScript::NextTimeout() const {
     std::optional<Instant> next;
-    for (const auto& t : {m_give_up_at, m_media_end_at})
+    for (const auto& t : {m_give_up_at, m_media_end_at, m_turn_fallback_at})
         if (t && (!next || *t < *next))
             next = t;
     return next;
@@ -702,6 +742,11 @@ void GuestScript::HandleTimeout(Instant now) {
     if (m_give_up_at && now >= *m_give_up_at) {
         GiveUp(now);
         return;
+    }
+    if (m_turn_fallback_at && now >= *m_turn_fallback_at) {
+        m_turn_fallback_at.reset();
+        if (m_media_phase.Get() == MediaPhase::Allocating)
+            NextTurnUrl(now, "no answer after " + Seconds(m_config.turn_fallback_after));
     }
     if (m_media_end_at && now >= *m_media_end_at && m_media_phase.Get() == MediaPhase::InCall) {
         EndMedia(now);
@@ -721,6 +766,15 @@ void GuestScript::GiveUp(Instant now) {
         MoveMedia(MediaStep::MediaEnded);
         Act(StopMedia{});
         Fail(Stage::Media, now, why + " (" + MediaDetail() + ")");
+    }
+    // Still gathering: the TURN URL being tried (and those given up) say where it hung.
+    if (m_media_phase.Get() == MediaPhase::Allocating) {
+        MoveMedia(MediaStep::TurnFailed);
+        std::string detail = "Allocate at " + m_turn_server + " as \"" + m_turn_user +
+                             "\": no answer before " + why;
+        if (!m_turn_abandoned.empty())
+            detail += "; given up before: " + Join(m_turn_abandoned);
+        Fail(Stage::Turn, now, detail);
     }
     for (Stage stage : m_stages.Abandon(now, why))
         Log(log_lines::StageFailed::Format({outcome::StageKey(stage), why}));
@@ -746,6 +800,7 @@ void GuestScript::Finish(Instant now) {
         m_phase = Phase::Done;
         m_give_up_at.reset();
         m_media_end_at.reset();
+        m_turn_fallback_at.reset();
     }
 }
 

@@ -41,6 +41,10 @@ struct ScriptConfig {
     std::string display_name;
     Duration media_duration = std::chrono::seconds(10);
     Duration give_up_after = std::chrono::seconds(30); // no media this long after joining
+    // A TURN URL whose Allocate has had no answer this long is given up for the next one
+    // of iceServers (?transport=udp first, then ?transport=tcp): a firewall that drops
+    // UDP to the TURN server costs this much, not the whole give-up time.
+    Duration turn_fallback_after = std::chrono::seconds(5);
     // The browser's side of ICE and DTLS, made by the driver (from its Rng and its DTLS
     // certificate): sent to the CMS over signaling.
     std::string ice_ufrag;
@@ -207,6 +211,7 @@ class GuestScript {
     // What moves the media phase; MoveMedia is the only place the phase changes.
     enum class MediaStep {
         Allocate,
+        TryNextTurnUrl, // the current TURN URL got no answer; the next one is tried
         NoTurnServer,
         RelayAllocated,
         TurnFailed,
@@ -262,6 +267,8 @@ class GuestScript {
     void OnJoinAnswer(Instant now, int status, const std::string& body);
     void OnSignaling(Instant now, const webapp::SignalingMessage& message);
     void OnJoined(Instant now, const webapp::JoinedMessage& joined);
+    void TryTurnUrl(Instant now, std::size_t index);
+    bool NextTurnUrl(Instant now, const std::string& why);
     void MaybeStartIce();
     void MaybeStartDtls(Instant now);
     // Moves the media phase by `step`, or counts an out-of-phase event and returns false.
@@ -295,6 +302,10 @@ class GuestScript {
     std::vector<std::string> m_participants;
     std::string m_turn_server; // "host:port/udp"
     std::string m_turn_user;
+    std::vector<AllocateRelay> m_turn_choices; // usable TURN URLs, in the order tried
+    std::size_t m_turn_choice = 0;             // the one being tried
+    std::vector<std::string> m_turn_abandoned; // "host:port/udp: no answer after 5 s"
+    std::optional<Instant> m_turn_fallback_at;
     std::string m_turn_realm; // from the 401 challenge
     StateMachine<MediaPhase, MediaStep> m_media_phase{MediaPhase::Waiting, &NextMediaPhase};
     std::optional<webapp::IceParametersMessage> m_remote_ice;

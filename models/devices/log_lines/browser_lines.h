@@ -31,6 +31,18 @@ struct TurnAllocateLine {
 };
 using TurnAllocate = LineKind<Kind::TurnAllocate, TurnAllocateLine>;
 
+// "TURN 203.0.113.10:3478/udp: no answer after 5 s; trying the next TURN URL": the
+// browser gave up one URL of iceServers for the next (UDP blocked: TCP next).
+struct TurnUrlGivenUpLine {
+    std::string url; // host:port/transport
+    std::string why;
+    template <class Self, class F> static void Fields(Self& self, F&& f) {
+        f("url", self.url);
+        f("why", self.why);
+    }
+};
+using TurnUrlGivenUp = LineKind<Kind::TurnUrlGivenUp, TurnUrlGivenUpLine>;
+
 // "StartIce: ICE, DTLS and media are not carried out by this browser model yet": a step
 // the lab's browser model did not carry out, a limit of the lab rather than a fault.
 struct NotCarriedOutLine {

@@ -24,6 +24,8 @@ constexpr Wording kWordings[] = {
     {Kind::TurnAllocate, "TurnAllocate", "browser", "TURN Allocate at {server} as {user}"},
     {Kind::NotCarriedOut, "NotCarriedOut", "browser",
      "{action}: {what...} are not carried out by this browser model yet"},
+    {Kind::TurnUrlGivenUp, "TurnUrlGivenUp", "browser",
+     "TURN {url}: {why...}; trying the next TURN URL"},
     {Kind::FirewallDroppedInbound, "FirewallDroppedInbound", "firewall",
      "dropped inbound {protocol...} {source} -> {destination} (no rule matches; default deny)"},
     {Kind::FirewallDroppedOutbound, "FirewallDroppedOutbound", "firewall",

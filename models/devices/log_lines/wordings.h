@@ -16,6 +16,7 @@ enum class Kind {
     StageFailed,
     TurnAllocate,
     NotCarriedOut,
+    TurnUrlGivenUp,
     // NAT/firewall
     FirewallDroppedInbound,
     FirewallDroppedOutbound,

@@ -15,6 +15,7 @@ namespace {
 turn::ClientConfig SessionTurnConfig(const SessionConfig& c) {
     turn::ClientConfig t;
     t.server = c.turn_server;
+    t.transport = c.turn_transport;
     t.username = c.username;
     t.password = c.password;
     t.software = c.turn_software;

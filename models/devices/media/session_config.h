@@ -9,6 +9,7 @@
 #include "ice/credentials.h"
 #include "pki/unix_time.h"
 #include "tls/context.h"
+#include "turn/types.h"
 
 #include <chrono>
 #include <cstddef>
@@ -29,6 +30,9 @@ struct Codec {
 
 struct SessionConfig {
     Endpoint turn_server;
+    // How the session reaches the TURN server: datagrams, or one TCP connection the driver
+    // opens (what the session sends and takes are then pieces of that stream).
+    turn::Transport turn_transport = turn::Transport::Udp;
     std::string username;
     std::string password;
     std::string turn_software; // SOFTWARE in TURN requests when not empty

@@ -582,3 +582,61 @@ TEST(GuestScript, LogsEachVerdictAndScreen) {
     EXPECT_EQ(lines[1], "dns failed: cmsweb.octavio.com: SERVFAIL");
     EXPECT_TRUE(Contains(lines[2], "screen: site_unreachable"));
 }
+
+// Issue 14: the browser tries ?transport=udp, and when it gets no answer there, the
+// ?transport=tcp URL of the same server, as browsers fall back when UDP is blocked.
+TEST(GuestScript, NoAnswerOverUdpMovesToTheTcpUrlAfterTheFallbackTime) {
+    GuestScript s(ReferenceConfig());
+    Instant t = RunJoin(s, Until::Joined);
+    auto udp = Drain(s);
+    ASSERT_NE(Find<AllocateRelay>(udp), nullptr);
+    EXPECT_EQ(Find<AllocateRelay>(udp)->transport, "udp");
+    ASSERT_EQ(s.NextTimeout(), Instant(t + 5s)) << "the fallback comes before the give-up";
+
+    s.HandleTimeout(t + 5s);
+    auto tcp = Drain(s);
+    ASSERT_NE(Find<AllocateRelay>(tcp), nullptr);
+    EXPECT_EQ(Find<AllocateRelay>(tcp)->transport, "tcp");
+    EXPECT_EQ(Find<AllocateRelay>(tcp)->host, "10.88.246.156");
+    EXPECT_EQ(Find<AllocateRelay>(tcp)->port, 3478);
+    EXPECT_EQ(Find<AllocateRelay>(tcp)->username, "turnuser");
+    EXPECT_EQ(Status(s, Stage::Turn), StageStatus::NotReached) << "still gathering";
+    // The last URL has no fallback: only the give-up remains (the login came at 6 ms).
+    EXPECT_EQ(s.NextTimeout(), Instant(6ms + 30s));
+
+    s.OnTurnChallenged(t + 5s + 1ms, "turnuser");
+    s.OnTurnAllocated(t + 5s + 2ms, Endpoint{Ip("10.88.246.156"), 24010},
+                      Endpoint{Ip("172.16.84.124"), 50001});
+    EXPECT_EQ(Status(s, Stage::Turn), StageStatus::Ok);
+    EXPECT_TRUE(Contains(Detail(s, Stage::Turn), "at 10.88.246.156:3478/tcp"))
+        << Detail(s, Stage::Turn);
+    EXPECT_TRUE(Contains(Detail(s, Stage::Turn),
+                         "given up before: 10.88.246.156:3478/udp: no answer after 5 s"))
+        << Detail(s, Stage::Turn);
+}
+
+TEST(GuestScript, AConnectionThatFailsMovesOnAtOnceAnAnswerDoesNot) {
+    GuestScript s(ReferenceConfig());
+    Instant t = RunJoin(s, Until::Joined);
+    Drain(s);
+    // UDP silent: the transaction's own timeout ends it before the fallback time.
+    s.OnTurnFailed(t += 1ms, 0, "");
+    auto tcp = Drain(s);
+    ASSERT_NE(Find<AllocateRelay>(tcp), nullptr);
+    EXPECT_EQ(Find<AllocateRelay>(tcp)->transport, "tcp");
+    // TCP refused: nothing is left to try, the stage fails with both URLs in the detail.
+    s.OnTurnFailed(t += 1ms, 0, "TCP: refused");
+    EXPECT_EQ(Status(s, Stage::Turn), StageStatus::Failed);
+    EXPECT_EQ(Detail(s, Stage::Turn),
+              "Allocate at 10.88.246.156:3478/tcp as \"turnuser\": no answer (TCP: refused); given "
+              "up before: 10.88.246.156:3478/udp: no answer");
+
+    // A server that answers with an error is not tried again over TCP.
+    GuestScript answered(ReferenceConfig());
+    t = RunJoin(answered, Until::Joined);
+    Drain(answered);
+    answered.OnTurnChallenged(t += 1ms, "turnuser");
+    answered.OnTurnFailed(t += 1ms, 431, "Integrity Check Failure");
+    EXPECT_EQ(Find<AllocateRelay>(Drain(answered)), nullptr);
+    EXPECT_EQ(Status(answered, Stage::Turn), StageStatus::Failed);
+}
