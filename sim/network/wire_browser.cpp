@@ -67,6 +67,8 @@ Expected<std::unique_ptr<GuestBrowser>> StartBrowser(World& world, const Scenari
     s.proceed_past_certificate_warning = guest.proceed_past_certificate_warning;
     s.turn_fallback_after = std::chrono::duration_cast<Duration>(
         std::chrono::duration<double>(guest.turn_fallback_after_s));
+    s.max_loss_percent = guest.max_loss_percent;
+    s.max_jitter_ms = guest.max_jitter_ms;
     Rng ice_rng = world.ForkRng("browser:" + guest.node + ":ice");
     s.ice_ufrag = IceChars(ice_rng, 8);
     s.ice_pwd = IceChars(ice_rng, 24);

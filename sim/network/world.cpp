@@ -4,6 +4,8 @@
 #include "nat_firewall_routing.h"
 #include "network_check.h"
 
+#include "link/path_csma_net_device.h"
+
 #include "ns3/core-module.h"
 #include "ns3/csma-module.h"
 #include "ns3/internet-module.h"
@@ -18,6 +20,10 @@ namespace cmslab::network {
 namespace {
 
 bool g_world_alive = false;
+
+Duration Nanos(double ms) {
+    return Duration(static_cast<std::int64_t>(std::llround(ms * 1e6)));
+}
 
 ns3::Ipv4Address ToNs3(const IpAddress& a) {
     return ns3::Ipv4Address(a.V4Value());
@@ -149,11 +155,11 @@ Expected<std::unique_ptr<World>> World::Build(const scenario::Scenario& s,
     for (const scenario::Network& net : s.networks) {
         ns3::ObjectFactory factory;
         factory.SetTypeId("ns3::CsmaChannel");
-        factory.Set("DataRate", ns3::StringValue(options.data_rate));
-        // The scenario's one-way delay, to the nanosecond: round trips measured by the
-        // boxes (the TURN probe's) come from these.
-        factory.Set("Delay", ns3::TimeValue(ns3::NanoSeconds(
-                                 static_cast<std::int64_t>(std::llround(net.delay_ms * 1e6)))));
+        factory.Set("DataRate", ns3::DataRateValue(ns3::DataRate(static_cast<std::uint64_t>(
+                                    std::llround(net.bandwidth_mbps * 1e6)))));
+        // No propagation delay on the channel itself: CsmaChannel would keep the medium
+        // busy for all of it. The scenario's delay is each device's path (below).
+        factory.Set("Delay", ns3::TimeValue(ns3::Seconds(0)));
         channels[net.name] = factory.Create<ns3::CsmaChannel>();
     }
 
@@ -171,8 +177,17 @@ Expected<std::unique_ptr<World>> World::Build(const scenario::Scenario& s,
                 if (candidate.name == itf.network)
                     net = &candidate;
             }
-            ns3::Ptr<ns3::NetDevice> dev = csma.Install(n, channels[itf.network]).Get(0);
+            ns3::Ptr<link::PathCsmaNetDevice> dev =
+                link::InstallPathDevice(n, channels[itf.network]);
             dev->SetAddress(MacFor(ni, ii));
+            // The scenario's one-way delay, to the nanosecond (round trips the boxes
+            // measure, the TURN probe's, come from it), jitter and loss, each device its
+            // own seeded draws.
+            link::PathSettings path;
+            path.delay = Nanos(net->delay_ms);
+            path.jitter = Nanos(net->jitter_ms);
+            path.loss = net->loss_percent / 100;
+            dev->SetPath(path, world->ForkRng("path:" + itf.network + ":" + node.name));
             if (!capture_device.count(itf.network))
                 capture_device[itf.network] = dev;
             const std::int32_t index = static_cast<std::int32_t>(ipv4->AddInterface(dev));

@@ -42,8 +42,6 @@ struct BuildOptions {
     std::optional<std::uint64_t> seed; // overrides the scenario's seed
     // The wall clock at simulated time zero; default: the scenario's start_time.
     std::optional<std::int64_t> epoch_unix_s;
-    // Every segment's data rate, as an ns-3 attribute string (its delay is the scenario's).
-    std::string data_rate = "1Gbps";
 };
 
 class World {

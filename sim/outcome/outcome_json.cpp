@@ -47,6 +47,14 @@ nlohmann::ordered_json MediaJson(const MediaCounters& media) {
     out["protection"] = media.protection;
     out["sent"] = direction(media.sent);
     out["received"] = direction(media.received);
+    if (media.reception.expected > 0) {
+        nlohmann::ordered_json r;
+        r["expected"] = media.reception.expected;
+        r["lost"] = media.reception.lost;
+        r["loss_percent"] = std::round(media.reception.LossPercent() * 100) / 100;
+        r["jitter_ms"] = std::round(media.reception.jitter_ms * 100) / 100;
+        out["reception"] = r;
+    }
     return out;
 }
 
@@ -170,6 +178,15 @@ Expected<Outcome> OutcomeFromJson(const nlohmann::json& summary) {
         if (!d)
             return d.Err();
         (std::string(way) == "sent" ? outcome.media.sent : outcome.media.received) = *d;
+    }
+    if (auto r = media->find("reception"); r != media->end()) {
+        if (!r->is_object() || !r->value("expected", nlohmann::json()).is_number_unsigned() ||
+            !r->value("lost", nlohmann::json()).is_number_integer() ||
+            !r->value("jitter_ms", nlohmann::json()).is_number())
+            return Error{"media.reception: expected expected, lost and jitter_ms"};
+        outcome.media.reception.expected = (*r)["expected"].get<std::uint64_t>();
+        outcome.media.reception.lost = (*r)["lost"].get<std::int64_t>();
+        outcome.media.reception.jitter_ms = (*r)["jitter_ms"].get<double>();
     }
     return outcome;
 }

@@ -4,6 +4,7 @@
 #include "scenario/url.h"
 #include "tls/policy.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,8 @@ struct GuestConfig {
     std::string display_name;
     double media_duration_s = 10;
     double turn_fallback_after_s = 5; // no answer from a TURN URL this long: the next one
+    std::optional<double> max_loss_percent; // media_quality: beyond it the media stage fails
+    std::optional<double> max_jitter_ms;
     bool proceed_past_certificate_warning = false; // clicks through the browser's warning
     tls::Policy tls; // what the browser offers
 };

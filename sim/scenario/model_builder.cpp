@@ -490,6 +490,11 @@ GuestConfig BuildGuest(const Reader& root) {
     guest.display_name = g.Str("display_name");
     guest.media_duration_s = g.Num("media_duration");
     guest.turn_fallback_after_s = g.Num("turn_fallback_after");
+    auto quality = g.Object("media_quality");
+    if (quality.Has("max_loss_percent"))
+        guest.max_loss_percent = quality.Num("max_loss_percent");
+    if (quality.Has("max_jitter_ms"))
+        guest.max_jitter_ms = quality.Num("max_jitter_ms");
     guest.proceed_past_certificate_warning = g.Bool("proceed_past_certificate_warning");
     guest.tls = TlsPolicyAt(g);
     return guest;
@@ -555,6 +560,9 @@ Scenario BuildModel(const json& document, Context& ctx) {
             net.prefix = *p;
         net.description = n.Str("description");
         net.delay_ms = n.Num("delay_ms");
+        net.jitter_ms = n.Num("jitter_ms");
+        net.loss_percent = n.Num("loss_percent");
+        net.bandwidth_mbps = n.Num("bandwidth_mbps");
         s.networks.push_back(net);
     }
     for (const auto& n : root.Objects("nodes"))

@@ -38,8 +38,12 @@ struct Network {
     std::string name;
     Prefix prefix;
     std::string description;
-    // One-way propagation delay of the segment, in milliseconds.
+    // The path in front of the segment: one-way delay, jitter (milliseconds), random
+    // loss (percent of frames), and the segment's bit rate.
     double delay_ms = 0.05;
+    double jitter_ms = 0;
+    double loss_percent = 0;
+    double bandwidth_mbps = 1000;
 };
 
 struct Interface {

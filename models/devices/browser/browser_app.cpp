@@ -489,6 +489,11 @@ struct BrowserApp::Impl {
     }
 
     void Report(const media::Event& event) {
+        // The figures first: the report of a packet may end the media stage.
+        if (media && std::holds_alternative<media::RtpReceived>(event)) {
+            const rtp::ReceiverStats& r = media->Reception();
+            script.OnMediaReception(outcome::Reception{r.Expected(), r.Lost(), r.JitterMs()});
+        }
         ReportMediaEvent(event, SimNow(), script, [this](const std::string& line) { Log(line); });
     }
 

@@ -8,6 +8,8 @@
 #include "webapp/meeting_page.h"
 #include "webapp/paths.h"
 
+#include <cmath>
+#include <cstdio>
 #include <sstream>
 
 namespace cmslab::browser {
@@ -709,12 +711,41 @@ void GuestScript::OnMediaLost(Instant now, const std::string& reason) {
     End(now, "media lost");
 }
 
+void GuestScript::OnMediaReception(const outcome::Reception& reception) {
+    m_media.reception = reception;
+    // Hundredths of a millisecond: what summary.json keeps.
+    m_media.reception.jitter_ms = std::round(reception.jitter_ms * 100) / 100;
+}
+
 std::string GuestScript::MediaDetail() const {
-    return std::to_string(m_media.sent.packets) + " packets (" +
-           std::to_string(m_media.sent.bytes) + " bytes) sent, " +
-           std::to_string(m_media.received.packets) + " packets (" +
-           std::to_string(m_media.received.bytes) + " bytes) received" +
-           (m_media.protection.empty() ? std::string() : ", " + m_media.protection);
+    std::string detail = std::to_string(m_media.sent.packets) + " packets (" +
+                         std::to_string(m_media.sent.bytes) + " bytes) sent, " +
+                         std::to_string(m_media.received.packets) + " packets (" +
+                         std::to_string(m_media.received.bytes) + " bytes) received" +
+                         (m_media.protection.empty() ? std::string() : ", " + m_media.protection);
+    const outcome::Reception& r = m_media.reception;
+    if (r.expected > 0) {
+        char figures[96];
+        std::snprintf(figures, sizeof(figures),
+                      "; received %lld lost of %llu (%.2f%%), jitter %.2f ms",
+                      static_cast<long long>(r.lost > 0 ? r.lost : 0),
+                      static_cast<unsigned long long>(r.expected), r.LossPercent(), r.jitter_ms);
+        detail += figures;
+    }
+    return detail;
+}
+
+// What the guest's limits say of the received stream; empty when within them.
+std::string GuestScript::QualityShortfall() const {
+    const outcome::Reception& r = m_media.reception;
+    char text[128] = "";
+    if (m_config.max_loss_percent && r.LossPercent() > *m_config.max_loss_percent)
+        std::snprintf(text, sizeof(text), "loss %.2f%% beyond the guest's max_loss_percent %g",
+                      r.LossPercent(), *m_config.max_loss_percent);
+    else if (m_config.max_jitter_ms && r.jitter_ms > *m_config.max_jitter_ms)
+        std::snprintf(text, sizeof(text), "jitter %.2f ms beyond the guest's max_jitter_ms %g",
+                      r.jitter_ms, *m_config.max_jitter_ms);
+    return text;
 }
 
 void GuestScript::EndMedia(Instant now) {
@@ -722,10 +753,12 @@ void GuestScript::EndMedia(Instant now) {
         return;
     m_media_end_at.reset();
     Act(StopMedia{});
-    if (m_media.BothWays())
+    const std::string shortfall = QualityShortfall();
+    if (m_media.BothWays() && shortfall.empty())
         Ok(Stage::Media, now, MediaDetail());
     else
-        Fail(Stage::Media, now, MediaDetail());
+        Fail(Stage::Media, now,
+             shortfall.empty() ? MediaDetail() : shortfall + ": " + MediaDetail());
 }
 
 std::optional<Instant> GuestScript::NextTimeout() const {
@@ -770,8 +803,8 @@ void GuestScript::GiveUp(Instant now) {
     // Still gathering: the TURN URL being tried (and those given up) say where it hung.
     if (m_media_phase.Get() == MediaPhase::Allocating) {
         MoveMedia(MediaStep::TurnFailed);
-        std::string detail = "Allocate at " + m_turn_server + " as \"" + m_turn_user +
-                             "\": no answer before " + why;
+        std::string detail =
+            "Allocate at " + m_turn_server + " as \"" + m_turn_user + "\": no answer before " + why;
         if (!m_turn_abandoned.empty())
             detail += "; given up before: " + Join(m_turn_abandoned);
         Fail(Stage::Turn, now, detail);

@@ -45,6 +45,10 @@ struct ScriptConfig {
     // of iceServers (?transport=udp first, then ?transport=tcp): a firewall that drops
     // UDP to the TURN server costs this much, not the whole give-up time.
     Duration turn_fallback_after = std::chrono::seconds(5);
+    // What the guest accepts of the media received: beyond either, the media stage fails
+    // with the figures (unset: anything that flows both ways is media).
+    std::optional<double> max_loss_percent;
+    std::optional<double> max_jitter_ms;
     // The browser's side of ICE and DTLS, made by the driver (from its Rng and its DTLS
     // certificate): sent to the CMS over signaling.
     std::string ice_ufrag;
@@ -181,6 +185,8 @@ class GuestScript {
     // One RTP packet on the wire (size as sent), each way; `protection` "srtp" or "rtp".
     void OnMediaSent(Instant now, std::size_t size, const std::string& protection);
     void OnMediaReceived(Instant now, std::size_t size);
+    // The received stream's RFC 3550 figures so far (the driver's media session counts).
+    void OnMediaReception(const outcome::Reception& reception);
     // The media path broke for good (the relay or the permission to the meeting is gone):
     // the call ends, and the media stage is judged on what flowed.
     void OnMediaLost(Instant now, const std::string& reason);
@@ -282,6 +288,7 @@ class GuestScript {
     bool Secure() const { return m_config.https && m_accepted_certificate.empty(); }
     void EndMedia(Instant now);
     std::string MediaDetail() const;
+    std::string QualityShortfall() const;
 
     ScriptConfig m_config;
     Phase m_phase = Phase::Idle;

@@ -19,14 +19,31 @@ struct MediaDirection {
     }
 };
 
+// The CMS's stream as the browser received it (RFC 3550 6.4.1: packets expected from
+// the sequence numbers, lost, interarrival jitter).
+struct Reception {
+    std::uint64_t expected = 0;
+    std::int64_t lost = 0; // negative with duplicates
+    double jitter_ms = 0;
+
+    double LossPercent() const {
+        return expected == 0 || lost <= 0 ? 0 : 100.0 * static_cast<double>(lost) / expected;
+    }
+    bool operator==(const Reception& o) const {
+        return expected == o.expected && lost == o.lost && jitter_ms == o.jitter_ms;
+    }
+};
+
 struct MediaCounters {
     MediaDirection sent;     // browser -> CMS
     MediaDirection received; // CMS -> browser
     std::string protection;  // "srtp", "rtp", or "" before any media
+    Reception reception;     // of `received`
 
     bool BothWays() const { return sent.packets > 0 && received.packets > 0; }
     bool operator==(const MediaCounters& o) const {
-        return sent == o.sent && received == o.received && protection == o.protection;
+        return sent == o.sent && received == o.received && protection == o.protection &&
+               reception == o.reception;
     }
 };
 

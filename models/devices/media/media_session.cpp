@@ -3,6 +3,7 @@
 #include "common/overloaded.h"
 #include "common/take_first.h"
 #include "ice/candidate.h"
+#include "rtp/rtp_packet.h"
 #include "stun/demux.h"
 
 #include <algorithm>
@@ -48,7 +49,7 @@ Session::Session(SessionConfig config, Rng rng, Rng traffic)
     : m_config(std::move(config)), m_traffic(traffic),
       m_turn(SessionTurnConfig(m_config), rng.Fork("turn")),
       m_ice(SessionIceConfig(m_config), rng.Fork("ice")),
-      m_rtp(m_config.codec, rng.Fork("rtp"), traffic) {}
+      m_rtp(m_config.codec, rng.Fork("rtp"), traffic), m_reception(m_config.codec.clock_rate) {}
 
 Session::~Session() = default;
 
@@ -235,12 +236,19 @@ void Session::OnPeerData(const Endpoint& peer, const Bytes& data, Instant now) {
     case stun::PacketKind::Rtp: {
         if (!m_srtp)
             return;
-        if (!m_srtp->inbound.UnprotectRtp(data)) {
+        const auto plain = m_srtp->inbound.UnprotectRtp(data);
+        if (!plain) {
             ++m_counters.srtp_refused;
             return;
         }
         ++m_counters.packets_received;
         m_counters.bytes_received += data.size();
+        if (auto rtp = rtp::DecodeRtp(*plain)) {
+            // Arrival on the stream's clock: only differences count (RFC 3550 A.8).
+            const auto units = static_cast<std::int64_t>(static_cast<double>(now.count()) *
+                                                         m_config.codec.clock_rate / 1e9);
+            m_reception.Update(rtp->sequence, rtp->timestamp, units);
+        }
         Emit(RtpReceived{data.size()});
         return;
     }

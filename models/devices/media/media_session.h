@@ -22,6 +22,7 @@
 #include "media/session_config.h"
 #include "media/session_events.h"
 #include "pki/fingerprint.h"
+#include "rtp/receiver_stats.h"
 #include "srtp/session.h"
 #include "tls/dtls_endpoint.h"
 #include "turn/client.h"
@@ -96,6 +97,8 @@ class Session {
     const ice::Agent& Ice() const { return m_ice; }
     const tls::DtlsEndpoint* Dtls() const { return m_dtls.get(); }
     const Counters& GetCounters() const { return m_counters; }
+    // The peer's RTP stream as received (RFC 3550: expected, lost, interarrival jitter).
+    const rtp::ReceiverStats& Reception() const { return m_reception; }
     bool KeysReady() const { return m_srtp.has_value(); }
     bool Sending() const { return m_rtp.Running(); }
 
@@ -131,6 +134,7 @@ class Session {
     std::deque<Datagram> m_out;
     std::deque<Event> m_events;
     Counters m_counters;
+    rtp::ReceiverStats m_reception;
 };
 
 } // namespace cmslab::media
