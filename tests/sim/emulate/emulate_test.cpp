@@ -7,14 +7,17 @@
 // They need root and /dev/net/tun (CI has both); they skip, saying why, without them.
 #include "support/process.h"
 #include "support/temp_dir.h"
+#include "support/tshark.h"
 
 #include <gtest/gtest.h>
 
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace cmslab {
@@ -125,6 +128,77 @@ TEST_F(Emulate, DigInTheGuestsNamespaceGetsTheExternalDnsAnswer) {
     // The external DNS server logged the real client's query.
     EXPECT_NE(testkit::ReadFile(m_dir.File("out/logs/ext-dns.log")).find("cmsweb.octavio.com"),
               std::string::npos);
+    // The guest LAN's capture holds the real host's query and the answer, checksums valid.
+    const auto frames = testkit::TsharkFields(m_dir.File("out/pcap/guest.pcap"),
+                                              "dns.qry.name == \"cmsweb.octavio.com\"",
+                                              {"ip.src", "ip.dst", "dns.a"});
+    EXPECT_NE(std::find(frames.begin(), frames.end(), "172.16.84.124|10.88.246.210|"), frames.end())
+        << testing::PrintToString(frames);
+    EXPECT_NE(std::find(frames.begin(), frames.end(), "10.88.246.210|172.16.84.124|10.88.246.156"),
+              frames.end())
+        << testing::PrintToString(frames);
+    EXPECT_EQ(testkit::TsharkWarnings(m_dir.File("out/pcap/guest.pcap")), "");
+}
+
+TEST_F(Emulate, TsharkInTheNamespaceAndTheLabsCaptureSeeTheSameExchange) {
+    if (!testkit::ProgramExists("dig") || !testkit::ProgramExists("tshark"))
+        GTEST_SKIP() << "dig or tshark is missing";
+    Emulation emulation("reference", m_dir.File("out"));
+    ASSERT_TRUE(emulation.WaitReady()) << emulation.Output();
+    const std::string inside = m_dir.File("inside.pcap");
+    BackgroundProcess capture;
+    ASSERT_TRUE(capture.Start({"ip", "netns", "exec", kNamespace, "tshark", "-n", "-i", "eth0",
+                               "-f", "udp port 53", "-w", inside}));
+    // "Capturing on" comes before dumpcap has its socket; this comes after.
+    ASSERT_TRUE(capture.WaitFor("Capture started", 20s)) << capture.Out();
+    for (const char* name : {"cmsweb.octavio.com", "vcse.octavio.com"}) {
+        const ProcessResult dig =
+            InGuest({"dig", "+short", "+time=3", "+tries=1", "@10.88.246.210", name});
+        EXPECT_EQ(dig.exit_code, 0) << dig.err;
+    }
+    // dumpcap reads the kernel's buffer on its own schedule; stopped at once it can lose
+    // the last answer, which dig already got.
+    std::this_thread::sleep_for(1s);
+    Signal(capture.Pid(), SIGINT);
+    EXPECT_EQ(capture.Wait(20s), 0) << capture.Out();
+    EXPECT_EQ(emulation.Stop(), 0) << emulation.Output();
+    const auto seen_inside = testkit::TsharkFields(inside, "dns", {"ip.src", "dns.qry.name"});
+    const auto seen_by_lab =
+        testkit::TsharkFields(m_dir.File("out/pcap/guest.pcap"), "dns", {"ip.src", "dns.qry.name"});
+    EXPECT_EQ(seen_inside.size(), 4u) << testing::PrintToString(seen_inside);
+    EXPECT_EQ(seen_inside, seen_by_lab);
+    EXPECT_EQ(testkit::TsharkWarnings(inside), "");
+}
+
+TEST_F(Emulate, SigintEndsTheRunWritesItsResultsAndRemovesTheNamespace) {
+    Emulation emulation("reference", m_dir.File("out"));
+    ASSERT_TRUE(emulation.WaitReady()) << emulation.Output();
+    Signal(emulation.Pid(), SIGINT);
+    EXPECT_EQ(emulation.Process().Wait(30s), 0) << emulation.Output();
+    EXPECT_EQ(Namespaces().find(kNamespace), std::string::npos);
+    const std::string summary = testkit::ReadFile(m_dir.File("out/summary.json"));
+    EXPECT_NE(summary.find("\"ended_by\": \"SIGINT\""), std::string::npos) << summary;
+    EXPECT_NE(summary.find("\"p99_ms\""), std::string::npos) << summary;
+    EXPECT_NE(testkit::ReadFile(m_dir.File("out/ca/lab-ca.pem")).find("BEGIN CERTIFICATE"),
+              std::string::npos);
+}
+
+TEST_F(Emulate, ANodeThatForwardsOrDoesNotExistIsRefusedAndNothingIsMade) {
+    const ProcessResult router =
+        RunProcess({kCmslab, "emulate", Scenario("reference"), "--attach", "edge-fw", "--out",
+                    m_dir.File("a"), "--duration", "5"},
+                   60s);
+    EXPECT_EQ(router.exit_code, 2);
+    EXPECT_NE(router.err.find("'edge-fw' is a nat_firewall (it forwards between networks)"),
+              std::string::npos)
+        << router.err;
+    const ProcessResult nobody = RunProcess({kCmslab, "emulate", Scenario("reference"), "--attach",
+                                             "nobody", "--out", m_dir.File("b"), "--duration", "5"},
+                                            60s);
+    EXPECT_EQ(nobody.exit_code, 2);
+    EXPECT_NE(nobody.err.find("the scenario has no node 'nobody'"), std::string::npos)
+        << nobody.err;
+    EXPECT_EQ(Namespaces().find("cmslab-"), std::string::npos) << Namespaces();
 }
 
 TEST_F(Emulate, CurlWithTheLabCaGetsTheMeetingPageThroughTheTunnel) {
