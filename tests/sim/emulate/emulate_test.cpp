@@ -5,6 +5,8 @@
 // still kills the emulation by pid and deletes the namespace it made.
 //
 // They need root and /dev/net/tun (CI has both); they skip, saying why, without them.
+#include "emulation_run.h"
+
 #include "support/process.h"
 #include "support/temp_dir.h"
 #include "support/tshark.h"
@@ -12,7 +14,6 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -27,87 +28,22 @@ using namespace std::chrono_literals;
 using testkit::BackgroundProcess;
 using testkit::ProcessResult;
 using testkit::RunProcess;
+using namespace emulatetest;
 
-const std::string kCmslab = std::string(CMSLAB_BINARY_DIR) + "/cmslab";
 const std::string kNamespace = "cmslab-guest-pc";
-
-std::string Scenario(const std::string& name) {
-    return std::string(CMSLAB_SOURCE_DIR) + "/scenarios/" + name + ".json";
-}
-
-std::string Namespaces() {
-    return RunProcess({"ip", "netns", "list"}, 10s).out;
-}
-
-void DeleteNamespace(const std::string& name) {
-    if (Namespaces().find(name) != std::string::npos)
-        RunProcess({"ip", "netns", "delete", name}, 10s);
-}
-
-// Signals one child by its pid. BackgroundProcess forgets the pid (-1) once it has reaped
-// the child, and kill(-1, ...) would signal every process of the machine.
-void Signal(pid_t pid, int sig) {
-    if (pid > 0)
-        kill(pid, sig);
-}
-
-// One emulation of a scenario with guest-pc attached, ended (SIGTERM, then SIGKILL) and
-// its namespace removed when the test ends, whatever happened.
-class Emulation {
-  public:
-    Emulation(const std::string& scenario, const std::string& out_dir) : m_out(out_dir) {
-        m_started = m_process.Start({kCmslab, "emulate", Scenario(scenario), "--attach", "guest-pc",
-                                     "--out", out_dir, "--duration", "120"},
-                                    BackgroundProcess::Output::Separate);
-    }
-    ~Emulation() {
-        Stop();
-        DeleteNamespace(kNamespace);
-    }
-
-    // True once the deployment says it is ready; the lines so far otherwise in Output().
-    bool WaitReady() { return m_started && m_process.WaitFor("cmslab emulate: ready after", 60s); }
-    // True once the deployment says it is not ready, after its 30 s of waiting.
-    bool WaitNotReady() {
-        return m_started && m_process.WaitFor("cmslab emulate: not ready after", 60s);
-    }
-    // SIGTERM and the exit code (-1 when it had to be killed).
-    int Stop() {
-        if (!m_started || m_stopped)
-            return m_exit;
-        m_stopped = true;
-        Signal(m_process.Pid(), SIGTERM);
-        m_exit = m_process.Wait(30s);
-        return m_exit;
-    }
-    std::string Output() const { return m_process.Out() + "\n--- stderr ---\n" + m_process.Err(); }
-    const std::string& OutDir() const { return m_out; }
-    pid_t Pid() const { return m_process.Pid(); }
-    BackgroundProcess& Process() { return m_process; }
-
-  private:
-    std::string m_out;
-    BackgroundProcess m_process;
-    bool m_started = false;
-    bool m_stopped = false;
-    int m_exit = -1;
-};
+const std::string kCmslab = std::string(CMSLAB_BINARY_DIR) + "/cmslab";
 
 // Runs a program inside the guest's namespace, bounded in time.
 ProcessResult InGuest(std::vector<std::string> argv, std::chrono::seconds deadline = 30s) {
-    argv.insert(argv.begin(), {"ip", "netns", "exec", kNamespace});
-    return RunProcess(argv, deadline);
+    return In("guest-pc", std::move(argv), deadline);
 }
 
 class Emulate : public ::testing::Test {
   protected:
     void SetUp() override {
-        if (geteuid() != 0)
-            GTEST_SKIP() << "emulation needs root (network namespaces, TAP devices)";
-        if (access("/dev/net/tun", R_OK | W_OK) != 0)
-            GTEST_SKIP() << "/dev/net/tun is missing: no TAP devices on this machine";
-        if (!testkit::ProgramExists("ip"))
-            GTEST_SKIP() << "iproute2's `ip` is missing (tools/setup installs it)";
+        const std::string why = WhyNoEmulation();
+        if (!why.empty())
+            GTEST_SKIP() << why;
         ASSERT_FALSE(m_dir.Path().empty());
     }
 
