@@ -74,6 +74,12 @@ int Emulate(const Args& args) {
     const std::vector<std::string> attach = line.Values("--attach");
     if (attach.empty())
         return line.Refuse("name at least one node to attach (--attach NODE)");
+    for (std::size_t i = 0; i < attach.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+            if (attach[i] == attach[j])
+                return line.Refuse("--attach " + attach[i] + " is given twice");
+        }
+    }
     if (auto more = line.AtMostOne("scenario"))
         return line.Refuse(*more);
     const std::string path =

@@ -134,6 +134,26 @@ TEST_F(Emulate, ANodeThatForwardsOrDoesNotExistIsRefusedAndNothingIsMade) {
     EXPECT_EQ(nobody.exit_code, 2);
     EXPECT_NE(nobody.err.find("the scenario has no node 'nobody'"), std::string::npos)
         << nobody.err;
+    const ProcessResult twice =
+        RunProcess({kCmslab, "emulate", Scenario("reference"), "--attach", "guest-pc", "--attach",
+                    "guest-pc", "--out", m_dir.File("c"), "--duration", "5"},
+                   60s);
+    EXPECT_EQ(twice.exit_code, 2);
+    EXPECT_NE(twice.err.find("--attach guest-pc is given twice"), std::string::npos) << twice.err;
+    EXPECT_EQ(Namespaces().find("cmslab-"), std::string::npos) << Namespaces();
+}
+
+TEST_F(Emulate, WithoutRootItSaysSoAndMakesNothing) {
+    if (!testkit::ProgramExists("setpriv"))
+        GTEST_SKIP() << "setpriv (util-linux) is missing";
+    // As nobody, with no capabilities left.
+    const ProcessResult user =
+        RunProcess({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", kCmslab,
+                    "emulate", Scenario("reference"), "--attach", "guest-pc", "--out",
+                    "/nonexistent/out", "--duration", "5"},
+                   60s);
+    EXPECT_EQ(user.exit_code, 2) << user.out << user.err;
+    EXPECT_NE(user.err.find("emulation needs root"), std::string::npos) << user.err;
     EXPECT_EQ(Namespaces().find("cmslab-"), std::string::npos) << Namespaces();
 }
 
