@@ -1,8 +1,9 @@
 // How well an emulation keeps real time (issue 12): the reference with guest-pc attached,
 // while a real client fetches the meeting page ten times, must run its events less than
 // 10 ms late at the 99th percentile on the project's 2-core machine, and say so in
-// summary.json and on its last line. Run alone (RUN_SERIAL): with another test compiling
-// or simulating beside it, the lateness measured would be that test's.
+// summary.json and on its last line. Run alone (RUN_SERIAL), and at a real-time priority
+// (`chrt -f 10`, as README advises for a class): at the ordinary priority, other work on
+// the machine decides the lateness (p99 20 ms was seen while two other builds ran).
 #include "emulation_run.h"
 
 #include "support/temp_dir.h"
@@ -27,7 +28,9 @@ TEST(EmulateLag, ReferenceWithOneAttachedHostRunsUnder10MsLateAtP99) {
     if (!testkit::ProgramExists("curl"))
         GTEST_SKIP() << "curl is missing";
     testkit::TempDir dir("cmslab-emulate-lag");
-    Emulation emulation("reference", dir.File("out"));
+    if (!testkit::ProgramExists("chrt"))
+        GTEST_SKIP() << "chrt (util-linux) is missing";
+    Emulation emulation("reference", dir.File("out"), {"guest-pc"}, 120, {"chrt", "-f", "10"});
     ASSERT_TRUE(emulation.WaitReady()) << emulation.Output();
     for (int i = 0; i < 10; ++i) {
         const auto curl =

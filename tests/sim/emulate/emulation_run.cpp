@@ -42,15 +42,13 @@ void Signal(pid_t pid, int sig) {
 }
 
 Emulation::Emulation(const std::string& scenario, const std::string& out_dir,
-                     std::vector<std::string> attach, int duration_s)
+                     std::vector<std::string> attach, int duration_s,
+                     std::vector<std::string> prefix)
     : m_attach(std::move(attach)) {
-    std::vector<std::string> argv = {std::string(CMSLAB_BINARY_DIR) + "/cmslab",
-                                     "emulate",
-                                     Scenario(scenario),
-                                     "--out",
-                                     out_dir,
-                                     "--duration",
-                                     std::to_string(duration_s)};
+    std::vector<std::string> argv = std::move(prefix);
+    argv.insert(argv.end(),
+                {std::string(CMSLAB_BINARY_DIR) + "/cmslab", "emulate", Scenario(scenario), "--out",
+                 out_dir, "--duration", std::to_string(duration_s)});
     for (const std::string& node : m_attach) {
         argv.push_back("--attach");
         argv.push_back(node);

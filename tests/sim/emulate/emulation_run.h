@@ -27,9 +27,11 @@ void Signal(pid_t pid, int sig);
 
 class Emulation {
   public:
-    // Ends by itself after `duration_s` at the latest.
+    // Ends by itself after `duration_s` at the latest. `prefix`: words before cmslab's
+    // path (`chrt -f 10`).
     Emulation(const std::string& scenario, const std::string& out_dir,
-              std::vector<std::string> attach = {"guest-pc"}, int duration_s = 120);
+              std::vector<std::string> attach = {"guest-pc"}, int duration_s = 120,
+              std::vector<std::string> prefix = {});
     ~Emulation();
     Emulation(const Emulation&) = delete;
     Emulation& operator=(const Emulation&) = delete;
