@@ -273,6 +273,7 @@ Expected<EmulateReport> Emulate(const scenario::Scenario& s, const EmulateOption
         return Error{"cannot write " + options.out_dir + "/topology.dot"};
 
     report.out_dir = options.out_dir;
+    report.guest_modelled = guest != nullptr;
     report.seed = world.Seed();
     report.simulated_s = world.NowSeconds();
     std::ifstream written(*summary_path);
@@ -290,8 +291,8 @@ Expected<EmulateReport> Emulate(const scenario::Scenario& s, const EmulateOption
 Expected<EmulateReport> EmulateScenario(const scenario::Scenario& s, const EmulateOptions& options,
                                         std::ostream& out) {
     auto report = Emulate(s, options, out);
-    if (!report)
-        return report;
+    if (!report || !report->guest_modelled)
+        return report; // a real guest's join is the person's to judge, not the lab's
     // As for a run: the captures are complete only once the world has closed them.
     auto diagnosed = diagnosis::WriteDiagnosis(options.out_dir);
     if (!diagnosed)

@@ -4,7 +4,9 @@
 // node's simulated segments; the programs run there (dig, curl, openssl, a browser)
 // talk to the simulated boxes in real time. The run ends on SIGINT, SIGTERM, SIGHUP or
 // after `duration_s`, removes its namespaces on every path out, and writes the results
-// folder as a run does, plus ca/<name>.pem and the real-time lag in summary.json.
+// folder as a run does, plus ca/<name>.pem and the real-time lag in summary.json. The
+// diagnosis is written only when the scenario's guest is the lab's model: a real guest's
+// join is not recorded by the lab as a stage-by-stage outcome.
 #pragma once
 
 #include "common/expected.h"
@@ -36,6 +38,9 @@ struct EmulateReport {
     double simulated_s = 0;
     std::string ended_by; // "SIGINT", "SIGTERM", "SIGHUP" or "duration"
     LagReport lag;
+    // Whether the scenario's guest was the lab's model (its node not attached): only then
+    // is there a join to diagnose.
+    bool guest_modelled = false;
     nlohmann::json summary;
 };
 

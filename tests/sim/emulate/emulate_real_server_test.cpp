@@ -84,6 +84,8 @@ TEST(EmulateRealServer, DnsmasqAsTheExternalDnsServesTheModelledGuestWhichJoinsW
         EXPECT_EQ(summary["stages"][stage]["status"], "ok") << stage << ": " << summary["stages"];
     EXPECT_GT(summary["media"]["received"].value("packets", 0), 0) << summary["media"];
     EXPECT_EQ(summary["devices"]["ext-dns"], nlohmann::json::array({"real host (attached)"}));
+    // The modelled guest's join is diagnosed as in a run: nothing wrong.
+    EXPECT_EQ(summary["diagnosis"].value("verdict", ""), "healthy") << summary["diagnosis"];
     EXPECT_EQ(Namespaces().find("cmslab-ext-dns"), std::string::npos);
 }
 
