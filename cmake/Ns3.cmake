@@ -18,3 +18,10 @@ foreach(module IN LISTS NS3_MODULES)
   target_link_libraries(cmslab_ns3 INTERFACE ns3::${module})
 endforeach()
 target_link_options(cmslab_ns3 INTERFACE "LINKER:--no-as-needed")
+
+# The real-time emulation (sim/emulate) alone needs ns-3's FdNetDevice, which reads and
+# writes a TAP descriptor; nothing else links it.
+find_library(NS3_fd-net-device_LIBRARY NAMES ns3-fd-net-device REQUIRED)
+add_library(ns3::fd-net-device SHARED IMPORTED)
+set_target_properties(ns3::fd-net-device PROPERTIES
+                      IMPORTED_LOCATION "${NS3_fd-net-device_LIBRARY}")

@@ -11,6 +11,7 @@ namespace cmslab::cli {
 using Args = std::vector<std::string>;
 
 int Run(const Args& args);
+int Emulate(const Args& args);
 int Validate(const Args& args);
 int Topology(const Args& args);
 int Diagnose(const Args& args);

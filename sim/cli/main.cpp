@@ -15,6 +15,8 @@ struct Command {
 const std::map<std::string, Command>& Commands() {
     static const std::map<std::string, Command> commands = {
         {"run", {cmslab::cli::Run, "simulate a guest joining through a deployment"}},
+        {"emulate",
+         {cmslab::cli::Emulate, "run a deployment in real time with real hosts attached"}},
         {"validate", {cmslab::cli::Validate, "check a scenario file without simulating it"}},
         {"topology", {cmslab::cli::Topology, "print a scenario's network as Graphviz DOT"}},
         {"diagnose", {cmslab::cli::Diagnose, "name the root cause of a run from its results"}},

@@ -98,7 +98,10 @@ ParsedArgs ParseOptions(const std::vector<std::string>& args,
             out.error = NeedsValues(*spec);
             return out;
         }
-        out.options[name] = std::move(values);
+        std::vector<std::string>& kept = out.options[name];
+        if (!spec->repeats)
+            kept.clear();
+        kept.insert(kept.end(), values.begin(), values.end());
     }
     return out;
 }

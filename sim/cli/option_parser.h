@@ -28,10 +28,13 @@ int UsageError(std::string_view command, UsageText usage, const std::string& mes
 struct OptionSpec {
     std::string name;
     std::size_t values = 0;
+    // Each occurrence adds its words instead of replacing the last one's (`--attach a
+    // --attach b`).
+    bool repeats = false;
 };
 
 // What a command line says. Each option holds the words of its last occurrence, as a
-// user repeating an option means the later one.
+// user repeating an option means the later one, unless its spec repeats.
 struct ParsedArgs {
     bool help = false; // --help or -h: nothing after it is read
     std::string error; // why the line is refused; empty when it is not

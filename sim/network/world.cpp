@@ -14,6 +14,7 @@
 #include <cmath>
 #include <filesystem>
 #include <set>
+#include <sstream>
 
 namespace cmslab::network {
 
@@ -23,6 +24,16 @@ bool g_world_alive = false;
 
 Duration Nanos(double ms) {
     return Duration(static_cast<std::int64_t>(std::llround(ms * 1e6)));
+}
+
+// The scenario's one-way delay, to the nanosecond (round trips the boxes measure, the TURN
+// probe's, come from it), its jitter and loss.
+link::PathSettings PathOf(const scenario::Network& net) {
+    link::PathSettings path;
+    path.delay = Nanos(net.delay_ms);
+    path.jitter = Nanos(net.jitter_ms);
+    path.loss = net.loss_percent / 100;
+    return path;
 }
 
 ns3::Ipv4Address ToNs3(const IpAddress& a) {
@@ -63,6 +74,8 @@ struct World::Impl {
     std::map<std::string, ns3::Ptr<ns3::Node>> nodes;
     std::map<std::string, std::unique_ptr<devices::BoxLog>> logs;
     std::map<std::pair<std::string, std::string>, std::int32_t> interfaces;
+    std::map<std::pair<std::string, std::string>, ns3::Ptr<ns3::NetDevice>> attach_ports;
+    std::map<std::pair<std::string, std::string>, ns3::Mac48Address> macs;
     std::map<std::string, std::shared_ptr<devices::NatFirewallEngine>> nats;
     std::vector<ns3::Ptr<ns3::PcapFileWrapper>> pcap_files;
 };
@@ -93,8 +106,31 @@ Expected<std::unique_ptr<World>> World::Build(const scenario::Scenario& s,
             return Error{"cannot create " + options.out_dir + ": " + ec.message()};
     }
 
+    for (const std::string& name : options.attached) {
+        const scenario::Node* found = nullptr;
+        for (const scenario::Node& node : s.nodes) {
+            if (node.name == name)
+                found = &node;
+        }
+        if (!found)
+            return Error{"attach: the scenario has no node '" + name + "'"};
+        std::set<std::string> nat_nodes;
+        for (const scenario::NatFirewall& nat : s.nat_firewalls)
+            nat_nodes.insert(nat.node);
+        if (Forwards(*found, nat_nodes))
+            return Error{"attach: '" + name + "' is a " + found->role +
+                         " (it forwards between networks): only an end host can be attached"};
+    }
+
+    // Before the first ns-3 object: the simulator implementation is chosen when the
+    // simulator is first touched, which creating a node does.
+    if (options.real_time)
+        ns3::GlobalValue::Bind("SimulatorImplementationType",
+                               ns3::StringValue("ns3::RealtimeSimulatorImpl"));
+
     std::unique_ptr<World> world(new World(s));
     g_world_alive = true;
+    world->m_attached = options.attached;
     world->m_seed = options.seed.value_or(s.seed);
     world->m_epoch =
         options.epoch_unix_s.value_or(s.start_time != 0 ? s.start_time : kDefaultEpochUnixSeconds);
@@ -106,6 +142,12 @@ Expected<std::unique_ptr<World>> World::Build(const scenario::Scenario& s,
     ns3::Config::SetDefault("ns3::TcpSocket::SegmentSize", ns3::UintegerValue(1448));
     ns3::RngSeedManager::SetSeed(1);
     ns3::RngSeedManager::SetRun(world->m_seed);
+    if (options.real_time) {
+        // A real host's first packets must not wait for a random ARP delay (0-10 ms by
+        // default) on top of the wall clock.
+        ns3::Config::SetDefault("ns3::ArpL3Protocol::RequestJitter",
+                                ns3::StringValue("ns3::ConstantRandomVariable[Constant=0.0]"));
+    }
 
     std::set<std::string> nat_nodes;
     std::map<std::string, const scenario::NatFirewall*> nat_by_node;
@@ -138,8 +180,12 @@ Expected<std::unique_ptr<World>> World::Build(const scenario::Scenario& s,
     std::map<std::string, ns3::Ptr<devices::NatFirewallRouting>> nat_routing;
     for (const scenario::Node& node : s.nodes) {
         ns3::Ptr<ns3::Node> n = ns3::CreateObject<ns3::Node>();
-        stack.Install(n);
         impl.nodes[node.name] = n;
+        // An attached node only bridges its segments to the real host: an IP stack of
+        // its own would answer for the host's addresses.
+        if (options.attached.count(node.name))
+            continue;
+        stack.Install(n);
         if (nat_nodes.count(node.name)) {
             // Replaced before any interface exists, so the inner static routing hears of
             // every interface and address.
@@ -166,6 +212,30 @@ Expected<std::unique_ptr<World>> World::Build(const scenario::Scenario& s,
     for (std::size_t ni = 0; ni < s.nodes.size(); ++ni) {
         const scenario::Node& node = s.nodes[ni];
         ns3::Ptr<ns3::Node> n = impl.nodes[node.name];
+        if (options.attached.count(node.name)) {
+            for (std::size_t ii = 0; ii < node.interfaces.size(); ++ii) {
+                const scenario::Interface& itf = node.interfaces[ii];
+                ns3::Ptr<link::PathCsmaNetDevice> port =
+                    link::InstallPathDevice(n, channels[itf.network]);
+                // The real host's frames take the segment's path like the models' do.
+                if (const scenario::Network* net = s.FindNetwork(itf.network))
+                    port->SetPath(PathOf(*net),
+                                  world->ForkRng("path:" + itf.network + ":" + node.name));
+                // The port forwards the real host's frames with their own source address;
+                // its own (last byte 0x02) only shows if ns-3 ever sends as the port.
+                ns3::Mac48Address port_mac = MacFor(ni, ii);
+                std::uint8_t b[6];
+                port_mac.CopyTo(b);
+                b[5] = 0x02;
+                port_mac.CopyFrom(b);
+                port->SetAddress(port_mac);
+                if (!capture_device.count(itf.network))
+                    capture_device[itf.network] = port;
+                impl.attach_ports[{node.name, itf.network}] = port;
+                impl.macs[{node.name, itf.network}] = MacFor(ni, ii);
+            }
+            continue;
+        }
         ns3::Ptr<ns3::Ipv4> ipv4 = n->GetObject<ns3::Ipv4>();
         const bool forwards = Forwards(node, nat_nodes);
         const scenario::NatFirewall* nat =
@@ -180,14 +250,9 @@ Expected<std::unique_ptr<World>> World::Build(const scenario::Scenario& s,
             ns3::Ptr<link::PathCsmaNetDevice> dev =
                 link::InstallPathDevice(n, channels[itf.network]);
             dev->SetAddress(MacFor(ni, ii));
-            // The scenario's one-way delay, to the nanosecond (round trips the boxes
-            // measure, the TURN probe's, come from it), jitter and loss, each device its
-            // own seeded draws.
-            link::PathSettings path;
-            path.delay = Nanos(net->delay_ms);
-            path.jitter = Nanos(net->jitter_ms);
-            path.loss = net->loss_percent / 100;
-            dev->SetPath(path, world->ForkRng("path:" + itf.network + ":" + node.name));
+            // The segment's path, each device its own seeded draws.
+            dev->SetPath(PathOf(*net), world->ForkRng("path:" + itf.network + ":" + node.name));
+            impl.macs[{node.name, itf.network}] = MacFor(ni, ii);
             if (!capture_device.count(itf.network))
                 capture_device[itf.network] = dev;
             const std::int32_t index = static_cast<std::int32_t>(ipv4->AddInterface(dev));
@@ -228,7 +293,8 @@ Expected<std::unique_ptr<World>> World::Build(const scenario::Scenario& s,
     ns3::NodeContainer all_nodes;
     ns3::NetDeviceContainer all_devices;
     for (const scenario::Node& node : s.nodes) {
-        all_nodes.Add(impl.nodes[node.name]);
+        if (!options.attached.count(node.name))
+            all_nodes.Add(impl.nodes[node.name]);
         for (std::uint32_t d = 0; d < impl.nodes[node.name]->GetNDevices(); ++d)
             all_devices.Add(impl.nodes[node.name]->GetDevice(d));
     }
@@ -272,6 +338,21 @@ Expected<std::unique_ptr<World>> World::Build(const scenario::Scenario& s,
 ns3::Ptr<ns3::Node> World::GetNode(const std::string& name) const {
     auto it = m_impl->nodes.find(name);
     return it == m_impl->nodes.end() ? nullptr : it->second;
+}
+
+ns3::Ptr<ns3::NetDevice> World::AttachPort(const std::string& node,
+                                           const std::string& network) const {
+    auto it = m_impl->attach_ports.find({node, network});
+    return it == m_impl->attach_ports.end() ? nullptr : it->second;
+}
+
+std::string World::InterfaceMac(const std::string& node, const std::string& network) const {
+    auto it = m_impl->macs.find({node, network});
+    if (it == m_impl->macs.end())
+        return "";
+    std::ostringstream text;
+    text << it->second;
+    return text.str();
 }
 
 devices::BoxLog* World::Log(const std::string& node) const {

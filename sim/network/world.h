@@ -11,7 +11,9 @@
 #include "common/rng.h"
 #include "scenario/scenario.h"
 
-// GetNode hands out a Ptr<Node>; its users need the complete type.
+// GetNode hands out a Ptr<Node>, AttachPort a Ptr<NetDevice>; their users need the
+// complete types.
+#include "ns3/net-device.h"
 #include "ns3/node.h"
 
 #include <nlohmann/json.hpp>
@@ -21,6 +23,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,6 +45,13 @@ struct BuildOptions {
     std::optional<std::uint64_t> seed; // overrides the scenario's seed
     // The wall clock at simulated time zero; default: the scenario's start_time.
     std::optional<std::int64_t> epoch_unix_s;
+    // Nodes a real host stands in for (`cmslab emulate --attach`): each gets no IP stack,
+    // no routes and no box; each of its interfaces is a bare port on its segment that the
+    // caller bridges to a TAP device (AttachPort).
+    std::set<std::string> attached;
+    // Events run on the wall clock (ns-3's RealtimeSimulatorImpl, best effort) instead of
+    // as fast as possible, so that real hosts can talk to the simulated boxes.
+    bool real_time = false;
 };
 
 class World {
@@ -58,6 +68,15 @@ class World {
 
     // The ns-3 node of a scenario node, or a null Ptr for an unknown name.
     ns3::Ptr<ns3::Node> GetNode(const std::string& name) const;
+    // Whether a real host stands in for the node (BuildOptions::attached).
+    bool Attached(const std::string& node) const { return m_attached.count(node) != 0; }
+    // An attached node's port on `network`: a device on the segment with no address,
+    // for a bridge to a real host. Null for a node that is not attached there.
+    ns3::Ptr<ns3::NetDevice> AttachPort(const std::string& node, const std::string& network) const;
+    // The MAC address the node's interface on `network` has (an attached node's: the one
+    // its real host's TAP device should take, so the frames read as the model's would).
+    std::string InterfaceMac(const std::string& node, const std::string& network) const;
+
     // The box's log (logs/<node>.log), or null for an unknown name.
     devices::BoxLog* Log(const std::string& node) const;
     // The Ipv4 interface index of a node's interface on `network`, or -1.
@@ -111,6 +130,7 @@ class World {
     std::map<std::string, std::string> m_log_files;
     std::map<std::string, std::vector<StatusProvider>> m_status;
     std::map<std::string, std::vector<std::string>> m_devices;
+    std::set<std::string> m_attached;
     std::unique_ptr<Impl> m_impl;
 };
 

@@ -51,6 +51,16 @@ TEST(OptionParser, MissingOrEmptyValueIsRefused) {
     EXPECT_EQ(ParseOptions({"--trace", "node"}, kSpecs).error, "--trace needs 2 values");
 }
 
+TEST(OptionParser, LaterOccurrenceWinsUnlessTheOptionRepeats) {
+    const std::vector<OptionSpec> specs = {{"--out", 1}, {"--attach", 1, true}};
+    auto r =
+        ParseOptions({"--out", "a", "--attach", "guest-pc", "--out=b", "--attach=ext-dns"}, specs);
+    EXPECT_EQ(r.error, "");
+    EXPECT_EQ(r.Values("--out"), (std::vector<std::string>{"b"}));
+    EXPECT_EQ(r.Values("--attach"), (std::vector<std::string>{"guest-pc", "ext-dns"}));
+    EXPECT_EQ(ParseOptions({"--attach", "x", "--attach"}, specs).error, "--attach needs a value");
+}
+
 TEST(OptionParser, FlagTakesNoValue) {
     EXPECT_EQ(ParseOptions({"--json=yes"}, kSpecs).error, "--json takes no value");
 }
