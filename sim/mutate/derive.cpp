@@ -186,16 +186,13 @@ class Deriver {
     void WalkString(const std::string& s, const std::string& pointer, const SchemaAt& schema) {
         const bool in_zones = pointer.rfind("/dns_servers", 0) == 0;
         const bool in_certificates = pointer.rfind("/certificates", 0) == 0;
-        if (IsIpv4(s) && schema.def == "address") {
+        if (IsIpv4(s)) {
+            // A setting of the address definition, or an address the schema leaves a plain
+            // string (a DNS record's, a TURN server's): the value's shape says what it is.
             if (auto other = m_facts.AnotherNodesAddress(s))
                 Replace("address_swapped", pointer, s, *other,
                         "address " + s + " pointed at another node's, " + *other);
-        } else if (IsIpv4(s)) {
-            // An address the schema types as a plain string (a record's, a TURN server's).
-            if (auto other = m_facts.AnotherNodesAddress(s))
-                Replace("address_swapped", pointer, s, *other,
-                        "address " + s + " pointed at another node's, " + *other);
-        } else if (auto url = SplitUrl(s); url && (schema.def == "url" || !schema.node)) {
+        } else if (auto url = SplitUrl(s)) {
             UrlParts moved = *url;
             const int port = url->port.value_or(url->scheme == "https" ? 443 : 80);
             moved.port = port >= 65535 ? port - 1 : port + 1;

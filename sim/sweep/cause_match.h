@@ -7,7 +7,8 @@
 //   side of a pair) mentions the product that holds the changed setting (the role of its
 //   node: "Expressway-E", "Meeting Server", "firewall", "DNS", ...), AND it mentions the
 //   setting: one word of its key ("password", "issuer", "subject alt names", "rule",
-//   "record", "reflection"; plurals made singular, camelCase split, so the API's
+//   "record", "reflection", and for a flag the key of its object too: "turn" for
+//   turn/enabled; plurals made singular, camelCase split, so the API's
 //   "tcpPortNumberOverride" meets the file's "tcp_port_number_override"), or one of the
 //   values that identify it (the old value, the name of its entry: "cmsweb.octavio.com",
 //   "443").

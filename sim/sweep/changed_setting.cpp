@@ -148,11 +148,17 @@ ChangedSetting DescribeChange(const ojson& variant) {
     for (auto& p : ProductsOfRole(role))
         c.products.push_back(p);
 
-    // The key: the last token that is not an index (a list's key for an entry of it).
-    for (auto it = tokens.rbegin(); it != tokens.rend(); ++it)
+    // The key: the last token that is not an index (a list's key for an entry of it). A
+    // flag's key ("enabled") says only on or off: the object it is in names what, so for a
+    // boolean the key before it counts too ("turn").
+    const bool flag = m.contains("patch") && m["patch"].is_array() && !m["patch"].empty() &&
+                      m["patch"][0].contains("value") && m["patch"][0]["value"].is_boolean();
+    std::size_t keys = 0;
+    for (auto it = tokens.rbegin(); it != tokens.rend() && keys < (flag ? 2u : 1u); ++it)
         if (!IsIndex(*it)) {
-            c.words = Words(*it);
-            break;
+            for (auto& w : Words(*it))
+                c.words.push_back(w);
+            ++keys;
         }
     // Identities: the old value (the patch's test), and the name of the entry it is in.
     if (m.contains("patch") && m["patch"].is_array() && !m["patch"].empty()) {

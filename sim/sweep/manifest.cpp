@@ -57,7 +57,7 @@ Expected<Manifest> BuildManifest(const std::vector<std::string>& files_or_dirs) 
             std::vector<fs::path> in_dir;
             for (fs::directory_iterator it(arg, ec), end; !ec && it != end; it.increment(ec))
                 if (it->path().extension() == ".json" && it->is_regular_file(ec) &&
-                    it->path().filename() != kManifestFile)
+                    it->path().filename() != kManifestFile && it->path().filename() != "sweep.json")
                     in_dir.push_back(it->path());
             std::sort(in_dir.begin(), in_dir.end());
             files.insert(files.end(), in_dir.begin(), in_dir.end());

@@ -30,7 +30,8 @@ struct Manifest {
 };
 
 // The scenario files of FILES_OR_DIR: files as named, and each *.json of a named folder
-// (not its subfolders: refused/ stays out), in name order. Each must parse as a JSON
+// (not its subfolders: refused/ stays out; nor a sweep's own sweep.json and manifest), in
+// name order. Each must parse as a JSON
 // object with a name; two files of one name are refused (their results would collide).
 Expected<Manifest> BuildManifest(const std::vector<std::string>& files_or_dirs);
 

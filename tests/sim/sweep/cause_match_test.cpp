@@ -84,6 +84,17 @@ TEST(CauseMatch, NotNamedWhenTheSettingDiffers) {
         Cause("Cisco Meeting Server", "Guest account client URI", "CMS web admin"), c));
 }
 
+TEST(CauseMatch, AFlagIsNamedByTheObjectItSwitches) {
+    const ChangedSetting c = DescribeChange(Variant("/nodes/1/config/turn/enabled", true));
+    EXPECT_EQ(c.words, (std::vector<std::string>{"enabled", "turn"}));
+    EXPECT_TRUE(CauseNamesSetting(
+        Cause("Expressway-E", "TURN services", "Expressway-E: Configuration > Traversal > TURN"),
+        c));
+    // Not a port's key: only flags borrow their object's name.
+    const ChangedSetting port = DescribeChange(Variant("/nodes/1/config/turn/port", 3478));
+    EXPECT_EQ(port.words, (std::vector<std::string>{"port"}));
+}
+
 TEST(CauseMatch, NoCauseNamesNothing) {
     const ChangedSetting c =
         DescribeChange(Variant("/nodes/0/config/turn_servers/0/password", "secret"));
