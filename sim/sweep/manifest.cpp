@@ -3,6 +3,7 @@
 #include "scenario/source_digest.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -26,6 +27,15 @@ Expected<SweepEntry> ReadEntry(const fs::path& path) {
         return Error{path.string() + ": not a scenario file (a JSON object with a name)"};
     SweepEntry e;
     e.name = doc["name"].get<std::string>();
+    // The name becomes the result folder DIR/<name>: the scenario format's name rule, so
+    // that no name reaches outside DIR.
+    const bool safe = !e.name.empty() && e.name != "." && e.name != ".." &&
+                      std::all_of(e.name.begin(), e.name.end(), [](unsigned char c) {
+                          return std::isalnum(c) || c == '.' || c == '_' || c == '-';
+                      });
+    if (!safe)
+        return Error{path.string() + ": the name \"" + e.name +
+                     "\" is not a scenario name (letters, digits, '.', '_', '-')"};
     e.file = fs::absolute(path).lexically_normal().string();
     e.sha256 = scenario::Sha256Hex(text.str());
     if (doc.contains("mutation") && doc["mutation"].is_object()) {

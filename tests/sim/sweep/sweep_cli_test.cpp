@@ -154,9 +154,15 @@ TEST(SweepCli, ShippedFailureSettingsMutatedGiveTheShippedFirstFailedStage) {
         ASSERT_NE(expected, "") << name;
         std::size_t same = 0;
         std::string seen;
+        const ojson shipped = ReadJson(Scenario(name));
         for (const auto& v : names) {
-            same += rows.at(v)["first_failed_stage"] == expected;
-            seen += " " + v + ": " + rows.at(v)["first_failed_stage"].get<std::string>();
+            const ojson& row = rows.at(v);
+            if (row["first_failed_stage"] == expected) {
+                ++same;
+                // The guest sees what the shipped case's expect block says, too.
+                EXPECT_EQ(row["guest_screen"], shipped["expect"]["guest_view"]) << v;
+            }
+            seen += " " + v + ": " + row["first_failed_stage"].get<std::string>();
         }
         // One setting, one change (bad-request, untrusted-certificate, no-media,
         // no-join-button): every variant of it fails where the shipped one does.
@@ -337,6 +343,12 @@ TEST(SweepCli, HelpAndRefusals) {
         RunProcess({Binary(), "sweep", tmp.File("nothing-here"), "--out", tmp.File("o")});
     EXPECT_EQ(missing.exit_code, 2);
     EXPECT_TRUE(Contains(missing.err, "no such file or folder")) << missing.err;
+    tmp.Write("escape.json", R"({"name": "../escape"})");
+    const auto escape =
+        RunProcess({Binary(), "sweep", tmp.File("escape.json"), "--out", tmp.File("o")});
+    EXPECT_EQ(escape.exit_code, 2);
+    EXPECT_TRUE(Contains(escape.err, "is not a scenario name")) << escape.err;
+    EXPECT_FALSE(fs::exists(tmp.File("escape")));
     const auto jobs = RunProcess({Binary(), "sweep", Scenario("reference"), "-j", "0"});
     EXPECT_EQ(jobs.exit_code, 2);
     const auto invalid =
