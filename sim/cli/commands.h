@@ -17,5 +17,7 @@ int Topology(const Args& args);
 int Diagnose(const Args& args);
 int Check(const Args& args);
 int Diff(const Args& args);
+int Mutate(const Args& args);
+int Sweep(const Args& args);
 
 } // namespace cmslab::cli

@@ -22,6 +22,8 @@ const std::map<std::string, Command>& Commands() {
         {"diagnose", {cmslab::cli::Diagnose, "name the root cause of a run from its results"}},
         {"check", {cmslab::cli::Check, "run scenarios and compare them with their expect blocks"}},
         {"diff", {cmslab::cli::Diff, "run two scenarios and show what changes between them"}},
+        {"mutate", {cmslab::cli::Mutate, "write one-setting variants of a scenario"}},
+        {"sweep", {cmslab::cli::Sweep, "run variants in parallel and tabulate what breaks"}},
     };
     return commands;
 }

@@ -67,6 +67,7 @@ nlohmann::json Summary(const World& world, const std::string& out_dir) {
     }
     return {{"scenario", s.name},
             {"source", s.source_path},
+            {"source_sha256", s.source_sha256},
             {"description", s.description},
             {"seed", world.Seed()},
             {"start_time", IsoUtc(world.EpochUnixSeconds())},

@@ -2,6 +2,7 @@
 
 #include "scenario/loader_context.h"
 #include "scenario/schema_validator.h"
+#include "scenario/source_digest.h"
 
 #include <cerrno>
 #include <cstring>
@@ -83,7 +84,9 @@ void WalkUnread(const json& value, const std::string& pointer, detail::Context& 
             const auto at = JoinPointer(pointer, key);
             if (!ctx.read.count(at))
                 ctx.diags.Warning(at, "the lab does not read this key; it has no effect");
-            else if (at != "/expect") // kept as written for the outcome check
+            // expect: kept as written for the outcome check; mutation: the record of how
+            // `cmslab mutate` made this file, for `cmslab sweep`, not a setting.
+            else if (at != "/expect" && at != "/mutation")
                 WalkUnread(sub, at, ctx);
         }
     } else if (value.is_array()) {
@@ -137,6 +140,7 @@ LoadResult LoadScenarioFromString(const std::string& text, const std::string& la
             detail::ReportUnread(*document, ctx);
         if (diags.ErrorCount() == 0) {
             s.source_path = label;
+            s.source_sha256 = Sha256Hex(text);
             result.scenario = std::move(s);
         }
     }

@@ -546,6 +546,9 @@ Scenario BuildModel(const json& document, Context& ctx) {
     Scenario s;
     Reader root(ctx, document, "");
     root.Raw("$schema");
+    // How `cmslab mutate` derived this file from another: read by `cmslab sweep` from the
+    // file itself; nothing of the deployment.
+    root.Raw("mutation");
     s.name = root.Str("name");
     CheckName(root, "name", s.name);
     s.description = root.Str("description");

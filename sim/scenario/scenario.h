@@ -135,6 +135,7 @@ struct DnsServer {
 struct Scenario {
     std::string name;
     std::string source_path;
+    std::string source_sha256; // of the file's text (source_digest.h)
     std::string description;
     std::uint64_t seed = 1;
     double duration_s = 120;

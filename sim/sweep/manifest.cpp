@@ -1,0 +1,141 @@
+#include "sweep/manifest.h"
+
+#include "scenario/source_digest.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace cmslab::sweep {
+
+namespace fs = std::filesystem;
+using ojson = nlohmann::ordered_json;
+
+namespace {
+
+Expected<SweepEntry> ReadEntry(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return Error{path.string() + ": cannot read"};
+    std::ostringstream text;
+    text << in.rdbuf();
+    const ojson doc = ojson::parse(text.str(), nullptr, false);
+    if (!doc.is_object() || !doc.contains("name") || !doc["name"].is_string())
+        return Error{path.string() + ": not a scenario file (a JSON object with a name)"};
+    SweepEntry e;
+    e.name = doc["name"].get<std::string>();
+    // The name becomes the result folder DIR/<name>: the scenario format's name rule, so
+    // that no name reaches outside DIR.
+    const bool safe = !e.name.empty() && e.name != "." && e.name != ".." &&
+                      std::all_of(e.name.begin(), e.name.end(), [](unsigned char c) {
+                          return std::isalnum(c) || c == '.' || c == '_' || c == '-';
+                      });
+    if (!safe)
+        return Error{path.string() + ": the name \"" + e.name +
+                     "\" is not a scenario name (letters, digits, '.', '_', '-')"};
+    e.file = fs::absolute(path).lexically_normal().string();
+    e.sha256 = scenario::Sha256Hex(text.str());
+    if (doc.contains("mutation") && doc["mutation"].is_object()) {
+        const ojson& m = doc["mutation"];
+        e.kind = m.value("kind", "");
+        e.setting = m.value("setting", "");
+        e.change = m.value("change", "");
+        if (m.contains("patch"))
+            e.patch = m["patch"];
+        e.changed = DescribeChange(doc);
+    }
+    return e;
+}
+
+ojson EntryJson(const SweepEntry& e) {
+    return {{"name", e.name},       {"file", e.file},
+            {"sha256", e.sha256},   {"kind", e.kind},
+            {"setting", e.setting}, {"change", e.change},
+            {"patch", e.patch},     {"changed", e.changed.Json()}};
+}
+
+} // namespace
+
+Expected<Manifest> BuildManifest(const std::vector<std::string>& files_or_dirs) {
+    std::vector<fs::path> files;
+    for (const auto& arg : files_or_dirs) {
+        std::error_code ec;
+        if (fs::is_directory(arg, ec)) {
+            std::vector<fs::path> in_dir;
+            for (fs::directory_iterator it(arg, ec), end; !ec && it != end; it.increment(ec))
+                if (it->path().extension() == ".json" && it->is_regular_file(ec) &&
+                    it->path().filename() != kManifestFile && it->path().filename() != "sweep.json")
+                    in_dir.push_back(it->path());
+            std::sort(in_dir.begin(), in_dir.end());
+            files.insert(files.end(), in_dir.begin(), in_dir.end());
+        } else if (fs::exists(arg, ec)) {
+            files.emplace_back(arg);
+        } else {
+            return Error{arg + ": no such file or folder"};
+        }
+    }
+    Manifest m;
+    std::set<std::string> names;
+    std::string ids;
+    for (const auto& f : files) {
+        auto e = ReadEntry(f);
+        if (!e)
+            return Error{e.Message()};
+        if (!names.insert(e->name).second)
+            return Error{f.string() + ": a second scenario named \"" + e->name +
+                         "\" (each result folder is named for its scenario)"};
+        ids += e->name + " " + e->sha256 + "\n";
+        m.entries.push_back(std::move(*e));
+    }
+    if (m.entries.empty())
+        return Error{"no scenario file (*.json) to sweep"};
+    m.id = scenario::Sha256Hex(ids).substr(0, 16);
+    return m;
+}
+
+Expected<bool> WriteManifest(const Manifest& m, const std::string& dir) {
+    ojson j = {{"sweep", m.id}, {"variants", ojson::array()}};
+    for (const auto& e : m.entries)
+        j["variants"].push_back(EntryJson(e));
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    std::ofstream out(fs::path(dir) / kManifestFile, std::ios::trunc);
+    out << j.dump(2) << "\n";
+    if (!out)
+        return Error{"cannot write " + (fs::path(dir) / kManifestFile).string()};
+    return true;
+}
+
+Expected<Manifest> ReadManifest(const std::string& dir) {
+    const fs::path path = fs::path(dir) / kManifestFile;
+    std::ifstream in(path);
+    if (!in)
+        return Error{path.string() + ": cannot read (is " + dir +
+                     " a folder that `cmslab sweep --out` or `--emit-jobs` made?)"};
+    const ojson j = ojson::parse(in, nullptr, false);
+    if (!j.is_object() || !j.contains("variants") || !j["variants"].is_array() ||
+        !j.contains("sweep"))
+        return Error{path.string() + ": not a sweep manifest"};
+    Manifest m;
+    m.id = j["sweep"].get<std::string>();
+    for (const auto& v : j["variants"]) {
+        SweepEntry e;
+        e.name = v.value("name", "");
+        e.file = v.value("file", "");
+        e.sha256 = v.value("sha256", "");
+        e.kind = v.value("kind", "");
+        e.setting = v.value("setting", "");
+        e.change = v.value("change", "");
+        if (v.contains("patch"))
+            e.patch = v["patch"];
+        if (v.contains("changed"))
+            e.changed = ChangedSetting::FromJson(v["changed"]);
+        m.entries.push_back(std::move(e));
+    }
+    return m;
+}
+
+} // namespace cmslab::sweep
