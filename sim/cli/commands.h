@@ -16,5 +16,6 @@ int Topology(const Args& args);
 int Diagnose(const Args& args);
 int Check(const Args& args);
 int Diff(const Args& args);
+int Ladder(const Args& args);
 
 } // namespace cmslab::cli

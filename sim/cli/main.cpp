@@ -20,6 +20,7 @@ const std::map<std::string, Command>& Commands() {
         {"diagnose", {cmslab::cli::Diagnose, "name the root cause of a run from its results"}},
         {"check", {cmslab::cli::Check, "run scenarios and compare them with their expect blocks"}},
         {"diff", {cmslab::cli::Diff, "run two scenarios and show what changes between them"}},
+        {"ladder", {cmslab::cli::Ladder, "draw a run's join as a ladder across the boxes"}},
     };
     return commands;
 }
