@@ -9,7 +9,7 @@ namespace cmslab::ladder {
 
 namespace {
 
-constexpr int kLeft = 70, kColumn = 118, kTop = 78, kRow = 22, kLabelGap = 16;
+constexpr int kLeft = 70, kColumn = 96, kTop = 78, kRow = 22, kLabelGap = 16;
 constexpr const char* kRed = "#d00000";
 constexpr const char* kInk = "#333333";
 
@@ -48,7 +48,7 @@ std::string ToSvgElement(const Ladder& ladder) {
                 break;
             s += "<text x=\"" + Num(cx) + "\" y=\"" + Num(y) +
                  "\" text-anchor=\"middle\" font-size=\"8\" fill=\"#555\">" +
-                 EscapeMarkup(address.size() > 26 ? address.substr(0, 26) : address) + "</text>";
+                 EscapeMarkup(address.size() > 22 ? address.substr(0, 22) : address) + "</text>";
             y += 10;
         }
         s += "<line x1=\"" + Num(cx) + "\" y1=\"" + Num(kTop - 6) + "\" x2=\"" + Num(cx) +

@@ -115,7 +115,7 @@ TEST_P(ReportPage, RendersOfflineWithTheLaddersArrowsAndLinks) {
     testkit::TempDir dir("cmslab-report-shot");
     const std::string shot = dir.File(std::string(c.scenario) + ".png");
     const std::string netlog = dir.File("netlog.json");
-    const Render render = RenderPage(page, shot, netlog, "1400,1800");
+    const Render render = RenderPage(page, shot, netlog, "1400,2600");
     if (!render.skip.empty())
         GTEST_SKIP() << render.skip;
     ASSERT_EQ(render.result.exit_code, 0) << render.result.err;
