@@ -147,6 +147,10 @@ TEST_F(ReferenceLadder, SvgAndMediaAndJsonAgree) {
     auto r = testkit::RunProcess({Binary(), "ladder", s_run->Out(), "--svg", svg});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const std::string picture = testkit::ReadFile(svg);
+    // Well-formed XML, as an SVG viewer needs it (Python's parser as the judge).
+    auto xml = testkit::RunProcess(
+        {"python3", "-c", "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])", svg});
+    EXPECT_EQ(xml.exit_code, 0) << xml.err;
     std::size_t groups = 0;
     for (std::size_t at = 0; (at = picture.find("<g class=\"arrow", at)) != std::string::npos; ++at)
         ++groups;
@@ -174,6 +178,9 @@ struct FailingArrow {
     const char* scenario;
     const char* label;
 };
+void PrintTo(const FailingArrow& c, std::ostream* os) {
+    *os << c.scenario;
+}
 class FailureLadder : public ::testing::TestWithParam<FailingArrow> {};
 
 TEST_P(FailureLadder, TheFailingArrowIsMarked) {

@@ -103,6 +103,9 @@ struct PageCase {
     const char* red; // the failing arrow's label, "" for a healthy run
 };
 
+void PrintTo(const PageCase& c, std::ostream* os) {
+    *os << c.scenario;
+}
 class ReportPage : public ::testing::TestWithParam<PageCase> {};
 
 TEST_P(ReportPage, RendersOfflineWithTheLaddersArrowsAndLinks) {
