@@ -4,6 +4,7 @@
 #include "ladder/deployment_map.h"
 #include "ladder/ladder.h"
 #include "ladder/ladder_svg.h"
+#include "ladder/log_rows.h"
 #include "ladder/markup.h"
 #include "report/report_style.h"
 #include "report/topology_svg.h"
@@ -12,6 +13,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <set>
@@ -226,9 +228,50 @@ class Page {
         }
         std::string text = "<span class=\"where\">" + EscapeMarkup(where) + "</span> " +
                            EscapeMarkup(diagnosis::StringAt(e, "text"));
+        // A cited log line that the ladder drew as an HTTP row: a link to that arrow too.
+        std::string arrow;
+        if (e.contains("log") && e.contains("line")) {
+            const std::string row = diagnosis::StringAt(e, "log") + ":" + e["line"].dump();
+            // The red one when the row drew a request and its refusal.
+            const ladder::Arrow* drawn = nullptr;
+            for (const ladder::Arrow& a : m_ladder.arrows)
+                if (a.log == row && (!drawn || (a.error && !drawn->error)))
+                    drawn = &a;
+            if (!drawn)
+                drawn = AlertNamedBy(NodeOfLogFile(diagnosis::StringAt(e, "log")),
+                                     e["line"].get<std::size_t>());
+            if (drawn)
+                arrow = " <a class=\"evidence\" href=\"#" + drawn->id + "\">(ladder " + drawn->id +
+                        ")</a>";
+        }
         if (target.empty())
-            return "<li>" + text + "</li>";
-        return "<li><a class=\"evidence\" href=\"#" + target + "\">" + text + "</a></li>";
+            return "<li>" + text + arrow + "</li>";
+        return "<li><a class=\"evidence\" href=\"#" + target + "\">" + text + "</a>" + arrow +
+               "</li>";
+    }
+
+    // The red TLS or DTLS alert arrow a log line speaks of: the line names the alert
+    // ("alert bad_certificate"), the arrow leaves or reaches the log's box within 50 ms.
+    const ladder::Arrow* AlertNamedBy(const std::string& node, std::size_t line) const {
+        for (const diagnosis::LogLine& l : m_folder.Log(node)) {
+            if (l.line != line)
+                continue;
+            auto epoch = ladder::LogLineEpoch(l.text);
+            if (!epoch)
+                return nullptr;
+            const double t = *epoch - ladder::StartEpoch(m_summary);
+            for (const ladder::Arrow& a : m_ladder.arrows) {
+                const std::size_t fatal = a.label.find("Alert fatal ");
+                if (!a.error || fatal == std::string::npos || (a.from != node && a.to != node) ||
+                    std::abs(a.t - t) > 0.05)
+                    continue;
+                const std::string rest = a.label.substr(fatal + 12);
+                const std::string name = rest.substr(0, rest.find(' '));
+                if (l.text.find("alert " + name) != std::string::npos)
+                    return &a;
+            }
+        }
+        return nullptr;
     }
 
     static std::string NodeOfStatusFile(const std::string& file) {

@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 
 namespace cmslab::report_tests {
 namespace {
@@ -130,6 +131,7 @@ TEST_P(ReportPage, RendersOfflineWithTheLaddersArrowsAndLinks) {
     EXPECT_GT(ladder["arrows"].size(), 20u);
 
     // The failing arrow: red in the page, and an error in the builder's ladder.
+    std::set<std::string> red_ids; // the failing arrows, for the diagnosis' links
     if (*c.red) {
         bool red = false;
         std::regex error_group("<g class=\"arrow error\" id=\"(a[0-9]+)\"[^]*?</g>");
@@ -137,8 +139,10 @@ TEST_P(ReportPage, RendersOfflineWithTheLaddersArrowsAndLinks) {
              it != std::sregex_iterator(); ++it) {
             const std::string group = it->str();
             if (group.find(c.red) != std::string::npos &&
-                group.find("stroke=\"#d00000\"") != std::string::npos)
+                group.find("stroke=\"#d00000\"") != std::string::npos) {
                 red = true;
+                red_ids.insert((*it)[1]);
+            }
         }
         EXPECT_TRUE(red) << "no red arrow with '" << c.red << "'";
         bool in_ladder = false;
@@ -162,10 +166,12 @@ TEST_P(ReportPage, RendersOfflineWithTheLaddersArrowsAndLinks) {
     // Every evidence link lands on an element; cited log lines are highlighted.
     std::regex evidence("class=\"evidence\" href=\"#([^\"]+)\"");
     std::size_t links = 0;
+    bool points_at_red = false;
     for (auto it = std::sregex_iterator(html.begin(), html.end(), evidence);
          it != std::sregex_iterator(); ++it) {
         ++links;
         const std::string id = (*it)[1];
+        points_at_red = points_at_red || red_ids.count(id) != 0;
         EXPECT_NE(html.find("id=\"" + id + "\""), std::string::npos)
             << "#" << id << " is not on the page";
         if (id.rfind("log-", 0) == 0) {
@@ -173,6 +179,10 @@ TEST_P(ReportPage, RendersOfflineWithTheLaddersArrowsAndLinks) {
         }
     }
     EXPECT_GT(links, 0u) << "the diagnosis cites nothing on the page";
+    // The diagnosis points at the failing arrow.
+    if (*c.red) {
+        EXPECT_TRUE(points_at_red) << "no evidence link to the red arrow with '" << c.red << "'";
+    }
 
     // The picture: not blank, and no request left the page with networking disabled.
     const Pixels pixels = DecodePng(testkit::ReadFile(shot));
