@@ -2,6 +2,7 @@
 
 #include "command_support.h"
 
+#include "report/run_summary.h"
 #include "results_writer.h"
 #include "run/run_scenario.h"
 #include "scenario/default_scenario.h"
@@ -15,12 +16,13 @@ namespace cmslab::cli {
 namespace {
 
 void RunUsage(std::ostream& os) {
-    os << "usage: cmslab run [SCENARIO] [--out DIR] [--seed N]\n\n"
+    os << "usage: cmslab run [SCENARIO] [--out DIR] [--seed N] [--quiet]\n\n"
           "Simulates the deployment a scenario file describes, on ns-3, and writes what a\n"
           "person would look at. Without SCENARIO, runs the built-in reference deployment.\n\n"
           "options:\n"
           "  --out DIR   where to write (default: results/<scenario name>)\n"
           "  --seed N    the run's seed instead of the scenario's (same seed, same bytes)\n"
+          "  --quiet     print nothing but errors (no scenario warnings, no summary)\n"
           "  --help      this text\n\n"
           "writes:\n"
           "  pcap/<network>.pcap   one capture per network segment (all its traffic)\n"
@@ -29,7 +31,11 @@ void RunUsage(std::ostream& os) {
           "  sslkeys.log           TLS and DTLS secrets (Wireshark: tls.keylog_file)\n"
           "  summary.json          the guest join stage by stage, the guest's screen,\n"
           "                        media counts, seed, simulated time, files, counters\n"
-          "  topology.dot          the deployment as a graph (Graphviz)\n\n"
+          "  topology.dot          the deployment as a graph (Graphviz)\n"
+          "  report.html           one page for a projector: topology, the guest's screens,\n"
+          "                        stages, the ladder of the join, diagnosis, logs\n\n"
+          "prints: each stage, the guest's screen, media counts, the diagnosis' cause and\n"
+          "fix, and the path of report.html; scenario warnings go to stderr.\n\n"
           "exit status: 0 the run completed, 2 unusable scenario or usage error\n"
           "(nothing is written then).\n";
 }
@@ -37,7 +43,8 @@ void RunUsage(std::ostream& os) {
 } // namespace
 
 int Run(const Args& args) {
-    const CommandLine line = ParseCommandLine("run", RunUsage, args, {{"--out", 1}, {"--seed", 1}});
+    const CommandLine line =
+        ParseCommandLine("run", RunUsage, args, {{"--out", 1}, {"--seed", 1}, {"--quiet", 0}});
     if (line.exit)
         return *line.exit;
     const auto seed = line.WholeNumber("--seed", 0, "a whole number from 0 to 2^64-1");
@@ -49,8 +56,11 @@ int Run(const Args& args) {
     const std::string path =
         line.positional.empty() ? scenario::DefaultScenarioPath() : line.positional.front();
 
+    const bool quiet = line.Has("--quiet");
     const scenario::LoadResult loaded = scenario::LoadScenario(path);
-    std::cerr << loaded.Report();
+    // Warnings say what the lab does not simulate; --quiet keeps them for a refused file.
+    if (!quiet || !loaded.Ok())
+        std::cerr << loaded.Report();
     if (!loaded.Ok()) {
         std::cerr << "cmslab run: " << path << ": not simulated (" << loaded.ErrorCount()
                   << " error" << (loaded.ErrorCount() == 1 ? "" : "s") << ")\n";
@@ -66,9 +76,12 @@ int Run(const Args& args) {
         std::cerr << "cmslab run: " << path << ": " << report.Message() << "\n";
         return 2;
     }
+    if (quiet)
+        return 0;
     std::cout << s.name << ": simulated " << report->simulated_s << " s (seed " << report->seed
               << ", from " << network::IsoUtc(report->epoch_unix_s) << ") -> " << report->out_dir
-              << "\n";
+              << "\n"
+              << report::RunSummaryText(report->summary, report->report_html);
     return 0;
 }
 

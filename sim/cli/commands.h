@@ -19,5 +19,6 @@ int Check(const Args& args);
 int Diff(const Args& args);
 int Mutate(const Args& args);
 int Sweep(const Args& args);
+int Ladder(const Args& args);
 
 } // namespace cmslab::cli

@@ -24,6 +24,7 @@ const std::map<std::string, Command>& Commands() {
         {"diff", {cmslab::cli::Diff, "run two scenarios and show what changes between them"}},
         {"mutate", {cmslab::cli::Mutate, "write one-setting variants of a scenario"}},
         {"sweep", {cmslab::cli::Sweep, "run variants in parallel and tabulate what breaks"}},
+        {"ladder", {cmslab::cli::Ladder, "draw a run's join as a ladder across the boxes"}},
     };
     return commands;
 }

@@ -45,7 +45,17 @@ void DecodeIpv4(ByteView ip, PcapPacket& packet) {
     // A non-first fragment carries no transport header.
     if ((frag & 0x1fff) != 0)
         return;
+    packet.ipv4 = true;
+    packet.ip_id = id;
+    packet.ip_protocol = protocol;
+    packet.ip_src = IpAddress::V4(src);
+    packet.ip_dst = IpAddress::V4(dst);
     ByteView l4 = ip.Sub(header, total - header);
+    if (protocol == 1 && l4.size >= 2) {
+        packet.icmp_type = l4[0];
+        packet.icmp_code = l4[1];
+        return;
+    }
     ByteReader t(l4);
     std::uint16_t sport = 0, dport = 0;
     t.U16(sport);
@@ -71,6 +81,7 @@ void DecodeIpv4(ByteView ip, PcapPacket& packet) {
             return;
         packet.transport = Transport::Tcp;
         packet.tcp_flags = flags;
+        packet.tcp_seq = seq;
         packet.payload = l4.Sub(tcp_header).ToBytes();
     } else {
         return;

@@ -24,7 +24,18 @@ struct PcapPacket {
     Endpoint src;
     Endpoint dst;
     std::uint8_t tcp_flags = 0; // TCP only
-    Bytes payload;              // the UDP or TCP payload, within the IP total length
+    std::uint32_t tcp_seq = 0;  // TCP only
+    // The IPv4 header's identification and protocol, and ICMP's type and code: a packet
+    // that a router or the NAT forwards keeps its identification, which is how the
+    // ladder (sim/ladder) knows one packet seen on two segments.
+    bool ipv4 = false; // the IPv4 header was read (ip_* below are set)
+    std::uint16_t ip_id = 0;
+    std::uint8_t ip_protocol = 0;
+    IpAddress ip_src;
+    IpAddress ip_dst;
+    std::uint8_t icmp_type = 0; // ip_protocol 1 only
+    std::uint8_t icmp_code = 0;
+    Bytes payload; // the UDP or TCP payload, within the IP total length
 };
 
 struct PcapFile {

@@ -17,6 +17,7 @@
 #include "diagnosis/diagnose.h"
 #include "expressway/expressway_c_app.h"
 #include "expressway/expressway_e_app.h"
+#include "report/report_html.h"
 
 #include <fstream>
 
@@ -110,6 +111,11 @@ Expected<RunReport> RunScenario(const scenario::Scenario& s, const RunOptions& o
     if (!diagnosed)
         return diagnosed.Err();
     report->summary["diagnosis"] = nlohmann::json::parse(diagnosed->Json().dump());
+    // Last: the page reads the folder whole, diagnosis included.
+    auto page = report::WriteReport(options.out_dir);
+    if (!page)
+        return page.Err();
+    report->report_html = *page;
     return report;
 }
 

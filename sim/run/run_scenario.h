@@ -28,7 +28,8 @@ struct RunReport {
     std::uint64_t seed = 0;
     double simulated_s = 0;
     std::int64_t epoch_unix_s = 0;
-    nlohmann::json summary; // what summary.json holds
+    nlohmann::json summary;  // what summary.json holds
+    std::string report_html; // <out_dir>/report.html (sim/report)
 };
 
 // Errors: the scenario cannot be built (a node, address or certificate it names does not
