@@ -6,6 +6,7 @@
 
 #include "common/address.h"
 #include "common/time.h"
+#include "ice/connectivity_check.h"
 #include "ice/credentials.h"
 #include "pki/unix_time.h"
 #include "tls/context.h"
