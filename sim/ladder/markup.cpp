@@ -1,29 +1,11 @@
 #include "ladder/markup.h"
 
+#include "common/text.h"
+
 namespace cmslab::ladder {
 
 std::string EscapeMarkup(const std::string& text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '&':
-            out += "&amp;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
+    return XmlEscape(text);
 }
 
 } // namespace cmslab::ladder

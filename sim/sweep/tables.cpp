@@ -1,5 +1,7 @@
 #include "sweep/tables.h"
 
+#include "common/text.h"
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -22,26 +24,7 @@ std::string CsvField(const std::string& s) {
 }
 
 std::string Html(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
+    return XmlEscape(s);
 }
 
 std::string Str(const ojson& j, const char* key) {

@@ -8,15 +8,11 @@
 #include "join_run.h"
 #include "session_log.h"
 
-#include "support/process.h"
-#include "support/temp_dir.h"
 #include "support/tshark.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <fstream>
-#include <memory>
 #include <regex>
 
 namespace cmslab::jointest {
@@ -45,43 +41,22 @@ std::vector<std::string> Form(const std::string& type, const std::string& passwo
 }
 
 // The run of the reference without a configured TURN server and with this session.
-struct SessionRun {
-    std::unique_ptr<testkit::TempDir> dir;
-    std::string output;
-    json summary;
-
+struct SessionRun : EditedRun {
     SessionRun(const std::string& name, const json& requests, const std::string& url,
-               const json& trusted_cas) {
-        dir = std::make_unique<testkit::TempDir>("cmslab-" + name);
-        std::ifstream in(std::string(CMSLAB_SOURCE_DIR) + "/scenarios/reference.json");
-        json scenario = json::parse(in);
-        scenario["name"] = name;
-        scenario["duration"] = 60;
-        for (auto& node : scenario["nodes"])
-            if (node["role"] == "cms")
-                node["config"].erase("turn_servers");
-        json& session = scenario["admin_session"];
-        session["url"] = url;
-        session["trusted_cas"] = trusted_cas;
-        session["at"] = 0.2;
-        session["requests"] = requests;
-        const std::string path = dir->Write("scenario.json", scenario.dump(1));
-        const auto r =
-            testkit::RunProcess({"timeout", "120", std::string(CMSLAB_BINARY_DIR) + "/cmslab",
-                                 "run", path, "--out", dir->File("out")},
-                                std::chrono::seconds(150));
-        output = r.out + r.err;
-        std::ifstream s(dir->File("out/summary.json"));
-        if (r.exit_code == 0 && s)
-            summary = json::parse(s, nullptr, false);
-    }
-    std::string Out(const std::string& rel) const { return dir->File("out/" + rel); }
+               const json& trusted_cas)
+        : EditedRun(RunEditedReference(name, [&](json& scenario) {
+              scenario["duration"] = 60;
+              for (auto& node : scenario["nodes"])
+                  if (node["role"] == "cms")
+                      node["config"].erase("turn_servers");
+              json& session = scenario["admin_session"];
+              session["url"] = url;
+              session["trusted_cas"] = trusted_cas;
+              session["at"] = 0.2;
+              session["requests"] = requests;
+          })) {}
     std::vector<SessionBlock> Log() const { return ReadSessionLog(Out("api/session.log")); }
-    std::string Stage(const std::string& stage) const {
-        return summary.value("/stages"_json_pointer, json::object())
-            .value(stage, json::object())
-            .value("status", "");
-    }
+    std::string Status(const std::string& stage) const { return Stage(stage).value("status", ""); }
 };
 
 json CreateAndFix(bool fix) {
@@ -185,10 +160,10 @@ TEST_F(ApiSession, TheCaptureShowsThePostsAndGetsFromTheWorkstation) {
 }
 
 TEST_F(ApiSession, WithTheFixTheGuestGetsMediaWithoutItTurnFailsWith431) {
-    EXPECT_EQ(s_fixed->Stage("turn"), "ok") << s_fixed->summary.dump(1);
-    EXPECT_EQ(s_fixed->Stage("media"), "ok");
-    EXPECT_EQ(s_unfixed->Stage("turn"), "failed") << s_unfixed->summary.dump(1);
-    EXPECT_EQ(s_unfixed->Stage("media"), "not_reached");
+    EXPECT_EQ(s_fixed->Status("turn"), "ok") << s_fixed->summary.dump(1);
+    EXPECT_EQ(s_fixed->Status("media"), "ok");
+    EXPECT_EQ(s_unfixed->Status("turn"), "failed") << s_unfixed->summary.dump(1);
+    EXPECT_EQ(s_unfixed->Status("media"), "not_reached");
     const auto codes =
         TsharkFields(s_unfixed->Out("pcap/public.pcap"), "stun.att.error", {"stun.att.error"});
     ASSERT_FALSE(codes.empty()) << "no STUN error answer on public.pcap";

@@ -16,6 +16,40 @@ bool g_ran = false;
 
 } // namespace
 
+std::string EditedRun::Out(const std::string& rel) const {
+    return dir->File("out/" + rel);
+}
+
+nlohmann::json EditedRun::Stage(const std::string& stage) const {
+    if (!summary.is_object() || !summary.contains("stages"))
+        return nlohmann::json::object();
+    return summary["stages"].value(stage, nlohmann::json::object());
+}
+
+EditedRun RunEditedReference(const std::string& name,
+                             const std::function<void(nlohmann::json& scenario)>& edit) {
+    EditedRun run;
+    run.dir = std::make_shared<testkit::TempDir>("cmslab-" + name);
+    std::ifstream in(std::string(CMSLAB_SOURCE_DIR) + "/scenarios/reference.json");
+    nlohmann::json scenario = nlohmann::json::parse(in, nullptr, false);
+    if (scenario.is_discarded()) {
+        run.output = "scenarios/reference.json does not parse";
+        return run;
+    }
+    scenario["name"] = name;
+    edit(scenario);
+    const std::string path = run.dir->Write("scenario.json", scenario.dump(1));
+    const auto r =
+        testkit::RunProcess({"timeout", "120", std::string(CMSLAB_BINARY_DIR) + "/cmslab", "run",
+                             path, "--out", run.dir->File("out")},
+                            std::chrono::seconds(150));
+    run.output = r.out + r.err;
+    std::ifstream summary(run.dir->File("out/summary.json"));
+    if (r.exit_code == 0 && summary)
+        run.summary = nlohmann::json::parse(summary, nullptr, false);
+    return run;
+}
+
 bool RunCmslab(const std::string& out_dir, std::optional<std::uint64_t> seed) {
     if (!testkit::ProgramExists("timeout")) {
         ADD_FAILURE() << "timeout (coreutils) is missing";

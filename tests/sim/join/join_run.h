@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,12 +15,28 @@
 
 #include <gtest/gtest.h>
 
+namespace cmslab::testkit {
+class TempDir;
+}
+
 namespace cmslab::jointest {
 
 // `timeout <s> <build>/cmslab run [--seed N] --out <out_dir>` (the default scenario,
 // scenarios/reference.json); true when it exited 0, otherwise a gtest failure with its
 // output.
 bool RunCmslab(const std::string& out_dir, std::optional<std::uint64_t> seed = std::nullopt);
+
+// A run of scenarios/reference.json changed by `edit` (and named `name`), in its own temp
+// folder: what a test of one change to the reference needs.
+struct EditedRun {
+    std::shared_ptr<testkit::TempDir> dir;
+    std::string output;                                   // the run's stdout and stderr
+    nlohmann::json summary;                               // summary.json; null when the run failed
+    std::string Out(const std::string& rel) const;        // <dir>/out/<rel>
+    nlohmann::json Stage(const std::string& stage) const; // summary.json stages.<stage>
+};
+EditedRun RunEditedReference(const std::string& name,
+                             const std::function<void(nlohmann::json& scenario)>& edit);
 
 // The results of one run, shared by the cases of a suite (one run per suite).
 class JoinRun : public ::testing::Test {

@@ -5,15 +5,10 @@
 // gets media, and the capture shows STUN and ChannelData framed on TCP, dissected cleanly.
 #include "join_run.h"
 
-#include "support/process.h"
-#include "support/temp_dir.h"
 #include "support/tshark.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-
-#include <fstream>
-#include <memory>
 
 namespace cmslab::jointest {
 namespace {
@@ -21,61 +16,44 @@ namespace {
 using nlohmann::json;
 using testkit::TsharkFields;
 
-// Runs the reference without the firewall's inbound rules for port 3478 of the listed
-// protocols; the summary, or null with the run's output.
-json RunWithout(const testkit::TempDir& dir, const std::vector<std::string>& protocols,
-                std::string& output) {
-    std::ifstream in(std::string(CMSLAB_SOURCE_DIR) + "/scenarios/reference.json");
-    json scenario = json::parse(in);
-    scenario["name"] = "turn-blocked";
-    json kept = json::array();
-    for (const auto& rule : scenario["nat_firewalls"][0]["rules"]) {
-        bool drop = false;
-        for (const auto& p : protocols)
-            drop = drop || (rule["protocol"] == p && rule["port"] == 3478);
-        if (!drop)
-            kept.push_back(rule);
+// The reference without the firewall's inbound rules for port 3478 of the listed
+// protocols (a missing rule leaves the run's summary null, with a message).
+EditedRun RunWithout(const std::vector<std::string>& protocols) {
+    bool removed_all = true;
+    EditedRun run = RunEditedReference("turn-blocked", [&](json& scenario) {
+        json& rules = scenario["nat_firewalls"][0]["rules"];
+        json kept = json::array();
+        for (const auto& rule : rules) {
+            bool drop = false;
+            for (const auto& p : protocols)
+                drop = drop || (rule["protocol"] == p && rule["port"] == 3478);
+            if (!drop)
+                kept.push_back(rule);
+        }
+        removed_all = kept.size() + protocols.size() == rules.size();
+        rules = kept;
+    });
+    if (!removed_all) {
+        run.summary = nullptr;
+        run.output = "the reference has not one 3478 rule per protocol to remove";
     }
-    if (kept.size() + protocols.size() != scenario["nat_firewalls"][0]["rules"].size()) {
-        output = "the reference has not one 3478 rule per protocol to remove";
-        return nullptr;
-    }
-    scenario["nat_firewalls"][0]["rules"] = kept;
-    const std::string path = dir.Write("scenario.json", scenario.dump(1));
-    const auto r =
-        testkit::RunProcess({"timeout", "120", std::string(CMSLAB_BINARY_DIR) + "/cmslab", "run",
-                             path, "--out", dir.File("out")},
-                            std::chrono::seconds(150));
-    output = r.out + r.err;
-    std::ifstream summary(dir.File("out/summary.json"));
-    if (r.exit_code != 0 || !summary)
-        return nullptr;
-    return json::parse(summary, nullptr, false);
+    return run;
 }
 
 class TurnOverTcp : public ::testing::Test {
   protected:
-    static void SetUpTestSuite() {
-        s_dir = new testkit::TempDir("cmslab-turn-tcp");
-        s_summary = RunWithout(*s_dir, {"udp"}, s_output);
-    }
+    static void SetUpTestSuite() { s_run = new EditedRun(RunWithout({"udp"})); }
     static void TearDownTestSuite() {
-        delete s_dir;
-        s_dir = nullptr;
+        delete s_run;
+        s_run = nullptr;
     }
-    void SetUp() override { ASSERT_TRUE(s_summary.is_object()) << s_output; }
-    static std::string Out(const std::string& rel) { return s_dir->File("out/" + rel); }
-    static json Stage(const std::string& name) {
-        return s_summary.value("/stages"_json_pointer, json::object()).value(name, json::object());
-    }
+    void SetUp() override { ASSERT_TRUE(s_run->summary.is_object()) << s_run->output; }
+    static std::string Out(const std::string& rel) { return s_run->Out(rel); }
+    static json Stage(const std::string& name) { return s_run->Stage(name); }
 
-    static testkit::TempDir* s_dir;
-    static std::string s_output;
-    static json s_summary;
+    static EditedRun* s_run;
 };
-testkit::TempDir* TurnOverTcp::s_dir = nullptr;
-std::string TurnOverTcp::s_output;
-json TurnOverTcp::s_summary;
+EditedRun* TurnOverTcp::s_run = nullptr;
 
 TEST_F(TurnOverTcp, TheGuestRelaysOverTcpAndGetsMedia) {
     for (const char* stage : {"turn", "ice", "dtls", "media"})
@@ -120,7 +98,7 @@ TEST_F(TurnOverTcp, MediaTravelsAsChannelDataOnTheStream) {
 }
 
 TEST_F(TurnOverTcp, TheDiagnosisCallsTheFallbackNormalNotAFault) {
-    const json& d = s_summary["diagnosis"];
+    const json& d = s_run->summary["diagnosis"];
     EXPECT_EQ(d.value("verdict", ""), "healthy") << d.dump(1);
     bool noted = false;
     for (const auto& note : d.value("expected", json::array()))
@@ -131,10 +109,9 @@ TEST_F(TurnOverTcp, TheDiagnosisCallsTheFallbackNormalNotAFault) {
 
 // With TCP 3478 blocked as well nothing is left: the diagnosis names the rule for both.
 TEST(TurnBlocked, BothProtocolsDroppedTheDiagnosisNamesBoth) {
-    testkit::TempDir dir("cmslab-turn-blocked");
-    std::string output;
-    const json summary = RunWithout(dir, {"udp", "tcp"}, output);
-    ASSERT_TRUE(summary.is_object()) << output;
+    const EditedRun run = RunWithout({"udp", "tcp"});
+    const json& summary = run.summary;
+    ASSERT_TRUE(summary.is_object()) << run.output;
     EXPECT_EQ(summary["stages"]["turn"].value("status", ""), "failed");
     const json& d = summary["diagnosis"];
     ASSERT_FALSE(d.value("causes", json::array()).empty()) << d.dump(1);

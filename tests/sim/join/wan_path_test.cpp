@@ -5,15 +5,10 @@
 // stage fails with them.
 #include "join_run.h"
 
-#include "support/process.h"
-#include "support/temp_dir.h"
 #include "support/tshark.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-
-#include <fstream>
-#include <memory>
 
 namespace cmslab::jointest {
 namespace {
@@ -21,37 +16,19 @@ namespace {
 using nlohmann::json;
 using testkit::TsharkFields;
 
-struct PathRun {
-    std::unique_ptr<testkit::TempDir> dir;
-    std::string output;
-    json summary;
-
-    PathRun(const std::string& name, const json& public_path, const json& media_quality) {
-        dir = std::make_unique<testkit::TempDir>("cmslab-" + name);
-        std::ifstream in(std::string(CMSLAB_SOURCE_DIR) + "/scenarios/reference.json");
-        json scenario = json::parse(in);
-        scenario["name"] = name;
+// The reference with its public segment's path changed and the guest's media limits.
+EditedRun PathRun(const std::string& name, const json& public_path, const json& media_quality) {
+    return RunEditedReference(name, [&](json& scenario) {
         for (auto& net : scenario["networks"])
             if (net["name"] == "public")
                 net.update(public_path);
         if (!media_quality.empty())
             scenario["guest"]["media_quality"] = media_quality;
-        const std::string path = dir->Write("scenario.json", scenario.dump(1));
-        const auto r =
-            testkit::RunProcess({"timeout", "120", std::string(CMSLAB_BINARY_DIR) + "/cmslab",
-                                 "run", path, "--out", dir->File("out")},
-                                std::chrono::seconds(150));
-        output = r.out + r.err;
-        std::ifstream s(dir->File("out/summary.json"));
-        if (r.exit_code == 0 && s)
-            summary = json::parse(s, nullptr, false);
-    }
-    std::string Out(const std::string& rel) const { return dir->File("out/" + rel); }
-    json Stage(const std::string& name) const { return summary["stages"][name]; }
-};
+    });
+}
 
 TEST(WanPath, A150MsPublicPathCarriesTheWholeCall) {
-    PathRun run("wan-150ms", {{"delay_ms", 150}}, json::object());
+    const EditedRun run = PathRun("wan-150ms", {{"delay_ms", 150}}, json::object());
     ASSERT_TRUE(run.summary.is_object()) << run.output;
     for (const char* stage : {"http", "turn", "ice", "dtls", "media"})
         EXPECT_EQ(run.Stage(stage).value("status", ""), "ok") << stage << ": " << run.Stage(stage);
@@ -80,7 +57,8 @@ TEST(WanPath, A150MsPublicPathCarriesTheWholeCall) {
 }
 
 TEST(WanPath, LossAndJitterShowInTheMediaStageAndMaxLossFailsIt) {
-    PathRun run("wan-lossy", {{"loss_percent", 2}, {"jitter_ms", 20}, {"delay_ms", 10}},
+    const EditedRun run =
+        PathRun("wan-lossy", {{"loss_percent", 2}, {"jitter_ms", 20}, {"delay_ms", 10}},
                 {{"max_loss_percent", 1}});
     ASSERT_TRUE(run.summary.is_object()) << run.output;
     const json& reception = run.summary["media"]["reception"];
