@@ -16,7 +16,7 @@ namespace cmslab::ladder {
 
 struct BoxInterface {
     std::string name;    // "LAN2"
-    IpAddress address;   // 192.168.245.61
+    IpAddress address;   // 192.0.2.61
     std::string network; // "dmz"
 };
 
@@ -28,8 +28,8 @@ struct Box {
 
 struct NatMapping {
     std::string firewall; // the NAT box
-    IpAddress outside;    // 10.88.246.156
-    IpAddress inside;     // 192.168.245.61
+    IpAddress outside;    // 203.0.113.156
+    IpAddress inside;     // 192.0.2.61
     std::string inside_box;
 };
 

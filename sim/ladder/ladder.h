@@ -50,7 +50,7 @@ struct Arrow {
 struct Column {
     std::string box;
     std::string role;
-    std::vector<std::string> addresses; // "inside 172.16.85.1"
+    std::vector<std::string> addresses; // "inside 198.51.100.1"
 };
 
 struct Options {

@@ -20,7 +20,7 @@ const char* MessageKindName(MessageKind kind);
 
 struct Message {
     MessageKind kind = MessageKind::Tcp;
-    std::string label; // "DNS answer cmsweb.octavio.com A 10.88.246.156"
+    std::string label; // "DNS answer meet.example.com A 203.0.113.156"
     bool error = false;
     std::string error_text; // why it is red: "TLS alert fatal bad_certificate (42)"
     // Pairs a request with its answer to find requests that never got one: "stun:<tid>",

@@ -10,7 +10,7 @@
 //   "record", "reflection", and for a flag the key of its object too: "turn" for
 //   turn/enabled; plurals made singular, camelCase split, so the API's
 //   "tcpPortNumberOverride" meets the file's "tcp_port_number_override"), or one of the
-//   values that identify it (the old value, the name of its entry: "cmsweb.octavio.com",
+//   values that identify it (the old value, the name of its entry: "meet.example.com",
 //   "443").
 //
 // It can be fooled both ways: a fix that mentions the right box and a common word

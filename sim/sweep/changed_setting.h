@@ -15,7 +15,7 @@ namespace cmslab::sweep {
 struct ChangedSetting {
     std::vector<std::string> products;   // lower case: "meeting server", "expressway-e", ...
     std::vector<std::string> words;      // of the key, singular, lower case: "password"
-    std::vector<std::string> identities; // lower case: "cmsweb.octavio.com", "443"
+    std::vector<std::string> identities; // lower case: "meet.example.com", "443"
 
     nlohmann::ordered_json Json() const;
     static ChangedSetting FromJson(const nlohmann::ordered_json& j);
