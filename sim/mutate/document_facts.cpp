@@ -1,5 +1,7 @@
 #include "mutate/document_facts.h"
 
+#include "scenario/diagnostic.h"
+
 #include <algorithm>
 
 namespace cmslab::mutate {
@@ -133,16 +135,8 @@ bool DocumentFacts::IsCertificateName(const std::string& name) const {
 }
 
 std::string EscapeToken(const std::string& token) {
-    std::string out;
-    for (char c : token) {
-        if (c == '~')
-            out += "~0";
-        else if (c == '/')
-            out += "~1";
-        else
-            out += c;
-    }
-    return out;
+    // RFC 6901's escaping, as the loader writes its pointers: JoinPointer's token.
+    return scenario::JoinPointer("", token).substr(1);
 }
 
 std::string ReadablePlace(const ojson& doc, const std::string& pointer) {
