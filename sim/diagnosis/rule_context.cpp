@@ -109,4 +109,17 @@ const std::vector<CaptureStun>& RuleContext::Stun() const {
     return *m_stun;
 }
 
+const std::vector<StreamPath>& RuleContext::MediaPaths() const {
+    if (!m_media_paths) {
+        std::vector<CaptureRtp> captures;
+        for (const std::string& rel : m_folder.Captures()) {
+            auto capture = ReadPcapFile(m_folder.Dir() + "/" + rel);
+            if (capture)
+                captures.push_back(CaptureRtp{rel, FindRtp(*capture)});
+        }
+        m_media_paths = TraceStreams(captures);
+    }
+    return *m_media_paths;
+}
+
 } // namespace cmslab::diagnosis

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "diagnosis/diagnosis.h"
+#include "diagnosis/media_path.h"
 #include "diagnosis/results_folder.h"
 #include "diagnosis/stun_scan.h"
 #include "log_lines/browser_lines.h"
@@ -42,6 +43,8 @@ class RuleContext {
 
     // STUN messages of every capture, decoded on first use.
     const std::vector<CaptureStun>& Stun() const;
+    // Each RTP stream's way across the captured segments, traced on first use.
+    const std::vector<StreamPath>& MediaPaths() const;
 
     // The browser's line for a failed stage ("tcp failed: ..."), if it wrote one.
     std::optional<LogLine> BrowserFailedLine(outcome::Stage stage) const;
@@ -51,6 +54,7 @@ class RuleContext {
   private:
     const ResultsFolder& m_folder;
     mutable std::optional<std::vector<CaptureStun>> m_stun;
+    mutable std::optional<std::vector<StreamPath>> m_media_paths;
 };
 
 Evidence FromLog(const LogLine& line);

@@ -33,7 +33,7 @@ std::vector<Rule> RulesFor(outcome::Stage stage) {
     case Stage::Ice:
     case Stage::Dtls:
     case Stage::Media:
-        return {NatReflectionOff, FirewallBlocksMedia};
+        return {NatReflectionOff, FirewallBlocksMedia, SegmentImpairsMedia};
     }
     return {};
 }

@@ -42,6 +42,7 @@ std::optional<Finding> TurnClientAddress(const RuleContext& ctx);
 // Media (stages ice, dtls, media).
 std::optional<Finding> NatReflectionOff(const RuleContext& ctx);
 std::optional<Finding> FirewallBlocksMedia(const RuleContext& ctx);
+std::optional<Finding> SegmentImpairsMedia(const RuleContext& ctx);
 
 // The rules that may explain a failure at `stage`, most specific first.
 std::vector<Rule> RulesFor(outcome::Stage stage);

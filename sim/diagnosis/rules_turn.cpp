@@ -244,13 +244,26 @@ std::optional<Finding> FirewallBlocksTurn(const RuleContext& ctx) {
         blocked += (blocked.empty() ? "" : " and ") + p;
     Finding f;
     f.cause = "firewall_blocks_turn";
-    f.summary = "The edge firewall drops the guest's TURN requests to " + target + " (" + blocked +
-                "): no inbound rule allows them, so there is no relay and no media.";
-    f.box = "edge firewall (" + drop->log.node + ")";
-    f.setting = "inbound access rule for TURN (" + blocked + " " + port + ") to " + address;
-    f.where = "the firewall's inbound rules for the Expressway-E public address";
-    f.should_be = "allow UDP and TCP " + port + " from any to " + address +
-                  " (TURN requests), and UDP to the Expressway-E TURN relay port range";
+    if (drop->line.path == log_lines::FirewallPath::Outbound) {
+        // The guest's own firewall (a company or hotel network): its outbound policy, not
+        // the deployment's edge, keeps the requests in.
+        f.summary = "The firewall of the guest's network drops the guest's TURN requests to " +
+                    target + " (" + blocked +
+                    "): no outbound rule lets them out, so there is no relay and no media.";
+        f.box = "guest's firewall (" + drop->log.node + ")";
+        f.setting = "outbound access rule for TURN (" + blocked + " " + port + ") to " + address;
+        f.where = "the outbound rules of the guest network's firewall";
+        f.should_be = "allow TCP " + port + " (or UDP " + port + " and the relay ports) to " +
+                      address + "; browsers fall back to TURN over TCP when UDP is blocked";
+    } else {
+        f.summary = "The edge firewall drops the guest's TURN requests to " + target + " (" +
+                    blocked + "): no inbound rule allows them, so there is no relay and no media.";
+        f.box = "edge firewall (" + drop->log.node + ")";
+        f.setting = "inbound access rule for TURN (" + blocked + " " + port + ") to " + address;
+        f.where = "the firewall's inbound rules for the Expressway-E public address";
+        f.should_be = "allow UDP and TCP " + port + " from any to " + address +
+                      " (TURN requests), and UDP to the Expressway-E TURN relay port range";
+    }
     f.evidence.push_back(ctx.StageEvidence(Stage::Turn));
     if (auto l = GuestAllocateLine(ctx))
         f.evidence.push_back(FromLog(l->log));

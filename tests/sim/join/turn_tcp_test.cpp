@@ -3,8 +3,10 @@
 // UDP goes unanswered, the browser moves to the ?transport=tcp URL the CMS offered, and
 // relays over one TCP connection to Expressway-E; the relay to the CMS stays UDP. The join
 // gets media, and the capture shows STUN and ChannelData framed on TCP, dissected cleanly.
+// The same from the guest's side: a guest network whose firewall lets only TCP out.
 #include "join_run.h"
 
+#include "support/temp_dir.h"
 #include "support/tshark.h"
 
 #include <gtest/gtest.h>
@@ -121,6 +123,74 @@ TEST(TurnBlocked, BothProtocolsDroppedTheDiagnosisNamesBoth) {
     const std::string detail = summary["stages"]["turn"].value("detail", "");
     EXPECT_NE(detail.find("3478/tcp"), std::string::npos) << detail;
     EXPECT_NE(detail.find("given up before: 10.88.246.156:3478/udp"), std::string::npos) << detail;
+}
+
+// The guest's own network lets nothing but TCP out (and DNS to its resolver): its router
+// becomes a nat_firewall whose outbound rules allow TCP, default outbound deny. The
+// deployment is the reference's; the guest's UDP Allocate dies at its own firewall.
+EditedRun RunBehindGuestFirewall(const std::string& name, const json& tcp_rule) {
+    return RunEditedReference(name, [&](json& scenario) {
+        for (auto& node : scenario["nodes"])
+            if (node["name"] == "guest-router") {
+                node["role"] = "nat_firewall";
+                node["interfaces"][0]["name"] = "inside";
+                node["interfaces"][1]["name"] = "outside";
+            }
+        json resolver;
+        for (const auto& node : scenario["nodes"])
+            if (node["name"] == "ext-dns")
+                resolver = node["interfaces"][0]["address"];
+        json dns_rule = {{"direction", "outbound"},
+                         {"protocol", "udp"},
+                         {"destination", resolver},
+                         {"port", 53},
+                         {"comment", "DNS to the provider's resolver"}};
+        scenario["nat_firewalls"].push_back({{"node", "guest-router"},
+                                             {"outside_network", "public"},
+                                             {"mappings", json::array()},
+                                             {"rules", {tcp_rule, dns_rule}},
+                                             {"default_inbound", "deny"},
+                                             {"default_outbound", "deny"},
+                                             {"stateful", true},
+                                             {"reflection", false}});
+    });
+}
+
+TEST(GuestFirewall, OnlyTcpOutTheGuestRelaysOverTcpAndGetsMedia) {
+    const EditedRun run = RunBehindGuestFirewall(
+        "guest-tcp-only", {{"direction", "outbound"}, {"protocol", "tcp"}, {"comment", "TCP"}});
+    ASSERT_TRUE(run.summary.is_object()) << run.output;
+    for (const char* stage : {"dns", "turn", "ice", "dtls", "media"})
+        EXPECT_EQ(run.Stage(stage).value("status", ""), "ok") << stage << ": " << run.Stage(stage);
+    EXPECT_NE(run.Stage("turn").value("detail", "").find("10.88.246.156:3478/tcp"),
+              std::string::npos)
+        << run.Stage("turn");
+    // Wireshark reads TURN framed on TCP on the public segment, the Allocate answered.
+    const auto answered = TsharkFields(run.Out("pcap/public.pcap"),
+                                       "tcp.port==3478 && stun.type==0x0103", {"frame.number"});
+    EXPECT_FALSE(answered.empty());
+    EXPECT_TRUE(testkit::TsharkWarnings(run.Out("pcap/public.pcap")).empty());
+    // The guest's firewall says why UDP never left; the diagnosis calls the fallback normal.
+    EXPECT_NE(testkit::ReadFile(run.Out("logs/guest-router.log")).find("dropped outbound UDP"),
+              std::string::npos);
+    const json& d = run.summary["diagnosis"];
+    EXPECT_EQ(d.value("verdict", ""), "healthy") << d.dump(1);
+}
+
+TEST(GuestFirewall, OnlyTheWebOutTheDiagnosisNamesTheGuestsFirewallNotTheEdge) {
+    const EditedRun run = RunBehindGuestFirewall(
+        "guest-web-only",
+        {{"direction", "outbound"}, {"protocol", "tcp"}, {"port", 443}, {"comment", "web"}});
+    ASSERT_TRUE(run.summary.is_object()) << run.output;
+    EXPECT_EQ(run.Stage("turn").value("status", ""), "failed") << run.Stage("turn");
+    const json& d = run.summary["diagnosis"];
+    ASSERT_FALSE(d.value("causes", json::array()).empty()) << d.dump(1);
+    const json& cause = d["causes"][0];
+    EXPECT_EQ(cause.value("cause", ""), "firewall_blocks_turn") << cause.dump(1);
+    EXPECT_EQ(cause["fix"].value("box", ""), "guest's firewall (guest-router)") << cause.dump(1);
+    EXPECT_NE(cause["fix"].value("setting", "").find("outbound access rule for TURN (TCP and UDP"),
+              std::string::npos)
+        << cause.dump(1);
 }
 
 TEST_F(TurnOverTcp, CapturesHaveNoExpertWarnings) {

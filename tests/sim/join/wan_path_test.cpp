@@ -2,13 +2,17 @@
 // public segment changed here: 150 ms one way carries the whole call (before, a CSMA
 // channel of that delay carried about seven frames a second); 2 % loss and 20 ms of
 // jitter show in the media stage's RFC 3550 figures, and beyond the guest's max_loss the
-// stage fails with them.
+// stage fails with them and the diagnosis names the public segment from the captures
+// (as Wireshark counts the packets); beyond max_jitter, the segment that adds the jitter.
 #include "join_run.h"
 
 #include "support/tshark.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include <regex>
+#include <set>
 
 namespace cmslab::jointest {
 namespace {
@@ -71,6 +75,55 @@ TEST(WanPath, LossAndJitterShowInTheMediaStageAndMaxLossFailsIt) {
     const std::string detail = run.Stage("media").value("detail", "");
     EXPECT_NE(detail.find("beyond the guest's max_loss_percent 1"), std::string::npos) << detail;
     EXPECT_NE(detail.find("jitter"), std::string::npos) << detail;
+
+    // The diagnosis names the public segment from the captures, and its count is
+    // Wireshark's: the stream's sequence numbers (tshark's RTP heuristic finds them inside
+    // ChannelData) on the DMZ capture that never appear on the public one.
+    const json& causes = run.summary["diagnosis"]["causes"];
+    ASSERT_FALSE(causes.empty()) << run.summary["diagnosis"];
+    const json& cause = causes[0];
+    EXPECT_EQ(cause["cause"], "segment_loses_media") << cause;
+    EXPECT_EQ(cause["fix"]["box"], "network path (segment public)") << cause;
+    const std::string summary = cause["summary"];
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(summary, m,
+                                  std::regex("SSRC=(0x[0-9a-f]{8}) .* (\\d+) of the (\\d+) "
+                                             "packets carried by the segment before it \\(dmz\\)")))
+        << summary;
+    auto sequences = [&](const std::string& capture) {
+        std::set<long> seqs;
+        for (const auto& row : TsharkFields(run.Out("pcap/" + capture), "rtp.ssrc==" + m[1].str(),
+                                            {"rtp.seq"}, {"-o", "rtp.heuristic_rtp:TRUE"}))
+            if (!row.empty())
+                seqs.insert(std::stol(row));
+        return seqs;
+    };
+    const auto dmz = sequences("dmz.pcap");
+    const auto pub = sequences("public.pcap");
+    ASSERT_FALSE(pub.empty());
+    ASSERT_LT(*dmz.rbegin() - *dmz.begin(), 30000) << "the numbers wrapped: compare differently";
+    // A packet after the last one the public capture saw was still on its way at the end.
+    std::size_t offered = 0, missing = 0;
+    for (long seq : dmz)
+        if (seq <= *pub.rbegin()) {
+            ++offered;
+            missing += pub.count(seq) ? 0 : 1;
+        }
+    EXPECT_EQ(std::to_string(offered), m[3].str()) << summary;
+    EXPECT_EQ(std::to_string(missing), m[2].str()) << summary;
+    EXPECT_GT(missing, 0u);
+}
+
+TEST(WanPath, JitterBeyondTheGuestsLimitIsChargedToTheSegmentThatAddsIt) {
+    // No loss, so the segment is found by the variation of each packet's transit time.
+    const EditedRun run =
+        PathRun("wan-jitter", {{"jitter_ms", 30}, {"delay_ms", 40}}, {{"max_jitter_ms", 2}});
+    ASSERT_TRUE(run.summary.is_object()) << run.output;
+    ASSERT_EQ(run.Stage("media").value("status", ""), "failed") << run.Stage("media");
+    const json& causes = run.summary["diagnosis"]["causes"];
+    ASSERT_FALSE(causes.empty()) << run.summary["diagnosis"];
+    EXPECT_EQ(causes[0]["cause"], "segment_delays_media") << causes[0];
+    EXPECT_EQ(causes[0]["fix"]["box"], "network path (segment public)") << causes[0];
 }
 
 } // namespace
