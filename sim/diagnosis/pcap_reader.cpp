@@ -1,7 +1,7 @@
 #include "diagnosis/pcap_reader.h"
 
 #include <fstream>
-#include <iterator>
+#include <sstream>
 
 namespace cmslab::diagnosis {
 
@@ -21,7 +21,9 @@ std::uint32_t Get32(const std::uint8_t* p, bool swap) {
 }
 
 // Fills transport, endpoints and payload from an IPv4 packet; leaves Other on anything
-// it cannot read. Bytes after the IP total length (Ethernet padding, FCS) are ignored.
+// it cannot read. Bytes after the IP total length (Ethernet padding, FCS) are ignored. A
+// frame the capture kept only the start of (packet.snapped) has lengths that run past
+// what was kept: its payload is what there is.
 void DecodeIpv4(ByteView ip, PcapPacket& packet) {
     ByteReader r(ip);
     std::uint8_t version_ihl = 0, tos = 0, ttl = 0, protocol = 0;
@@ -40,8 +42,10 @@ void DecodeIpv4(ByteView ip, PcapPacket& packet) {
     if (!r.Ok() || (version_ihl >> 4) != 4)
         return;
     const std::size_t header = std::size_t(version_ihl & 0x0f) * 4;
-    if (header < 20 || total < header || total > ip.size)
+    if (header < 20 || total < header || (total > ip.size && !packet.snapped) || header > ip.size)
         return;
+    if (total > ip.size)
+        total = std::uint16_t(ip.size);
     // A non-first fragment carries no transport header.
     if ((frag & 0x1fff) != 0)
         return;
@@ -65,8 +69,10 @@ void DecodeIpv4(ByteView ip, PcapPacket& packet) {
     if (protocol == 17) {
         std::uint16_t length = 0;
         t.U16(length);
-        if (!t.Ok() || length < 8 || length > l4.size)
+        if (!t.Ok() || length < 8 || (length > l4.size && !packet.snapped))
             return;
+        if (length > l4.size)
+            length = std::uint16_t(l4.size);
         packet.transport = Transport::Udp;
         packet.payload = l4.Sub(8, length - 8u).ToBytes();
     } else if (protocol == 6) {
@@ -110,68 +116,100 @@ void DecodeFrame(std::uint32_t link_type, ByteView frame, PcapPacket& packet) {
 
 } // namespace
 
-Expected<PcapFile> ParsePcap(ByteView file) {
-    if (file.size < 24)
-        return Error{"not a pcap file: " + std::to_string(file.size) +
+Expected<PcapReader> PcapReader::Open(std::unique_ptr<std::istream> in, const std::string& name) {
+    std::uint8_t header[24];
+    in->read(reinterpret_cast<char*>(header), sizeof header);
+    const auto got = static_cast<std::size_t>(in->gcount());
+    if (got < sizeof header)
+        return Error{name + "not a pcap file: " + std::to_string(got) +
                      " bytes, shorter than the header"};
-    const std::uint32_t magic = Get32(file.data, false);
-    bool swap = false;
-    bool nanoseconds = false;
+    const std::uint32_t magic = Get32(header, false);
+    PcapReader reader;
     if (magic == 0xa1b2c3d4 || magic == 0xa1b23c4d) {
-        nanoseconds = magic == 0xa1b23c4d;
+        reader.m_nanoseconds = magic == 0xa1b23c4d;
     } else if (magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1) {
-        swap = true;
-        nanoseconds = magic == 0x4d3cb2a1;
+        reader.m_swap = true;
+        reader.m_nanoseconds = magic == 0x4d3cb2a1;
     } else if (magic == 0x0a0d0d0a) {
-        return Error{"a pcapng file: only classic pcap is read"};
+        return Error{name + "a pcapng file: only classic pcap is read"};
     } else {
-        return Error{"not a pcap file (magic " + ToHex(file.Sub(0, 4)) + ")"};
+        return Error{name + "not a pcap file (magic " + ToHex(ByteView(header, 4)) + ")"};
     }
-    PcapFile out;
-    out.link_type = Get32(file.data + 20, swap) & 0x0fffffff;
-    if (out.link_type != kLinkEthernet && out.link_type != kLinkRaw && out.link_type != kLinkIpv4)
-        return Error{"link type " + std::to_string(out.link_type) +
+    reader.m_link_type = Get32(header + 20, reader.m_swap) & 0x0fffffff;
+    if (reader.m_link_type != kLinkEthernet && reader.m_link_type != kLinkRaw &&
+        reader.m_link_type != kLinkIpv4)
+        return Error{name + "link type " + std::to_string(reader.m_link_type) +
                      " is not read (Ethernet or raw IPv4 only)"};
-    std::size_t offset = 24;
-    std::size_t number = 0;
-    while (offset < file.size) {
-        if (file.size - offset < 16) {
-            out.truncated =
-                "the file ends inside the header of packet " + std::to_string(number + 1);
-            break;
-        }
-        const std::uint8_t* h = file.data + offset;
-        const std::uint32_t caplen = Get32(h + 8, swap);
-        if (caplen > kMaxRecord) {
-            out.truncated = "packet " + std::to_string(number + 1) + " claims " +
-                            std::to_string(caplen) + " bytes: the rest of the file is not read";
-            break;
-        }
-        if (file.size - offset - 16 < caplen) {
-            out.truncated = "the file ends inside packet " + std::to_string(number + 1);
-            break;
-        }
-        PcapPacket packet;
-        packet.number = ++number;
-        packet.ts_sec = Get32(h, swap);
-        const std::uint32_t frac = Get32(h + 4, swap);
-        packet.ts_usec = nanoseconds ? frac / 1000 : frac;
-        DecodeFrame(out.link_type, file.Sub(offset + 16, caplen), packet);
-        out.packets.push_back(std::move(packet));
-        offset += 16 + std::size_t(caplen);
+    reader.m_in = std::move(in);
+    return reader;
+}
+
+Expected<PcapReader> PcapReader::OpenFile(const std::string& path) {
+    auto in = std::make_unique<std::ifstream>(path, std::ios::binary);
+    if (!*in)
+        return Error{"cannot read " + path};
+    return Open(std::move(in), path + ": ");
+}
+
+std::optional<PcapPacket> PcapReader::Next() {
+    if (!m_in || !m_truncated.empty())
+        return std::nullopt;
+    std::uint8_t h[16];
+    m_in->read(reinterpret_cast<char*>(h), sizeof h);
+    const auto got = static_cast<std::size_t>(m_in->gcount());
+    if (got == 0)
+        return std::nullopt;
+    if (got < sizeof h) {
+        m_truncated = "the file ends inside the header of packet " + std::to_string(m_count + 1);
+        return std::nullopt;
     }
+    const std::uint32_t caplen = Get32(h + 8, m_swap);
+    const std::uint32_t origlen = Get32(h + 12, m_swap);
+    if (caplen > kMaxRecord) {
+        m_truncated = "packet " + std::to_string(m_count + 1) + " claims " +
+                      std::to_string(caplen) + " bytes: the rest of the file is not read";
+        return std::nullopt;
+    }
+    m_frame.resize(caplen);
+    m_in->read(reinterpret_cast<char*>(m_frame.data()), std::streamsize(caplen));
+    if (static_cast<std::size_t>(m_in->gcount()) < caplen) {
+        m_truncated = "the file ends inside packet " + std::to_string(m_count + 1);
+        return std::nullopt;
+    }
+    PcapPacket packet;
+    packet.number = ++m_count;
+    packet.ts_sec = Get32(h, m_swap);
+    const std::uint32_t frac = Get32(h + 4, m_swap);
+    packet.ts_usec = m_nanoseconds ? frac / 1000 : frac;
+    packet.snapped = caplen < origlen;
+    DecodeFrame(m_link_type, ByteView(m_frame), packet);
+    return packet;
+}
+
+Expected<PcapFile> ParsePcap(ByteView file) {
+    auto reader = PcapReader::Open(std::make_unique<std::istringstream>(std::string(
+                                       reinterpret_cast<const char*>(file.data), file.size)),
+                                   "");
+    if (!reader)
+        return Error{reader.Message()};
+    PcapFile out;
+    out.link_type = reader->LinkType();
+    while (auto packet = reader->Next())
+        out.packets.push_back(std::move(*packet));
+    out.truncated = reader->Truncated();
     return out;
 }
 
 Expected<PcapFile> ReadPcapFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return Error{"cannot read " + path};
-    Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto parsed = ParsePcap(bytes);
-    if (!parsed)
-        return Error{path + ": " + parsed.Message()};
-    return parsed;
+    auto reader = PcapReader::OpenFile(path);
+    if (!reader)
+        return Error{reader.Message()};
+    PcapFile out;
+    out.link_type = reader->LinkType();
+    while (auto packet = reader->Next())
+        out.packets.push_back(std::move(*packet));
+    out.truncated = reader->Truncated();
+    return out;
 }
 
 } // namespace cmslab::diagnosis

@@ -9,6 +9,9 @@
 #include "common/expected.h"
 
 #include <cstdint>
+#include <istream>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +38,10 @@ struct PcapPacket {
     IpAddress ip_dst;
     std::uint8_t icmp_type = 0; // ip_protocol 1 only
     std::uint8_t icmp_code = 0;
+    // The capture kept only the frame's start (its record's length is below the frame's,
+    // as a capture with a snap length or the lab's media_headers option writes): the
+    // payload is what was kept, shorter than the IP and UDP lengths say.
+    bool snapped = false;
     Bytes payload; // the UDP or TCP payload, within the IP total length
 };
 
@@ -46,9 +53,33 @@ struct PcapFile {
     std::string truncated;
 };
 
-// Link types understood: 1 (Ethernet), 101 and 228 (raw IPv4). Errors: shorter than the
-// file header, unknown magic, or another link type. Bad records never crash: they end
-// the reading (truncated) or leave a packet undecoded (Transport::Other).
+// A capture read one packet at a time, so that reading a long call's captures takes the
+// memory of one frame. Link types understood: 1 (Ethernet), 101 and 228 (raw IPv4).
+// Errors: shorter than the file header, unknown magic, or another link type. Bad records
+// never crash: they end the reading (Truncated() says why) or leave a packet undecoded
+// (Transport::Other).
+class PcapReader {
+  public:
+    static Expected<PcapReader> OpenFile(const std::string& path);
+    // `name` prefixes the errors ("pcap/public.pcap: "); "" for bytes in memory.
+    static Expected<PcapReader> Open(std::unique_ptr<std::istream> in, const std::string& name);
+    // The next packet; nullopt at the end of the file or at damage.
+    std::optional<PcapPacket> Next();
+    std::uint32_t LinkType() const { return m_link_type; }
+    const std::string& Truncated() const { return m_truncated; }
+
+  private:
+    PcapReader() = default;
+    std::unique_ptr<std::istream> m_in;
+    std::uint32_t m_link_type = 0;
+    bool m_swap = false;
+    bool m_nanoseconds = false;
+    std::size_t m_count = 0;
+    std::string m_truncated;
+    Bytes m_frame;
+};
+
+// The whole capture in memory (through PcapReader).
 Expected<PcapFile> ParsePcap(ByteView file);
 Expected<PcapFile> ReadPcapFile(const std::string& path);
 

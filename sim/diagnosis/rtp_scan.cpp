@@ -34,6 +34,9 @@ void CollectRtpFrom(ByteView bytes, int depth, const PcapPacket& p, std::vector<
             return;
         if (auto channel = stun::DecodeChannelData(bytes))
             CollectRtpFrom(ByteView(channel->data), depth + 1, p, out);
+        else if (p.snapped && bytes.size > 4)
+            // A capture that kept the headers only: the length runs past what was kept.
+            CollectRtpFrom(bytes.Sub(4), depth + 1, p, out);
         return;
     }
     case stun::PacketKind::Stun: {
@@ -76,26 +79,29 @@ std::size_t FramedLength(ByteView bytes) {
 
 } // namespace
 
+void CollectRtp(const PcapPacket& p, std::vector<RtpSighting>& out) {
+    if (p.transport == Transport::Other || p.payload.empty())
+        return;
+    ByteView bytes(p.payload);
+    if (p.transport == Transport::Udp) {
+        CollectRtpFrom(bytes, 0, p, out);
+        return;
+    }
+    // TCP: messages back to back from the segment's start; one split across segments
+    // ends the reading of this segment (the next segment does not start with a frame).
+    while (true) {
+        const std::size_t length = FramedLength(bytes);
+        if (length == 0 || length > bytes.size)
+            break;
+        CollectRtpFrom(bytes.Sub(0, length), 0, p, out);
+        bytes = bytes.Sub(length);
+    }
+}
+
 std::vector<RtpSighting> FindRtp(const PcapFile& capture) {
     std::vector<RtpSighting> out;
-    for (const PcapPacket& p : capture.packets) {
-        if (p.transport == Transport::Other || p.payload.empty())
-            continue;
-        ByteView bytes(p.payload);
-        if (p.transport == Transport::Udp) {
-            CollectRtpFrom(bytes, 0, p, out);
-            continue;
-        }
-        // TCP: messages back to back from the segment's start; one split across segments
-        // ends the reading of this segment (the next segment does not start with a frame).
-        while (true) {
-            const std::size_t length = FramedLength(bytes);
-            if (length == 0 || length > bytes.size)
-                break;
-            CollectRtpFrom(bytes.Sub(0, length), 0, p, out);
-            bytes = bytes.Sub(length);
-        }
-    }
+    for (const PcapPacket& p : capture.packets)
+        CollectRtp(p, out);
     return out;
 }
 

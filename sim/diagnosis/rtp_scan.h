@@ -20,7 +20,9 @@ struct RtpSighting {
     std::uint16_t sequence = 0;
 };
 
-// RTCP (RFC 5761 section 4) is left out: it is not the stream a guest hears.
+// RTCP (RFC 5761 section 4) is left out: it is not the stream a guest hears. A packet
+// whose capture kept the headers only (PcapPacket::snapped) is still found.
+void CollectRtp(const PcapPacket& packet, std::vector<RtpSighting>& out);
 std::vector<RtpSighting> FindRtp(const PcapFile& capture);
 
 } // namespace cmslab::diagnosis

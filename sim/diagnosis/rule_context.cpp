@@ -99,11 +99,16 @@ std::vector<Found<log_lines::FirewallDropLine>> RuleContext::FirewallDrops() con
 const std::vector<CaptureStun>& RuleContext::Stun() const {
     if (!m_stun) {
         m_stun.emplace();
+        // One packet at a time: a long call's captures are never held whole.
         for (const std::string& rel : m_folder.Captures()) {
-            auto capture = ReadPcapFile(m_folder.Dir() + "/" + rel);
-            if (!capture)
+            auto reader = PcapReader::OpenFile(m_folder.Dir() + "/" + rel);
+            if (!reader)
                 continue;
-            m_stun->push_back(CaptureStun{rel, FindStun(*capture)});
+            CaptureStun capture{rel, {}};
+            while (auto packet = reader->Next())
+                if (auto stun = StunIn(*packet))
+                    capture.messages.push_back(std::move(*stun));
+            m_stun->push_back(std::move(capture));
         }
     }
     return *m_stun;
@@ -113,9 +118,13 @@ const std::vector<StreamPath>& RuleContext::MediaPaths() const {
     if (!m_media_paths) {
         std::vector<CaptureRtp> captures;
         for (const std::string& rel : m_folder.Captures()) {
-            auto capture = ReadPcapFile(m_folder.Dir() + "/" + rel);
-            if (capture)
-                captures.push_back(CaptureRtp{rel, FindRtp(*capture)});
+            auto reader = PcapReader::OpenFile(m_folder.Dir() + "/" + rel);
+            if (!reader)
+                continue;
+            CaptureRtp capture{rel, {}};
+            while (auto packet = reader->Next())
+                CollectRtp(*packet, capture.packets);
+            captures.push_back(std::move(capture));
         }
         m_media_paths = TraceStreams(captures);
     }

@@ -39,17 +39,17 @@ std::string PairText(const Sighting& s) {
 std::vector<Candidate> ReadCapture(const std::string& dir, const std::string& capture,
                                    double start_epoch, std::vector<std::string>& notes) {
     std::vector<Candidate> out;
-    auto file = diagnosis::ReadPcapFile(dir + "/" + capture);
-    if (!file) {
-        notes.push_back(capture + " is not shown: " + file.Message());
+    auto reader = diagnosis::PcapReader::OpenFile(dir + "/" + capture);
+    if (!reader) {
+        notes.push_back(capture + " is not shown: " + reader.Message());
         return out;
     }
-    if (!file->truncated.empty())
-        notes.push_back(capture + ": " + file->truncated);
     CaptureDecoder decoder;
     std::set<std::string> answered;
     std::map<std::string, std::size_t> requests;
-    for (const PcapPacket& p : file->packets) {
+    // One packet at a time: only the packets that say something are kept.
+    while (auto packet = reader->Next()) {
+        const PcapPacket& p = *packet;
         std::vector<Message> messages = decoder.Decode(p);
         if (messages.empty())
             continue;
@@ -77,6 +77,8 @@ std::vector<Candidate> ReadCapture(const std::string& dir, const std::string& ca
         c.messages = std::move(messages);
         out.push_back(std::move(c));
     }
+    if (!reader->Truncated().empty())
+        notes.push_back(capture + ": " + reader->Truncated());
     for (Candidate& c : out)
         for (const Message& m : c.messages)
             if (!m.transaction.empty() && !m.answers) {

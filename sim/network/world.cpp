@@ -1,5 +1,7 @@
 #include "world.h"
 
+#include "capture_file.h"
+#include "capture_policy.h"
 #include "nat_config.h"
 #include "nat_firewall_routing.h"
 #include "network_check.h"
@@ -59,9 +61,20 @@ ns3::Mac48Address MacFor(std::size_t node_index, std::size_t interface_index) {
 }
 
 // Pcap timestamps carry the scenario's epoch, like the logs, so both read the same clock.
-void WriteFrame(ns3::Ptr<ns3::PcapFileWrapper> file, ns3::Time epoch,
+void WriteFrame(CaptureFile* file, CaptureMode mode, ns3::Time epoch,
                 ns3::Ptr<const ns3::Packet> frame) {
-    file->Write(ns3::Simulator::Now() + epoch, frame);
+    Bytes bytes(frame->GetSize());
+    frame->CopyData(bytes.data(), bytes.size());
+    file->Write((ns3::Simulator::Now() + epoch).GetMicroSeconds(), ByteView(bytes),
+                BytesToKeep(mode, ByteView(bytes)));
+}
+
+CaptureMode CaptureModeOf(const std::string& text) {
+    if (text == "off")
+        return CaptureMode::Off;
+    if (text == "media_headers")
+        return CaptureMode::MediaHeaders;
+    return CaptureMode::Full;
 }
 
 bool Forwards(const scenario::Node& node, const std::set<std::string>& nat_nodes) {
@@ -77,7 +90,7 @@ struct World::Impl {
     std::map<std::pair<std::string, std::string>, ns3::Ptr<ns3::NetDevice>> attach_ports;
     std::map<std::pair<std::string, std::string>, ns3::Mac48Address> macs;
     std::map<std::string, std::shared_ptr<devices::NatFirewallEngine>> nats;
-    std::vector<ns3::Ptr<ns3::PcapFileWrapper>> pcap_files;
+    std::vector<std::unique_ptr<CaptureFile>> pcap_files;
 };
 
 World::World(const scenario::Scenario& scenario)
@@ -314,21 +327,23 @@ Expected<std::unique_ptr<World>> World::Build(const scenario::Scenario& s,
     }
 
     if (!options.out_dir.empty()) {
-        ns3::PcapHelper pcap;
         const ns3::Time epoch_time = ns3::NanoSeconds(epoch * 1000000000LL);
         for (const scenario::Network& net : s.networks) {
             auto it = capture_device.find(net.name);
             if (it == capture_device.end())
                 continue; // a network nobody is attached to carries nothing
+            const CaptureMode mode = CaptureModeOf(net.capture);
+            if (mode == CaptureMode::Off)
+                continue;
             const std::string path =
                 (fs::path(options.out_dir) / "pcap" / (FileNameFor(net.name) + ".pcap")).string();
-            ns3::Ptr<ns3::PcapFileWrapper> file =
-                pcap.CreateFile(path, std::ios::out, ns3::PcapHelper::DLT_EN10MB);
-            if (file->Fail())
-                return Error{"cannot write " + path};
+            auto file = CaptureFile::Create(path);
+            if (!file)
+                return Error{file.Message()};
             it->second->TraceConnectWithoutContext(
-                "PromiscSniffer", ns3::MakeBoundCallback(&WriteFrame, file, epoch_time));
-            impl.pcap_files.push_back(file);
+                "PromiscSniffer",
+                ns3::MakeBoundCallback(&WriteFrame, file->get(), mode, epoch_time));
+            impl.pcap_files.push_back(std::move(*file));
             world->m_pcaps[net.name] = path;
         }
     }

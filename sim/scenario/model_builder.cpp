@@ -566,6 +566,7 @@ Scenario BuildModel(const json& document, Context& ctx) {
         net.jitter_ms = n.Num("jitter_ms");
         net.loss_percent = n.Num("loss_percent");
         net.bandwidth_mbps = n.Num("bandwidth_mbps");
+        net.capture = n.Str("capture");
         s.networks.push_back(net);
     }
     for (const auto& n : root.Objects("nodes"))

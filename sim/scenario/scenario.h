@@ -44,6 +44,9 @@ struct Network {
     double jitter_ms = 0;
     double loss_percent = 0;
     double bandwidth_mbps = 1000;
+    // What the segment's capture keeps: "full", "media_headers" (media frames cut after
+    // the RTP header), or "off" (no capture).
+    std::string capture = "full";
 };
 
 struct Interface {

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <regex>
 #include <set>
 
@@ -112,6 +113,39 @@ TEST(WanPath, LossAndJitterShowInTheMediaStageAndMaxLossFailsIt) {
     EXPECT_EQ(std::to_string(offered), m[3].str()) << summary;
     EXPECT_EQ(std::to_string(missing), m[2].str()) << summary;
     EXPECT_GT(missing, 0u);
+}
+
+// A long or crowded run keeps its captures small: media frames cut after the RTP header
+// (network `capture: media_headers`), a segment not captured at all (`off`). The lossy path
+// again: the same packets are found missing on the public segment as with full captures.
+TEST(WanPath, MediaHeaderCapturesTellTheSameStoryInFewerBytes) {
+    const json lossy = {{"loss_percent", 2}, {"jitter_ms", 20}, {"delay_ms", 10}};
+    const EditedRun full = PathRun("wan-full", lossy, {{"max_loss_percent", 1}});
+    const EditedRun cut = RunEditedReference("wan-cut", [&](json& scenario) {
+        for (auto& net : scenario["networks"]) {
+            net["capture"] = net["name"] == "internal" ? "off" : "media_headers";
+            if (net["name"] == "public")
+                net.update(lossy);
+        }
+        scenario["guest"]["media_quality"] = {{"max_loss_percent", 1}};
+    });
+    ASSERT_TRUE(full.summary.is_object()) << full.output;
+    ASSERT_TRUE(cut.summary.is_object()) << cut.output;
+    EXPECT_FALSE(std::filesystem::exists(cut.Out("pcap/internal.pcap")));
+    EXPECT_LT(std::filesystem::file_size(cut.Out("pcap/public.pcap")),
+              std::filesystem::file_size(full.Out("pcap/public.pcap")));
+    EXPECT_TRUE(testkit::TsharkWarnings(cut.Out("pcap/public.pcap")).empty());
+    // The figures of the finding, from "N of the M packets carried by ... (dmz)".
+    auto figures = [](const EditedRun& run) {
+        const std::string summary = run.summary["diagnosis"]["causes"][0].value("summary", "");
+        std::smatch m;
+        std::regex_search(summary, m,
+                          std::regex("\\d+ of the \\d+ packets carried by the "
+                                     "segment before it \\(dmz\\)"));
+        return m.str();
+    };
+    EXPECT_FALSE(figures(full).empty()) << full.summary["diagnosis"];
+    EXPECT_EQ(figures(cut), figures(full)) << cut.summary["diagnosis"];
 }
 
 TEST(WanPath, JitterBeyondTheGuestsLimitIsChargedToTheSegmentThatAddsIt) {
