@@ -55,6 +55,10 @@ nlohmann::ordered_json MediaJson(const MediaCounters& media) {
         r["jitter_ms"] = std::round(media.reception.jitter_ms * 100) / 100;
         out["reception"] = r;
     }
+    if (media.round_trip.samples > 0)
+        out["round_trip"] = {{"samples", media.round_trip.samples},
+                             {"mean_ms", media.round_trip.mean_ms},
+                             {"max_ms", media.round_trip.max_ms}};
     return out;
 }
 
@@ -187,6 +191,15 @@ Expected<Outcome> OutcomeFromJson(const nlohmann::json& summary) {
         outcome.media.reception.expected = (*r)["expected"].get<std::uint64_t>();
         outcome.media.reception.lost = (*r)["lost"].get<std::int64_t>();
         outcome.media.reception.jitter_ms = (*r)["jitter_ms"].get<double>();
+    }
+    if (auto r = media->find("round_trip"); r != media->end()) {
+        if (!r->is_object() || !r->value("samples", nlohmann::json()).is_number_unsigned() ||
+            !r->value("mean_ms", nlohmann::json()).is_number() ||
+            !r->value("max_ms", nlohmann::json()).is_number())
+            return Error{"media.round_trip: expected samples, mean_ms and max_ms"};
+        outcome.media.round_trip.samples = (*r)["samples"].get<std::uint32_t>();
+        outcome.media.round_trip.mean_ms = (*r)["mean_ms"].get<double>();
+        outcome.media.round_trip.max_ms = (*r)["max_ms"].get<double>();
     }
     return outcome;
 }

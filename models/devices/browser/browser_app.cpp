@@ -492,7 +492,9 @@ struct BrowserApp::Impl {
         // The figures first: the report of a packet may end the media stage.
         if (media && std::holds_alternative<media::RtpReceived>(event)) {
             const rtp::ReceiverStats& r = media->Reception();
-            script.OnMediaReception(outcome::Reception{r.Expected(), r.Lost(), r.JitterMs()});
+            const ice::RoundTrip& rtt = media->Ice().SelectedRoundTrip();
+            script.OnMediaReception(outcome::Reception{r.Expected(), r.Lost(), r.JitterMs()},
+                                    outcome::RoundTrip{rtt.samples, rtt.MeanMs(), rtt.MaxMs()});
         }
         ReportMediaEvent(event, SimNow(), script, [this](const std::string& line) { Log(line); });
     }

@@ -566,18 +566,30 @@ bool GuestScript::NextTurnUrl(Instant now, const std::string& why) {
     return true;
 }
 
-void GuestScript::OnTurnChallenged(Instant, const std::string& realm) {
+void GuestScript::OnTurnChallenged(Instant now, const std::string& realm) {
     m_turn_realm = realm;
+    m_turn_challenged_at = now;
 }
 
 void GuestScript::OnTurnAllocated(Instant now, const Endpoint& relayed, const Endpoint& mapped) {
     if (!MoveMedia(MediaStep::RelayAllocated))
         return;
     m_turn_fallback_at.reset();
+    // The authenticated Allocate leaves as the challenge arrives: from the challenge to the
+    // success is one round trip to the TURN server.
+    std::string round_trip;
+    if (m_turn_challenged_at) {
+        char text[48];
+        std::snprintf(
+            text, sizeof(text), ", round trip %.2f ms",
+            std::chrono::duration<double, std::milli>(now - *m_turn_challenged_at).count());
+        round_trip = text;
+    }
     Ok(Stage::Turn, now,
        "relay " + relayed.ToString() + " (mapped " + mapped.ToString() + ") at " + m_turn_server +
            (m_turn_realm.empty() ? std::string()
                                  : ", after the 401 challenge (realm \"" + m_turn_realm + "\")") +
+           round_trip +
            (m_turn_abandoned.empty() ? std::string()
                                      : "; given up before: " + Join(m_turn_abandoned)));
     // Tell the CMS where to reach the browser: its ICE credentials, the relay, its DTLS
@@ -711,10 +723,14 @@ void GuestScript::OnMediaLost(Instant now, const std::string& reason) {
     End(now, "media lost");
 }
 
-void GuestScript::OnMediaReception(const outcome::Reception& reception) {
+void GuestScript::OnMediaReception(const outcome::Reception& reception,
+                                   const outcome::RoundTrip& round_trip) {
     m_media.reception = reception;
     // Hundredths of a millisecond: what summary.json keeps.
     m_media.reception.jitter_ms = std::round(reception.jitter_ms * 100) / 100;
+    m_media.round_trip = round_trip;
+    m_media.round_trip.mean_ms = std::round(round_trip.mean_ms * 100) / 100;
+    m_media.round_trip.max_ms = std::round(round_trip.max_ms * 100) / 100;
 }
 
 std::string GuestScript::MediaDetail() const {
@@ -730,6 +746,12 @@ std::string GuestScript::MediaDetail() const {
                       "; received %lld lost of %llu (%.2f%%), jitter %.2f ms",
                       static_cast<long long>(r.lost > 0 ? r.lost : 0),
                       static_cast<unsigned long long>(r.expected), r.LossPercent(), r.jitter_ms);
+        detail += figures;
+    }
+    if (m_media.round_trip.samples > 0) {
+        char figures[96];
+        std::snprintf(figures, sizeof(figures), "; round trip %.2f ms (%u ICE checks)",
+                      m_media.round_trip.mean_ms, m_media.round_trip.samples);
         detail += figures;
     }
     return detail;

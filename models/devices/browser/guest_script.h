@@ -186,7 +186,8 @@ class GuestScript {
     void OnMediaSent(Instant now, std::size_t size, const std::string& protection);
     void OnMediaReceived(Instant now, std::size_t size);
     // The received stream's RFC 3550 figures so far (the driver's media session counts).
-    void OnMediaReception(const outcome::Reception& reception);
+    void OnMediaReception(const outcome::Reception& reception,
+                          const outcome::RoundTrip& round_trip);
     // The media path broke for good (the relay or the permission to the meeting is gone):
     // the call ends, and the media stage is judged on what flowed.
     void OnMediaLost(Instant now, const std::string& reason);
@@ -313,7 +314,8 @@ class GuestScript {
     std::size_t m_turn_choice = 0;             // the one being tried
     std::vector<std::string> m_turn_abandoned; // "host:port/udp: no answer after 5 s"
     std::optional<Instant> m_turn_fallback_at;
-    std::string m_turn_realm; // from the 401 challenge
+    std::string m_turn_realm;                    // from the 401 challenge
+    std::optional<Instant> m_turn_challenged_at; // when the 401 challenge arrived
     StateMachine<MediaPhase, MediaStep> m_media_phase{MediaPhase::Waiting, &NextMediaPhase};
     std::optional<webapp::IceParametersMessage> m_remote_ice;
     std::vector<webapp::CandidateMessage> m_remote_candidates;

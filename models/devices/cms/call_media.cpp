@@ -5,6 +5,8 @@
 #include "log_lines/cms_lines.h"
 #include "webapp/ice_candidates.h"
 
+#include <cstdio>
+
 namespace cmslab::cms {
 
 media::SessionConfig CallBridgeSessionConfig() {
@@ -90,6 +92,21 @@ void CallMedia::Close(Instant now) {
     m_closed = true;
     m_session.Close(now);
     React(now);
+}
+
+std::string CallMedia::ReceptionSummary() const {
+    const rtp::ReceiverStats& r = Reception();
+    if (r.Received() == 0)
+        return "";
+    char text[160];
+    std::snprintf(text, sizeof(text),
+                  "media received: %llu of %llu packets, %lld lost (%.2f%%), jitter %.2f ms, "
+                  "round trip %.2f ms",
+                  static_cast<unsigned long long>(r.Received()),
+                  static_cast<unsigned long long>(r.Expected()),
+                  static_cast<long long>(r.Lost() > 0 ? r.Lost() : 0), 100.0 * r.LossFraction(),
+                  r.JitterMs(), RoundTrip().MeanMs());
+    return text;
 }
 
 void CallMedia::React(Instant now) {

@@ -40,6 +40,9 @@ struct CmsApp::Media {
     std::unique_ptr<CallMedia> media;
     std::unique_ptr<net::UdpPort> port;
     net::Timer timer;
+    // The call's number, for the line logged when the media ends: by then the guest has
+    // usually left and the Call Bridge no longer knows the session.
+    std::optional<std::uint64_t> call;
 };
 
 struct CmsApp::Step {
@@ -624,6 +627,8 @@ void CmsApp::StartMedia(const std::string& session) {
     auto media = std::make_unique<Media>();
     media->port = std::move(*port);
     media->media = std::make_unique<CallMedia>(config, m_rng->Fork("media:" + session));
+    if (const GuestSession* guest = m_call_bridge ? m_call_bridge->Session(session) : nullptr)
+        media->call = guest->call;
     Media* raw = media.get();
     media->port->SetOnDatagram(
         [this, session, raw](const Endpoint& from, const Endpoint&, const Bytes& data) {
@@ -675,6 +680,9 @@ void CmsApp::StopMedia(const std::string& session) {
     std::shared_ptr<Media> old(std::move(it->second));
     m_media.erase(it);
     old->timer.Cancel();
+    const std::string figures = old->media->ReceptionSummary();
+    if (!figures.empty() && old->call)
+        Log(kInfo, "call " + std::to_string(*old->call) + ": " + figures);
     // The call's allocation goes (a Refresh with lifetime 0), as the Call Bridge's TURN
     // client does on tear-down; the answer is not waited for.
     old->media->Close(net::SimNow());
@@ -879,6 +887,15 @@ nlohmann::json CmsApp::Status() const {
                                               : "handshaking")
                                        : "not started"},
                      {"media", stats_json(m.Stats())}};
+        const rtp::ReceiverStats& r = m.Reception();
+        if (r.Received() > 0)
+            call["reception"] = {{"expected", r.Expected()},
+                                 {"lost", r.Lost()},
+                                 {"loss_percent", std::round(10000 * r.LossFraction()) / 100},
+                                 {"jitter_ms", std::round(100 * r.JitterMs()) / 100}};
+        if (m.RoundTrip().samples > 0)
+            call["round_trip"] = {{"samples", m.RoundTrip().samples},
+                                  {"mean_ms", std::round(100 * m.RoundTrip().MeanMs()) / 100}};
         if (m.Turn().GetState() == turn::Client::State::Allocated)
             call["relay"] = m.Turn().RelayedAddress().ToString();
         calls.push_back(call);

@@ -34,16 +34,28 @@ struct Reception {
     }
 };
 
+// The round trip of the media path as the browser's ICE agent measured it: its checks on
+// the selected pair, each through both TURN relays and back (ice::RoundTrip).
+struct RoundTrip {
+    std::uint32_t samples = 0;
+    double mean_ms = 0;
+    double max_ms = 0;
+    bool operator==(const RoundTrip& o) const {
+        return samples == o.samples && mean_ms == o.mean_ms && max_ms == o.max_ms;
+    }
+};
+
 struct MediaCounters {
     MediaDirection sent;     // browser -> CMS
     MediaDirection received; // CMS -> browser
     std::string protection;  // "srtp", "rtp", or "" before any media
     Reception reception;     // of `received`
+    RoundTrip round_trip;
 
     bool BothWays() const { return sent.packets > 0 && received.packets > 0; }
     bool operator==(const MediaCounters& o) const {
         return sent == o.sent && received == o.received && protection == o.protection &&
-               reception == o.reception;
+               reception == o.reception && round_trip == o.round_trip;
     }
 };
 

@@ -269,6 +269,7 @@ void Agent::SendCheck(std::size_t pair, bool use_candidate, bool consent, Instan
     tx.use_candidate = use_candidate;
     tx.consent = consent;
     tx.role = m_role;
+    tx.first_sent = now;
     if (consent)
         ++m_counters.consent_checks;
     else
@@ -441,8 +442,10 @@ void Agent::HandleResponse(std::size_t li, const Endpoint& from, const stun::Mes
     const bool symmetric = li == p.local && from == m_remotes[p.remote].address;
 
     if (tx.consent) {
-        if (!error && symmetric)
+        if (!error && symmetric) {
             m_last_consent = now;
+            MeasureRoundTrip(tx, now);
+        }
         return;
     }
     if (!error) {
@@ -455,6 +458,7 @@ void Agent::HandleResponse(std::size_t li, const Endpoint& from, const stun::Mes
             return;
         }
         PairSucceeded(tx.pair, tx, *mapped, now);
+        MeasureRoundTrip(tx, now);
         return;
     }
     if (error->code == 487) {
@@ -538,10 +542,21 @@ void Agent::SwitchRole(Role role, const std::string& why) {
     Emit(agent_event::RoleChanged{role, why});
 }
 
+void Agent::MeasureRoundTrip(const Transaction& tx, Instant now) {
+    if (!m_selected || *m_selected != tx.pair || tx.sends != 1)
+        return;
+    const Duration rtt = now - tx.first_sent;
+    ++m_round_trip.samples;
+    m_round_trip.last = rtt;
+    m_round_trip.max = std::max(m_round_trip.max, rtt);
+    m_round_trip.total += rtt;
+}
+
 void Agent::Select(std::size_t pi, Instant now) {
     if (m_selected && (*m_selected == pi || m_pairs[*m_selected].priority > m_pairs[pi].priority))
         return;
     m_selected = pi;
+    m_round_trip = RoundTrip{};
     const Pair& p = m_pairs[pi];
     Emit(agent_event::SelectedPair{m_locals[p.local].candidate, m_remotes[p.remote]});
     m_last_consent = now;

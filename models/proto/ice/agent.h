@@ -120,6 +120,22 @@ struct PairInfo {
     std::uint32_t checks_sent = 0;
 };
 
+// The round trip of the checks on the selected pair (the check that nominated it, then
+// the consent checks): the time from a request to its success response, only for
+// requests sent once (Karn's rule: an answer to a retransmission could answer either
+// send). What a browser's getStats() reports as the pair's currentRoundTripTime.
+struct RoundTrip {
+    std::uint32_t samples = 0;
+    Duration last{};
+    Duration max{};
+    Duration total{};
+    double MeanMs() const {
+        return samples == 0 ? 0
+                            : std::chrono::duration<double, std::milli>(total).count() / samples;
+    }
+    double MaxMs() const { return std::chrono::duration<double, std::milli>(max).count(); }
+};
+
 struct AgentCounters {
     std::uint64_t checks_sent = 0;     // including retransmissions
     std::uint64_t checks_received = 0; // valid requests answered with success
@@ -180,6 +196,8 @@ class Agent {
     const std::vector<Candidate>& LocalCandidates() const { return m_locals_view; }
     std::vector<Candidate> RemoteCandidates() const;
     const AgentCounters& Counters() const { return m_counters; }
+    // Of the selected pair; empty before one is selected (it starts again on a new one).
+    const RoundTrip& SelectedRoundTrip() const { return m_round_trip; }
     // Why the agent failed ("" unless Failed).
     const std::string& FailureReason() const { return m_failure_reason; }
 
@@ -208,6 +226,7 @@ class Agent {
         bool use_candidate = false;
         bool consent = false;
         Role role = Role::Controlling; // the role attribute the request carried
+        Instant first_sent{};
     };
 
     void SetState(AgentState state);
@@ -234,6 +253,7 @@ class Agent {
     void PairSucceeded(std::size_t pair, const Transaction& tx, const Endpoint& mapped,
                        Instant now);
     void PairFailed(std::size_t pair);
+    void MeasureRoundTrip(const Transaction& tx, Instant now);
     void SwitchRole(Role role, const std::string& why);
     void Select(std::size_t pair, Instant now);
     void MaybeNominate(Instant now);
@@ -267,6 +287,7 @@ class Agent {
     std::deque<Transmit> m_transmits;
     std::deque<AgentEvent> m_events;
     AgentCounters m_counters;
+    RoundTrip m_round_trip;
     std::string m_failure_reason;
     std::string m_last_error; // the most telling error seen on checks, for the reason
 };

@@ -354,3 +354,41 @@ TEST(IceAgent, SameSeedSameBytes) {
     EXPECT_EQ(first, run(11));
     EXPECT_NE(first, run(12));
 }
+
+// The round trip of the selected pair, as a browser's getStats() reports it: each check on
+// it answered, 2 x 10 ms of latency here; a check answered only after a retransmission is
+// not counted (Karn's rule: the answer could be to either send).
+TEST(IceAgent, RoundTripOfTheSelectedPairFromItsChecks) {
+    Pair2 t(Config(Role::Controlling), Config(Role::Controlled));
+    t.a.agent.AddLocalCandidate(MakeHostCandidate(kHostA), t.net.now);
+    t.b.agent.AddLocalCandidate(MakeHostCandidate(kHostB), t.net.now);
+    EXPECT_EQ(t.a.agent.SelectedRoundTrip().samples, 0u);
+    t.Start();
+    t.RunUntilDone(5s);
+    ASSERT_EQ(t.a.agent.State(), AgentState::Completed);
+    t.net.RunFor(21s); // four consent checks each way (every 5 s +-20 %)
+    for (IceNode* n : {&t.a, &t.b}) {
+        const RoundTrip& rtt = n->agent.SelectedRoundTrip();
+        EXPECT_GE(rtt.samples, 4u);
+        EXPECT_DOUBLE_EQ(rtt.MeanMs(), 20.0);
+        EXPECT_DOUBLE_EQ(rtt.MaxMs(), 20.0);
+    }
+    // B's next consent request is lost once: its retransmission is answered, and counts
+    // for consent but not for the round trip.
+    const std::uint32_t before = t.b.agent.SelectedRoundTrip().samples;
+    const std::uint64_t checks = t.b.agent.Counters().consent_checks;
+    bool dropped = false;
+    t.net.filter = [&](const Datagram& d) {
+        auto m = stun::Message::Decode(d.data);
+        if (!dropped && d.from == kHostB && m.Ok() && m->IsRequest()) {
+            dropped = true;
+            return false;
+        }
+        return true;
+    };
+    t.net.RunFor(7s, [&] { return t.b.agent.Counters().consent_checks > checks && dropped; });
+    t.net.RunFor(2s);
+    ASSERT_TRUE(dropped);
+    EXPECT_EQ(t.b.agent.SelectedRoundTrip().samples, before);
+    EXPECT_EQ(t.b.agent.State(), AgentState::Completed);
+}

@@ -6,6 +6,7 @@
 // (as Wireshark counts the packets); beyond max_jitter, the segment that adds the jitter.
 #include "join_run.h"
 
+#include "support/temp_dir.h"
 #include "support/tshark.h"
 
 #include <gtest/gtest.h>
@@ -59,6 +60,29 @@ TEST(WanPath, A150MsPublicPathCarriesTheWholeCall) {
     const auto rtt_ms = (EpochNanos(answer[0]) - EpochNanos(ask[0])) / 1000000;
     EXPECT_GE(rtt_ms, 300);
     EXPECT_LT(rtt_ms, 310);
+
+    // The round trip as the boxes measured it: the browser's TURN stage (challenge to
+    // allocation) and media stage (its ICE checks on the selected pair, through both relays),
+    // and the Call Bridge's own checks in its media line; each crosses the public path twice.
+    auto figure = [](const std::string& text, const std::string& before) {
+        std::smatch m;
+        return std::regex_search(text, m, std::regex(before + " ([0-9.]+) ms"))
+                   ? std::stod(m[1].str())
+                   : -1.0;
+    };
+    const double turn_rtt = figure(run.Stage("turn").value("detail", ""), "round trip");
+    EXPECT_GE(turn_rtt, 300.0) << run.Stage("turn");
+    EXPECT_LT(turn_rtt, 310.0) << run.Stage("turn");
+    const double media_rtt = figure(run.Stage("media").value("detail", ""), "round trip");
+    EXPECT_GE(media_rtt, 300.0) << run.Stage("media");
+    EXPECT_LT(media_rtt, 320.0) << run.Stage("media");
+    EXPECT_GE(media["round_trip"].value("samples", 0), 1) << media;
+    const std::string cms_log = testkit::ReadFile(run.Out("logs/cms.log"));
+    const double cms_rtt =
+        figure(cms_log, "media received: 500 of 500 packets, 0 lost \\(0.00%\\), "
+                        "jitter [0-9.]+ ms, round trip");
+    EXPECT_GE(cms_rtt, 300.0) << cms_log;
+    EXPECT_LT(cms_rtt, 320.0) << cms_log;
 }
 
 TEST(WanPath, LossAndJitterShowInTheMediaStageAndMaxLossFailsIt) {
