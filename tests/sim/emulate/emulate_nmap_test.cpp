@@ -9,8 +9,10 @@
 // protocol payload where it has one (a STUN Binding request to 3478, a DNS query to 53)
 // and calls the port "open" only when an answer comes back; "open|filtered" is silence (a
 // dropped datagram and a server that ignores the probe look the same), "closed" an ICMP
-// port unreachable. The relay range is allowed by the rules but has no relay socket while
-// nothing is allocated, so a relay port is not open.
+// port unreachable. The relay range is allowed by the rules: a relay port nobody has
+// allocated is "closed" (the vcse answers port unreachable); once turnutils_uclient holds
+// an allocation there it goes silent, "open|filtered": the relay socket exists and drops
+// datagrams from a peer without a permission (RFC 8656 section 9).
 //
 // The scan is bounded: an explicit short port list, one retry, a host timeout, under
 // `timeout`, from inside the lab's namespace (its only routes lead into the lab).
@@ -21,6 +23,8 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include <signal.h>
 
 #include <map>
 #include <regex>
@@ -46,29 +50,17 @@ std::map<std::string, std::string> PortStates(const std::string& xml) {
     return states;
 }
 
-std::map<std::string, std::string> Scan(const std::string& target, std::string* xml) {
-    const testkit::ProcessResult nmap = In(kScanner,
-                                           {"timeout",
-                                            "60",
-                                            "nmap",
-                                            "-n",
-                                            "-Pn",
-                                            "-sT",
-                                            "-sU",
-                                            "-p",
-                                            "T:" + kTcpPorts + ",U:" + kUdpPorts,
-                                            "--max-retries",
-                                            "1",
-                                            "--host-timeout",
-                                            "50s",
-                                            "--initial-rtt-timeout",
-                                            "200ms",
-                                            "--max-rtt-timeout",
-                                            "1000ms",
-                                            "-oX",
-                                            "-",
-                                            target},
-                                           70s);
+std::map<std::string, std::string> Scan(const std::string& target, std::string* xml,
+                                        const std::string& ports = "T:" + kTcpPorts +
+                                                                   ",U:" + kUdpPorts) {
+    std::vector<std::string> argv = {"timeout", "60",  "nmap", "-n", "-Pn",
+                                     "-sT",     "-sU", "-p",   ports};
+    for (const char* bound :
+         {"--max-retries", "1", "--host-timeout", "50s", "--initial-rtt-timeout", "200ms",
+          "--max-rtt-timeout", "1000ms", "-oX", "-"})
+        argv.push_back(bound);
+    argv.push_back(target);
+    const testkit::ProcessResult nmap = In(kScanner, argv, 70s);
     EXPECT_EQ(nmap.exit_code, 0) << nmap.out << nmap.err;
     *xml = nmap.out;
     return PortStates(nmap.out);
@@ -109,6 +101,31 @@ TEST(EmulateNmap, ThePublicAddressShowsOpenExactlyWhatTheFirewallAllowsAndTheIns
     // Behind the firewall the vcse serves these, but the firewall drops them.
     for (const char* port : {"tcp/445", "tcp/2222", "tcp/7001"})
         EXPECT_EQ(states.count(port) ? states.at(port) : "", "filtered") << port << "\n" << xml;
+    // A relay port with no allocation: the vcse says port unreachable.
+    EXPECT_EQ(states.count("udp/24000") ? states.at("udp/24000") : "", "closed") << xml;
+
+    // While turnutils_uclient holds allocations (-h: it stays after its message), a relay
+    // port it got no longer answers unreachable.
+    if (testkit::ProgramExists("turnutils_uclient")) {
+        testkit::BackgroundProcess uclient;
+        ASSERT_TRUE(uclient.Start({"ip", "netns", "exec", std::string("cmslab-") + kScanner,
+                                   "timeout", "30", "turnutils_uclient", "-v", "-s", "-y", "-h",
+                                   "-n", "1", "-u", "turnuser", "-w",
+                                   LocalUserPassword(s, "expressway_e", "turnuser"), outside}));
+        const std::string relayed = "Received relay addr: " + outside + ":";
+        ASSERT_TRUE(uclient.WaitFor(relayed, 15s)) << uclient.Out();
+        std::smatch port;
+        const std::string out = uclient.Out();
+        ASSERT_TRUE(std::regex_search(out, port, std::regex(relayed + "(\\d+)")));
+        std::string relay_xml;
+        const auto relay = Scan(outside, &relay_xml, "U:" + port[1].str());
+        EXPECT_EQ(relay.count("udp/" + port[1].str()) ? relay.at("udp/" + port[1].str()) : "",
+                  "open|filtered")
+            << relay_xml;
+        // `timeout` hands the TERM on to uclient, which would otherwise hang on.
+        Signal(uclient.Pid(), SIGTERM);
+        uclient.Wait(10s);
+    }
 
     for (const std::string& inside : {dmz, vcse_lan, cms_address}) {
         std::string inside_xml;
