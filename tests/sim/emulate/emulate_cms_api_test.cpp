@@ -21,11 +21,12 @@ namespace {
 using namespace std::chrono_literals;
 using testkit::ProcessResult;
 
-// The guest waits this long: the deployment is ready after about 2 s of wall time, and
-// the two curl requests take well under a second.
-constexpr int kGuestStartsAfter = 6;
-// The join takes about 2 s, then a second of media.
-constexpr int kDuration = kGuestStartsAfter + 7;
+// The guest opens the page this long into the run: the deployment is ready after about
+// 1 s of wall time and the two curl requests take well under a second; the guest's
+// iceServers and the Call Bridge's TURN allocation come after its login, about 5 s later.
+constexpr int kGuestStartsAfter = 4;
+// The join takes about 5.3 s (the login steps), then a second of media; room for lag.
+constexpr int kDuration = kGuestStartsAfter + 9;
 
 struct ApiRun {
     nlohmann::json summary;
