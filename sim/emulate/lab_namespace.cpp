@@ -132,6 +132,9 @@ std::optional<std::string> LabNamespace::SetUp(const RealHost& host) {
     auto v6 = DisableIpv6In(m_name);
     if (!v6)
         return v6.Message();
+    auto timestamps = DisableTcpTimestampsIn(m_name);
+    if (!timestamps)
+        return timestamps.Message();
     if (auto problem = run({"ip", "-n", m_name, "link", "set", "lo", "up"}))
         return problem;
     for (const TapInterface& itf : host.interfaces) {

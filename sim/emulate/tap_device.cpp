@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <functional>
+#include <vector>
 
 namespace cmslab::emulate {
 
@@ -82,19 +83,23 @@ Expected<int> OpenTapIn(const std::string& netns, const std::string& ifname) {
     return fd;
 }
 
-Expected<bool> DisableIpv6In(const std::string& netns) {
+namespace {
+
+// Writes `value` to each /proc/sys/net file of `paths` as the namespace sees them (a
+// file the kernel does not have is skipped: nothing to change there).
+Expected<bool> WriteNetSysctlsIn(const std::string& netns, std::vector<std::string> paths,
+                                 std::string value) {
     // /proc/sys/net is the namespace of the thread that opens it.
-    std::function<Expected<bool>()> disable = []() -> Expected<bool> {
-        for (const char* which : {"all", "default"}) {
-            const std::string path =
-                std::string("/proc/sys/net/ipv6/conf/") + which + "/disable_ipv6";
+    std::function<Expected<bool>()> write_all = [&paths, &value]() -> Expected<bool> {
+        for (const std::string& path : paths) {
             const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
             if (fd < 0) {
                 if (errno == ENOENT)
-                    return true; // a kernel without IPv6 has nothing to turn off
+                    continue;
                 return Error{Errno("open " + path)};
             }
-            const bool written = write(fd, "1\n", 2) == 2;
+            const bool written =
+                write(fd, value.data(), value.size()) == static_cast<ssize_t>(value.size());
             const int saved = errno;
             close(fd);
             if (!written) {
@@ -104,10 +109,23 @@ Expected<bool> DisableIpv6In(const std::string& netns) {
         }
         return true;
     };
-    auto done = InsideNamespace(netns, disable);
+    auto done = InsideNamespace(netns, write_all);
     if (!done)
         return Error{"namespace " + netns + ": " + done.Message()};
     return done;
+}
+
+} // namespace
+
+Expected<bool> DisableIpv6In(const std::string& netns) {
+    return WriteNetSysctlsIn(netns,
+                             {"/proc/sys/net/ipv6/conf/all/disable_ipv6",
+                              "/proc/sys/net/ipv6/conf/default/disable_ipv6"},
+                             "1\n");
+}
+
+Expected<bool> DisableTcpTimestampsIn(const std::string& netns) {
+    return WriteNetSysctlsIn(netns, {"/proc/sys/net/ipv4/tcp_timestamps"}, "0\n");
 }
 
 } // namespace cmslab::emulate

@@ -21,4 +21,13 @@ Expected<int> OpenTapIn(const std::string& netns, const std::string& ifname);
 // duplicate address probes.
 Expected<bool> DisableIpv6In(const std::string& netns);
 
+// Turns RFC 7323 timestamps off for the namespace's TCP. A listening socket of ns-3 3.37
+// that has accepted a connection echoes an earlier SYN's timestamp in the SYN-ACK of later
+// ones (seen here: the same TSecr in the SYN-ACKs to three SYNs of nmap and curl); Linux
+// takes that echo for a stale segment (PAWS) and answers RST, so a real client could not
+// connect to a port a model had used first (the CMS's 445, which it posts its own
+// turnServers to; Expressway-E's 443 once the modelled guest joined). Without the option
+// in the real host's SYN, ns-3 leaves it out of that connection.
+Expected<bool> DisableTcpTimestampsIn(const std::string& netns);
+
 } // namespace cmslab::emulate

@@ -37,8 +37,7 @@ outcome::Outcome GuestBrowser::Result() const {
 }
 
 Expected<std::unique_ptr<GuestBrowser>> StartBrowser(World& world, const ScenarioPki& pki,
-                                                     const tls::KeyLogSink& key_log,
-                                                     Duration start_after) {
+                                                     const tls::KeyLogSink& key_log) {
     const scenario::GuestConfig& guest = world.Scenario().guest_config;
     auto node = world.GetNode(guest.node);
     if (!node)
@@ -79,7 +78,8 @@ Expected<std::unique_ptr<GuestBrowser>> StartBrowser(World& world, const Scenari
     auto app = browser::BrowserApp::Create(std::move(setup));
     if (!app)
         return app.Err();
-    (*app)->StartIn(start_after);
+    (*app)->StartIn(
+        std::chrono::duration_cast<Duration>(std::chrono::duration<double>(guest.start_after_s)));
     world.NoteDevice(guest.node, "browser");
     return std::make_unique<GuestBrowser>(std::move(resolver), std::move(*app));
 }

@@ -39,11 +39,10 @@ class GuestBrowser {
     std::unique_ptr<browser::BrowserApp> m_app;
 };
 
-// Call after World::Build and the servers' Start* (the browser starts `start_after` into
-// the run, when the boxes are up). `key_log`: the run's key log sink, may be empty.
-Expected<std::unique_ptr<GuestBrowser>>
-StartBrowser(World& world, const ScenarioPki& pki, const tls::KeyLogSink& key_log = {},
-             Duration start_after = std::chrono::seconds(1));
+// Call after World::Build and the servers' Start* (the browser starts guest.start_after
+// into the run, when the boxes are up). `key_log`: the run's key log sink, may be empty.
+Expected<std::unique_ptr<GuestBrowser>> StartBrowser(World& world, const ScenarioPki& pki,
+                                                     const tls::KeyLogSink& key_log = {});
 
 // Writes summary.json in `out_dir`: the scenario and seed, the browser's outcome, then
 // the keys of `run_summary` (what WriteResults returned). Returns the path.

@@ -17,12 +17,13 @@ struct GuestConfig {
     std::string call_id;
     std::string passcode;
     std::string display_name;
+    double start_after_s = 1; // into the run: when the page is opened
     double media_duration_s = 10;
-    double turn_fallback_after_s = 5; // no answer from a TURN URL this long: the next one
+    double turn_fallback_after_s = 5;       // no answer from a TURN URL this long: the next one
     std::optional<double> max_loss_percent; // media_quality: beyond it the media stage fails
     std::optional<double> max_jitter_ms;
     bool proceed_past_certificate_warning = false; // clicks through the browser's warning
-    tls::Policy tls; // what the browser offers
+    tls::Policy tls;                               // what the browser offers
 };
 
 } // namespace cmslab::scenario

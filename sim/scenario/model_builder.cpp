@@ -488,6 +488,7 @@ GuestConfig BuildGuest(const Reader& root) {
     guest.call_id = DigitsAt(g, "call_id", false);
     guest.passcode = g.Str("passcode");
     guest.display_name = g.Str("display_name");
+    guest.start_after_s = g.Num("start_after");
     guest.media_duration_s = g.Num("media_duration");
     guest.turn_fallback_after_s = g.Num("turn_fallback_after");
     auto quality = g.Object("media_quality");

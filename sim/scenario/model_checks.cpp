@@ -489,6 +489,11 @@ class Checker {
     void CheckGuest() {
         NodeRef("/guest/node", m_s.guest_config.node, "browser");
         TrustList("/guest/trusted_cas", m_s.guest_config.trusted_cas);
+        const double start = m_s.guest_config.start_after_s;
+        if (!Bad("/guest/start_after") && !Bad("/duration") && start >= m_s.duration_s)
+            Error("/guest/start_after", "the guest would open the page at " + Seconds(start) +
+                                            ", not before the run ends (duration " +
+                                            Seconds(m_s.duration_s) + ")");
     }
 
     void CheckAdminSession() {

@@ -63,6 +63,21 @@ TEST(ScenarioValidation, OutOfRangeNumbers) {
     EXPECT_TRUE(HasError(r, "/duration", "greater than 0")) << r.Report();
 }
 
+TEST(ScenarioValidation, TheGuestStartsWithinTheRun) {
+    auto r = LoadEdited("/guest/start_after", -1);
+    EXPECT_TRUE(HasError(r, "/guest/start_after", "")) << r.Report();
+    r = LoadEdited("/guest/start_after", 120);
+    EXPECT_TRUE(HasError(r, "/guest/start_after",
+                         "the guest would open the page at 120 s, not before the run ends "
+                         "(duration 120 s)"))
+        << r.Report();
+    r = LoadEdited("/guest/start_after", 30);
+    EXPECT_TRUE(r.Ok()) << r.Report();
+    EXPECT_EQ(r.scenario->guest_config.start_after_s, 30.0);
+    // Unset: a second into the run, as before the key existed.
+    EXPECT_EQ(LoadJson(ReferenceJson()).scenario->guest_config.start_after_s, 1.0);
+}
+
 TEST(ScenarioValidation, CmsCountersStartAtOneOrMore) {
     for (const char* counter : {"web_bridge_link", "guest_login_request", "call"}) {
         for (int bad : {0, -3}) {

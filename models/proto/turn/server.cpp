@@ -25,7 +25,8 @@ constexpr std::size_t kMaxRelayedData = 0xFFFF - 20 - 24 - 4 - 3;
 } // namespace
 
 Server::Server(ServerConfig config, Rng rng)
-    : m_config(std::move(config)), m_rng(rng), m_nonces(m_config.nonce_lifetime) {}
+    : m_config(std::move(config)), m_rng(rng), m_nonces(m_config.nonce_lifetime),
+      m_reservations(m_config.reservation_lifetime) {}
 
 void Server::HandleClientInput(const FiveTuple& tuple, ByteView bytes, Instant now) {
     if (tuple.transport == Transport::Udp) {
@@ -104,7 +105,7 @@ void Server::RespondError(const FiveTuple& tuple, const Message& request, std::u
     Message response = request.MakeResponse(Class::ErrorResponse);
     response.AddErrorCode(code, reason);
     if (code == error::kUnknownAttribute)
-        response.AddUnknownAttributes(request.UnknownComprehensionRequired());
+        response.AddUnknownAttributes(NotUnderstood(request));
     if (challenge) {
         response.AddRealm(m_config.realm);
         response.AddNonce(m_nonces.Issue(m_rng, *challenge));
@@ -205,7 +206,7 @@ void Server::HandleRequest(const FiveTuple& tuple, const Message& request, Insta
                                        std::string(stun::DefaultReason(code))});
         return;
     }
-    if (!request.UnknownComprehensionRequired().empty()) {
+    if (!NotUnderstood(request).empty()) {
         Reject(tuple, request, error::kUnknownAttribute, &auth.key, auth.username);
         return;
     }
@@ -234,27 +235,75 @@ const RelayAddress* Server::RelayFor(IpAddress::Family family) const {
     return nullptr;
 }
 
-std::optional<std::uint16_t> Server::PickPort(const IpAddress& local) {
+std::vector<std::uint16_t> Server::NotUnderstood(const Message& request) {
+    std::vector<std::uint16_t> out;
+    for (std::uint16_t type : request.UnknownComprehensionRequired()) {
+        // The two an Allocate may carry for RTP/RTCP port pairs (RFC 8656 section 7.2).
+        // DONT-FRAGMENT stays unknown: the relay cannot set DF (section 7.2 says 420).
+        const bool handled = request.Method() == method::kAllocate &&
+                             (type == attr::kEvenPort || type == attr::kReservationToken);
+        if (!handled)
+            out.push_back(type);
+    }
+    return out;
+}
+
+std::optional<std::uint16_t> Server::PickPort(const IpAddress& local, Instant now, bool even,
+                                              bool with_next) {
     if (m_config.min_port > m_config.max_port || m_config.min_port == 0)
         return std::nullopt;
-    auto free = [&](std::uint16_t port) {
-        return m_by_relay.find(Endpoint{local, port}) == m_by_relay.end();
+    auto free = [&](std::uint32_t port) {
+        if (port < m_config.min_port || port > m_config.max_port)
+            return false;
+        const Endpoint relay{local, static_cast<std::uint16_t>(port)};
+        return m_by_relay.find(relay) == m_by_relay.end() && !m_reservations.Holds(relay, now);
+    };
+    auto fits = [&](std::uint32_t port) {
+        if (even && port % 2 != 0)
+            return false;
+        return free(port) && (!with_next || free(port + 1));
     };
     // Random picks first (ports should not be guessable); a scan when the range is crowded.
     for (int attempt = 0; attempt < 32; ++attempt) {
-        const auto port =
-            static_cast<std::uint16_t>(m_rng.Uniform(m_config.min_port, m_config.max_port));
-        if (free(port))
-            return port;
+        auto port = static_cast<std::uint32_t>(m_rng.Uniform(m_config.min_port, m_config.max_port));
+        if (even)
+            port &= ~std::uint32_t{1};
+        if (fits(port))
+            return static_cast<std::uint16_t>(port);
     }
     const std::uint32_t span = std::uint32_t{m_config.max_port} - m_config.min_port + 1;
     const std::uint32_t start = static_cast<std::uint32_t>(m_rng.Uniform(0, span - 1));
     for (std::uint32_t i = 0; i < span; ++i) {
-        const auto port = static_cast<std::uint16_t>(m_config.min_port + (start + i) % span);
-        if (free(port))
-            return port;
+        const std::uint32_t port = m_config.min_port + (start + i) % span;
+        if (fits(port))
+            return static_cast<std::uint16_t>(port);
     }
     return std::nullopt;
+}
+
+std::optional<Endpoint> Server::ChooseRelay(const FiveTuple& tuple, const Message& request,
+                                            const Auth& auth, const RelayAddress& relay,
+                                            Instant now) {
+    if (const stun::Attribute* token = request.Find(attr::kReservationToken)) {
+        // Unknown, used, expired or held on another address: 508 (section 7.2).
+        const auto held = m_reservations.Claim(token->value, now);
+        if (!held || held->address != relay.local || m_by_relay.find(*held) != m_by_relay.end()) {
+            Reject(tuple, request, error::kInsufficientCapacity, &auth.key, auth.username,
+                   "Reservation token not valid");
+            return std::nullopt;
+        }
+        return held;
+    }
+    std::optional<EvenPort> even;
+    if (const stun::Attribute* a = request.Find(attr::kEvenPort))
+        even = DecodeEvenPort(a->value);
+    const auto port =
+        PickPort(relay.local, now, even.has_value(), even.has_value() && even->reserve_next);
+    if (!port) {
+        Reject(tuple, request, error::kInsufficientCapacity, &auth.key, auth.username);
+        return std::nullopt;
+    }
+    return Endpoint{relay.local, *port};
 }
 
 std::uint32_t Server::GrantedLifetime(const Message& request) const {
@@ -288,6 +337,20 @@ void Server::HandleAllocate(const FiveTuple& tuple, const Message& request, cons
         Reject(tuple, request, error::kUnsupportedTransportProtocol, &auth.key, auth.username);
         return;
     }
+    // RFC 8656 section 7.2: a token names its own port, so it comes alone.
+    const stun::Attribute* token = request.Find(attr::kReservationToken);
+    const stun::Attribute* even = request.Find(attr::kEvenPort);
+    if (token && (even || request.Has(attr::kRequestedAddressFamily))) {
+        Reject(tuple, request, error::kBadRequest, &auth.key, auth.username,
+               "RESERVATION-TOKEN with EVEN-PORT or REQUESTED-ADDRESS-FAMILY");
+        return;
+    }
+    if ((token && token->value.size() != kReservationTokenSize) ||
+        (even && !DecodeEvenPort(even->value))) {
+        Reject(tuple, request, error::kBadRequest, &auth.key, auth.username,
+               "Malformed EVEN-PORT or RESERVATION-TOKEN");
+        return;
+    }
     IpAddress::Family family = IpAddress::Family::V4;
     if (const stun::Attribute* raf = request.Find(attr::kRequestedAddressFamily)) {
         if (raf->value[0] == 0x02) {
@@ -310,19 +373,19 @@ void Server::HandleAllocate(const FiveTuple& tuple, const Message& request, cons
         Reject(tuple, request, error::kAllocationQuotaReached, &auth.key, auth.username);
         return;
     }
-    const auto port = PickPort(relay->local);
-    if (!port) {
-        Reject(tuple, request, error::kInsufficientCapacity, &auth.key, auth.username);
+    const auto relayed = ChooseRelay(tuple, request, auth, *relay, now);
+    if (!relayed)
         return;
-    }
+    const std::uint16_t port = relayed->port;
+    const bool reserve_next = even && DecodeEvenPort(even->value)->reserve_next;
     const std::uint32_t lifetime = GrantedLifetime(request);
 
     Allocation a;
     a.tuple = tuple;
     a.username = auth.username;
     a.key = auth.key;
-    a.relay = Endpoint{relay->local, *port};
-    a.advertised = Endpoint{relay->advertised, *port};
+    a.relay = *relayed;
+    a.advertised = Endpoint{relay->advertised, port};
     a.expires = now + std::chrono::seconds(lifetime);
     a.allocate_id = request.Id();
 
@@ -330,6 +393,10 @@ void Server::HandleAllocate(const FiveTuple& tuple, const Message& request, cons
     response.AddXorAddress(attr::kXorRelayedAddress, a.advertised);
     response.AddXorAddress(attr::kXorMappedAddress, tuple.client);
     response.AddLifetime(lifetime);
+    if (reserve_next) {
+        const Endpoint next{relay->local, static_cast<std::uint16_t>(port + 1)};
+        response.Add(attr::kReservationToken, m_reservations.Reserve(next, m_rng, now));
+    }
     Respond(tuple, request, std::move(response), &auth.key);
     a.allocate_response = m_transmits.back().data;
 
@@ -575,10 +642,13 @@ std::optional<Instant> Server::NextTimeout() const {
         for (const auto& [number, ch] : a.channels)
             consider(ch.expires);
     }
+    if (const auto held = m_reservations.NextExpiry())
+        consider(*held);
     return next;
 }
 
 void Server::HandleTimeout(Instant now) {
+    m_counters.reservations_expired += m_reservations.Expire(now);
     for (auto it = m_allocations.begin(); it != m_allocations.end();) {
         if (it->second.expires <= now) {
             auto dead = it++;
@@ -628,6 +698,7 @@ ServerCounters Server::Counters() const {
         c.channels += a.channels.size();
     }
     c.active_clients = clients.size();
+    c.reservations = m_reservations.Size();
     return c;
 }
 

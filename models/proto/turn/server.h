@@ -16,6 +16,7 @@
 #include "stun/message.h"
 #include "stun/stream_framer.h"
 #include "turn/nonce_book.h"
+#include "turn/reservation_book.h"
 #include "turn/server_events.h"
 #include "turn/types.h"
 
@@ -57,6 +58,9 @@ struct ServerConfig {
     std::string software; // SOFTWARE in responses when not empty
     Duration permission_lifetime = std::chrono::seconds(300);
     Duration channel_lifetime = std::chrono::seconds(600);
+    // How long the port after an EVEN-PORT (R bit) allocation stays held for the
+    // RESERVATION-TOKEN it was answered with (RFC 8656 section 7.2: about 30 s).
+    Duration reservation_lifetime = std::chrono::seconds(30);
 };
 
 // What a status page shows. Gauges are computed when asked; the rest count since start.
@@ -67,16 +71,18 @@ struct ServerCounters {
     std::size_t allocations_tcp = 0;
     std::size_t permissions = 0;
     std::size_t channels = 0;
+    std::size_t reservations = 0; // ports held for a RESERVATION-TOKEN
 
     std::uint64_t requests = 0;
     std::uint64_t allocations_created = 0;
     std::uint64_t allocations_deleted = 0;
     std::uint64_t allocations_expired = 0;
-    std::uint64_t challenges = 0;         // 401 to requests without credentials
-    std::uint64_t stale_nonces = 0;       // 438
-    std::uint64_t integrity_failures = 0; // the configured code
-    std::uint64_t quota_rejections = 0;   // 486
-    std::uint64_t bad_requests = 0;       // 400
+    std::uint64_t reservations_expired = 0; // held ports nobody claimed in time
+    std::uint64_t challenges = 0;           // 401 to requests without credentials
+    std::uint64_t stale_nonces = 0;         // 438
+    std::uint64_t integrity_failures = 0;   // the configured code
+    std::uint64_t quota_rejections = 0;     // 486
+    std::uint64_t bad_requests = 0;         // 400
     std::uint64_t other_errors = 0;
     std::uint64_t dropped_malformed = 0;   // not STUN/ChannelData, or unparseable
     std::uint64_t dropped_unpermitted = 0; // no permission for the peer (either direction)
@@ -179,7 +185,16 @@ class Server {
     void Emit(ServerEvent event) { m_events.push_back(std::move(event)); }
     // `expired`: the lifetime ran out (AllocationExpired), else AllocationDeleted.
     void DeleteAllocation(std::map<FiveTuple, Allocation>::iterator it, bool expired);
-    std::optional<std::uint16_t> PickPort(const IpAddress& local);
+    // A free relay port on `local` (not allocated, not held). `even`: an even one;
+    // `with_next`: an even one whose next port is free too (EVEN-PORT with the R bit).
+    std::optional<std::uint16_t> PickPort(const IpAddress& local, Instant now, bool even = false,
+                                          bool with_next = false);
+    // The relay address an Allocate gets from its RESERVATION-TOKEN, EVEN-PORT or neither
+    // (RFC 8656 section 7.2); on a problem the request is rejected and nullopt returned.
+    std::optional<Endpoint> ChooseRelay(const FiveTuple& tuple, const stun::Message& request,
+                                        const Auth& auth, const RelayAddress& relay, Instant now);
+    // The comprehension-required attributes of `request` this server does not handle.
+    static std::vector<std::uint16_t> NotUnderstood(const stun::Message& request);
     std::uint32_t GrantedLifetime(const stun::Message& request) const;
     const RelayAddress* RelayFor(IpAddress::Family family) const;
     static bool HasPermission(const Allocation& a, const IpAddress& peer, Instant now);
@@ -187,6 +202,7 @@ class Server {
     ServerConfig m_config;
     Rng m_rng;
     NonceBook m_nonces;
+    ReservationBook m_reservations;
     std::map<FiveTuple, Allocation> m_allocations;
     std::map<Endpoint, FiveTuple> m_by_relay;
     std::map<std::string, std::size_t> m_per_user;

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace cmslab;
 using namespace cmslab::turn;
 using namespace cmslab::turn::test;
@@ -83,6 +85,11 @@ class ServerAlone : public ::testing::Test {
     Instant m_now{};
 };
 
+// True when `needle` occurs in `hay` byte for byte.
+bool HasBytes(const Bytes& hay, const Bytes& needle) {
+    return std::search(hay.begin(), hay.end(), needle.begin(), needle.end()) != hay.end();
+}
+
 class ServerWithTwoPorts : public ServerAlone {
   protected:
     static ServerConfig Config() {
@@ -130,14 +137,15 @@ TEST_F(ServerAlone, AllocateErrorsFollowRfc8656) {
     Message v6 = AllocateRequest();
     v6.Add(attr::kRequestedAddressFamily, Bytes{0x02, 0, 0, 0});
     EXPECT_EQ(Code(Signed(v6)), 440);
-    // An attribute the server does not understand: 420 listing it (EVEN-PORT here).
-    Message even = AllocateRequest();
-    even.Add(attr::kEvenPort, Bytes{0x80, 0, 0, 0});
-    auto answer = Signed(even);
+    // An attribute the server does not understand: 420 listing it (DONT-FRAGMENT here: the
+    // relay cannot set DF, RFC 8656 section 7.2).
+    Message df = AllocateRequest();
+    df.Add(attr::kDontFragment, ByteView());
+    auto answer = Signed(df);
     EXPECT_EQ(Code(answer), 420);
     ASSERT_TRUE(answer.has_value());
     EXPECT_EQ(answer->GetUnknownAttributes(), std::optional<std::vector<std::uint16_t>>(
-                                                  std::vector<std::uint16_t>{attr::kEvenPort}));
+                                                  std::vector<std::uint16_t>{attr::kDontFragment}));
     EXPECT_EQ(stun::CheckMessageIntegrity(*answer, Key()), stun::Check::Valid);
     // Success, then a second Allocate on the same 5-tuple: 437.
     ASSERT_EQ(Code(Signed(AllocateRequest())), 0);
@@ -343,6 +351,116 @@ TEST_F(ServerWithTwoPorts, PortRangeExhaustionAnswers508) {
     }
     const FiveTuple third{Transport::Udp, Ep("198.51.100.10", 1002), kServerAddress};
     EXPECT_EQ(Code(Signed(AllocateRequest(), "alice", "secret", third)), 508);
+}
+
+TEST_F(ServerAlone, EvenPortWithTheRBitGivesAnEvenPortAndHoldsTheNextForItsToken) {
+    Message rtp = AllocateRequest();
+    rtp.Add(attr::kEvenPort, EncodeEvenPort(EvenPort{true}));
+    // RFC 8656 section 18.9 on the wire: type 0x0018, length 1, the R bit, 3 bytes padding.
+    EXPECT_TRUE(HasBytes(rtp.Encode(), Bytes{0x00, 0x18, 0x00, 0x01, 0x80, 0x00, 0x00, 0x00}));
+    auto answer = Signed(rtp);
+    ASSERT_EQ(Code(answer), 0);
+    const std::uint16_t port = answer->GetXorAddress(attr::kXorRelayedAddress)->port;
+    EXPECT_EQ(port % 2, 0);
+    const stun::Attribute* token = answer->Find(attr::kReservationToken);
+    ASSERT_NE(token, nullptr);
+    ASSERT_EQ(token->value.size(), 8u);
+    // Section 18.10 on the wire: type 0x0022, length 8, the token; inside the signed part.
+    Bytes wire = {0x00, 0x22, 0x00, 0x08};
+    wire.insert(wire.end(), token->value.begin(), token->value.end());
+    EXPECT_TRUE(HasBytes(answer->Encode(), wire));
+    EXPECT_EQ(stun::CheckMessageIntegrity(*answer, Key()), stun::Check::Valid);
+    EXPECT_EQ(m_server.Counters().reservations, 1u);
+
+    // Another 5-tuple presents the token: it gets the next port (the RTCP one).
+    const FiveTuple rtcp_tuple{Transport::Udp, Ep("198.51.100.10", 50001), kServerAddress};
+    Message rtcp = AllocateRequest();
+    rtcp.Add(attr::kReservationToken, token->value);
+    auto second = Signed(rtcp, "alice", "secret", rtcp_tuple);
+    ASSERT_EQ(Code(second), 0);
+    EXPECT_EQ(second->GetXorAddress(attr::kXorRelayedAddress)->port, port + 1);
+    EXPECT_EQ(second->Find(attr::kReservationToken), nullptr);
+    EXPECT_EQ(m_server.Counters().reservations, 0u);
+    // A token works once.
+    const FiveTuple third{Transport::Udp, Ep("198.51.100.10", 50002), kServerAddress};
+    EXPECT_EQ(Code(Signed(rtcp, "alice", "secret", third)), 508);
+}
+
+TEST_F(ServerAlone, EvenPortWithoutTheRBitReservesNothing) {
+    Message m = AllocateRequest();
+    m.Add(attr::kEvenPort, EncodeEvenPort(EvenPort{false}));
+    EXPECT_TRUE(HasBytes(m.Encode(), Bytes{0x00, 0x18, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00}));
+    auto answer = Signed(m);
+    ASSERT_EQ(Code(answer), 0);
+    EXPECT_EQ(answer->GetXorAddress(attr::kXorRelayedAddress)->port % 2, 0);
+    EXPECT_FALSE(answer->Has(attr::kReservationToken));
+    EXPECT_EQ(m_server.Counters().reservations, 0u);
+}
+
+TEST_F(ServerAlone, EvenPortAndReservationTokenErrorsFollowSection7_2) {
+    const Bytes token(8, 0x5A);
+    // A token with EVEN-PORT, or with REQUESTED-ADDRESS-FAMILY: 400.
+    Message both = AllocateRequest();
+    both.Add(attr::kEvenPort, EncodeEvenPort(EvenPort{true}));
+    both.Add(attr::kReservationToken, token);
+    EXPECT_EQ(Code(Signed(both)), 400);
+    Message family = AllocateRequest();
+    family.Add(attr::kRequestedAddressFamily, Bytes{0x01, 0, 0, 0});
+    family.Add(attr::kReservationToken, token);
+    EXPECT_EQ(Code(Signed(family)), 400);
+    // Wrong lengths: 400.
+    Message long_even = AllocateRequest();
+    long_even.Add(attr::kEvenPort, Bytes{0x80, 0, 0, 0});
+    EXPECT_EQ(Code(Signed(long_even)), 400);
+    Message short_token = AllocateRequest();
+    short_token.Add(attr::kReservationToken, Bytes{1, 2, 3, 4});
+    EXPECT_EQ(Code(Signed(short_token)), 400);
+    // A token the server never gave: 508.
+    Message unknown = AllocateRequest();
+    unknown.Add(attr::kReservationToken, token);
+    EXPECT_EQ(Code(Signed(unknown)), 508);
+    // EVEN-PORT on another method is not understood there: 420.
+    Message refresh = Request(method::kRefresh);
+    refresh.Add(attr::kEvenPort, EncodeEvenPort(EvenPort{false}));
+    EXPECT_EQ(Code(Signed(refresh)), 420);
+    EXPECT_EQ(m_server.Counters().active_allocations, 0u);
+}
+
+TEST_F(ServerWithTwoPorts, AHeldPortIsNobodyElsesUntilTheReservationExpires) {
+    Message rtp = AllocateRequest();
+    rtp.Add(attr::kEvenPort, EncodeEvenPort(EvenPort{true}));
+    auto answer = Signed(rtp);
+    ASSERT_EQ(Code(answer), 0);
+    EXPECT_EQ(answer->GetXorAddress(attr::kXorRelayedAddress)->port, 24000);
+    const Bytes token = answer->Find(attr::kReservationToken)->value;
+    // 24001 is held: a plain Allocate finds no port.
+    const FiveTuple other{Transport::Udp, Ep("198.51.100.10", 1001), kServerAddress};
+    EXPECT_EQ(Code(Signed(AllocateRequest(), "alice", "secret", other)), 508);
+    // A second EVEN-PORT R cannot be met either (no even port with a free next one).
+    const FiveTuple third{Transport::Udp, Ep("198.51.100.10", 1002), kServerAddress};
+    EXPECT_EQ(Code(Signed(rtp, "alice", "secret", third)), 508);
+    // The hold ends after about 30 s: the server's timer says when, and the port is free.
+    ASSERT_TRUE(m_server.NextTimeout().has_value());
+    EXPECT_EQ(*m_server.NextTimeout(), m_now + 30s);
+    m_now += 30s;
+    m_server.HandleTimeout(m_now);
+    EXPECT_EQ(m_server.Counters().reservations, 0u);
+    EXPECT_EQ(m_server.Counters().reservations_expired, 1u);
+    Message late = AllocateRequest();
+    late.Add(attr::kReservationToken, token);
+    EXPECT_EQ(Code(Signed(late, "alice", "secret", other)), 508);
+    auto plain = Signed(AllocateRequest(), "alice", "secret", other);
+    ASSERT_EQ(Code(plain), 0);
+    EXPECT_EQ(plain->GetXorAddress(attr::kXorRelayedAddress)->port, 24001);
+}
+
+TEST(EvenPortValue, DecodesTheRBitAndRefusesOtherLengths) {
+    EXPECT_EQ(EncodeEvenPort(EvenPort{true}), Bytes{0x80});
+    EXPECT_EQ(EncodeEvenPort(EvenPort{false}), Bytes{0x00});
+    EXPECT_TRUE(DecodeEvenPort(Bytes{0x80})->reserve_next);
+    EXPECT_FALSE(DecodeEvenPort(Bytes{0x7F})->reserve_next); // reserved bits are ignored
+    EXPECT_FALSE(DecodeEvenPort(Bytes{}).has_value());
+    EXPECT_FALSE(DecodeEvenPort(Bytes{0x80, 0}).has_value());
 }
 
 TEST(NonceBook, NoncesExpireAndTheBookStaysBounded) {

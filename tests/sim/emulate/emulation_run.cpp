@@ -3,6 +3,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <fstream>
+
 namespace cmslab::emulatetest {
 
 using namespace std::chrono_literals;
@@ -19,7 +21,52 @@ void DeleteNamespace(const std::string& name) {
 } // namespace
 
 std::string Scenario(const std::string& name) {
+    if (name.find('/') != std::string::npos)
+        return name;
     return std::string(CMSLAB_SOURCE_DIR) + "/scenarios/" + name + ".json";
+}
+
+nlohmann::json ScenarioJson(const std::string& name) {
+    std::ifstream in(Scenario(name));
+    return nlohmann::json::parse(in, nullptr, false);
+}
+
+bool WriteScenario(const nlohmann::json& scenario, const std::string& path) {
+    std::ofstream out(path);
+    out << scenario.dump(2) << "\n";
+    return static_cast<bool>(out);
+}
+
+void AddHost(nlohmann::json& scenario, const std::string& name, const std::string& network,
+             const std::string& address, const std::string& gateway) {
+    scenario["nodes"].push_back(
+        {{"name", name},
+         {"role", "host"},
+         {"description", "A real program's host, added by a test"},
+         {"interfaces", nlohmann::json::array({{{"network", network}, {"address", address}}})},
+         {"gateway", gateway}});
+}
+
+const nlohmann::json& NodeJson(const nlohmann::json& scenario, const std::string& name) {
+    static const nlohmann::json kNone;
+    if (!scenario.contains("nodes") || !scenario["nodes"].is_array())
+        return kNone;
+    for (const nlohmann::json& node : scenario["nodes"])
+        if (node.value("name", "") == name)
+            return node;
+    return kNone;
+}
+
+std::string LocalUserPassword(const nlohmann::json& scenario, const std::string& role,
+                              const std::string& user) {
+    for (const nlohmann::json& node : scenario.value("nodes", nlohmann::json::array())) {
+        if (node.value("role", "") != role || !node.contains("config"))
+            continue;
+        for (const nlohmann::json& u : node["config"].value("local_users", nlohmann::json::array()))
+            if (u.value("name", "") == user)
+                return u.value("password", "");
+    }
+    return "";
 }
 
 std::string Namespaces() {

@@ -6,6 +6,8 @@
 
 #include "support/process.h"
 
+#include <nlohmann/json.hpp>
+
 #include <sys/types.h>
 
 #include <chrono>
@@ -14,8 +16,21 @@
 
 namespace cmslab::emulatetest {
 
-// "scenarios/<name>.json" of the source tree.
+// "scenarios/<name>.json" of the source tree; a name with a slash is a path already (a
+// scenario a test wrote).
 std::string Scenario(const std::string& name);
+// scenarios/<name>.json parsed (discarded when it does not parse).
+nlohmann::json ScenarioJson(const std::string& name);
+// Writes an edited scenario for an Emulation; false when the file cannot be written.
+bool WriteScenario(const nlohmann::json& scenario, const std::string& path);
+// Adds a node of role host with one interface (for a real program to stand on).
+void AddHost(nlohmann::json& scenario, const std::string& name, const std::string& network,
+             const std::string& address, const std::string& gateway);
+// The first node named `name` (null when none).
+const nlohmann::json& NodeJson(const nlohmann::json& scenario, const std::string& name);
+// The password of `user` in the local_users of the node of role `role` ("" when none).
+std::string LocalUserPassword(const nlohmann::json& scenario, const std::string& role,
+                              const std::string& user);
 // `ip netns list`.
 std::string Namespaces();
 // Why this machine cannot run an emulation ("" when it can).
@@ -28,7 +43,7 @@ void Signal(pid_t pid, int sig);
 class Emulation {
   public:
     // Ends by itself after `duration_s` at the latest. `prefix`: words before cmslab's
-    // path (`chrt -f 10`).
+    // path (`chrt -f 10`). `scenario`: a name under scenarios/ or a path (see Scenario).
     Emulation(const std::string& scenario, const std::string& out_dir,
               std::vector<std::string> attach = {"guest-pc"}, int duration_s = 120,
               std::vector<std::string> prefix = {});
