@@ -92,6 +92,7 @@
         media.bytesReceived = s.bytesReceived || 0;
       } else if (s.type === "outbound-rtp" && s.kind === "audio") {
         media.packetsSent = s.packetsSent || 0;
+        media.bytesSent = s.bytesSent || 0;
       } else if (s.type === "transport") {
         media.dtlsState = s.dtlsState || media.dtlsState;
         const pair = byId[s.selectedCandidatePairId];
@@ -129,6 +130,7 @@
     tone.frequency.value = 440;
     tone.connect(sink);
     tone.start();
+    audio.resume();
     const track = sink.stream.getAudioTracks()[0];
     pc.addTransceiver(track, { direction: "sendrecv", streams: [sink.stream] });
     const offer = await pc.createOffer();
