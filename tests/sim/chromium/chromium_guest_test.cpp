@@ -245,6 +245,13 @@ TEST_F(ChromiumGuest, ReferenceJoinsWithMedia) {
                                               "stun.type == 0x0001 && stun.att.type == 0xc057",
                                               {"ip.src", "ip.dst"});
     EXPECT_FALSE(checks.empty()) << "no ICE check with GOOG-NETWORK-INFO in the DMZ";
+    // Chromium, the DTLS server, answers the CMS's ClientHello with DTLS 1.2 and
+    // SRTP_AES128_CM_HMAC_SHA1_80 (use_srtp profile 0x0001).
+    const auto hellos =
+        testkit::TsharkFields(run.Out() + "/pcap/dmz.pcap", "dtls.handshake.type == 2",
+                              {"dtls.handshake.version", "dtls.use_srtp.protection_profile"});
+    ASSERT_FALSE(hellos.empty()) << "no DTLS ServerHello in the DMZ";
+    EXPECT_EQ(hellos.front(), "0xfefd|0x0001");
     for (const char* segment : {"guest", "public", "dmz", "internal"}) {
         const auto errors = testkit::TsharkFields(
             run.Out() + "/pcap/" + segment + ".pcap", "_ws.expert.severity == error",
