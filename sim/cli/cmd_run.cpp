@@ -5,6 +5,7 @@
 #include "report/run_summary.h"
 #include "results_writer.h"
 #include "run/run_scenario.h"
+#include "run_with_chromium.h"
 #include "scenario/default_scenario.h"
 #include "scenario/loader.h"
 
@@ -16,13 +17,19 @@ namespace cmslab::cli {
 namespace {
 
 void RunUsage(std::ostream& os) {
-    os << "usage: cmslab run [SCENARIO] [--out DIR] [--seed N] [--quiet]\n\n"
+    os << "usage: cmslab run [SCENARIO] [--out DIR] [--seed N] [--quiet] [--guest chromium]\n\n"
           "Simulates the deployment a scenario file describes, on ns-3, and writes what a\n"
           "person would look at. Without SCENARIO, runs the built-in reference deployment.\n\n"
           "options:\n"
           "  --out DIR   where to write (default: results/<scenario name>)\n"
           "  --seed N    the run's seed instead of the scenario's (same seed, same bytes)\n"
           "  --quiet     print nothing but errors (no scenario warnings, no summary)\n"
+          "  --guest chromium\n"
+          "              a real headless Chromium is the guest: the guest's node becomes a\n"
+          "              network namespace (as with `cmslab emulate --attach`), the run goes\n"
+          "              in real time, and Chromium joins through the DevTools pipe (needs\n"
+          "              root, chromium, certutil); adds screens/NN-<screen>.png and\n"
+          "              chromium.json, and leaves out report.html\n"
           "  --help      this text\n\n"
           "writes:\n"
           "  pcap/<network>.pcap   one capture per network segment (all its traffic)\n"
@@ -43,14 +50,17 @@ void RunUsage(std::ostream& os) {
 } // namespace
 
 int Run(const Args& args) {
-    const CommandLine line =
-        ParseCommandLine("run", RunUsage, args, {{"--out", 1}, {"--seed", 1}, {"--quiet", 0}});
+    const CommandLine line = ParseCommandLine(
+        "run", RunUsage, args, {{"--out", 1}, {"--seed", 1}, {"--quiet", 0}, {"--guest", 1}});
     if (line.exit)
         return *line.exit;
     const auto seed = line.WholeNumber("--seed", 0, "a whole number from 0 to 2^64-1");
     if (!seed)
         return line.Refuse(seed.Message());
     const std::optional<std::string> out_dir = line.Value("--out");
+    const std::optional<std::string> guest = line.Value("--guest");
+    if (guest && *guest != "chromium")
+        return line.Refuse("--guest takes chromium (the real browser), not '" + *guest + "'");
     if (auto more = line.AtMostOne("scenario"))
         return line.Refuse(*more);
     const std::string path =
@@ -67,6 +77,9 @@ int Run(const Args& args) {
         return 2;
     }
     const scenario::Scenario& s = *loaded.scenario;
+
+    if (guest)
+        return RunWithChromium(s, path, out_dir.value_or(run::DefaultOutDir(s)), *seed, quiet);
 
     run::RunOptions options;
     options.out_dir = out_dir.value_or(run::DefaultOutDir(s));

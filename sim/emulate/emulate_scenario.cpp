@@ -23,11 +23,14 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cctype>
+#include <chrono>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 namespace cmslab::emulate {
 
@@ -137,6 +140,52 @@ class ReadyAnnouncer {
     double m_at_s = 0;
 };
 
+// The real guest's thread: started once, joined on every way out (before the namespace
+// it runs in is removed: it is declared after them).
+class RealGuestRun {
+  public:
+    RealGuestRun(EmulateOptions::RealGuest guest, std::string netns)
+        : m_guest(std::move(guest)), m_netns(std::move(netns)),
+          m_began(std::chrono::steady_clock::now()) {}
+    ~RealGuestRun() {
+        if (m_thread.joinable())
+            m_thread.join();
+    }
+    RealGuestRun(const RealGuestRun&) = delete;
+    RealGuestRun& operator=(const RealGuestRun&) = delete;
+
+    void Start() {
+        if (m_thread.joinable())
+            return;
+        m_thread = std::thread([this] {
+            const auto began = m_began;
+            auto elapsed = [began] {
+                return std::chrono::duration<double>(std::chrono::steady_clock::now() - began)
+                    .count();
+            };
+            m_result = m_guest(m_netns, elapsed);
+            m_done = true;
+        });
+    }
+    bool Started() const { return m_thread.joinable(); }
+    bool Done() const { return m_done; }
+    Expected<outcome::Outcome> Result() {
+        if (m_thread.joinable())
+            m_thread.join();
+        if (!m_result)
+            return Error{"the real guest did not run (the deployment stopped first)"};
+        return *m_result;
+    }
+
+  private:
+    EmulateOptions::RealGuest m_guest;
+    std::string m_netns;
+    std::chrono::steady_clock::time_point m_began;
+    std::thread m_thread;
+    std::atomic<bool> m_done{false};
+    std::optional<Expected<outcome::Outcome>> m_result;
+};
+
 Expected<EmulateReport> Emulate(const scenario::Scenario& s, const EmulateOptions& options,
                                 std::ostream& out) {
     // First, before any thread exists: the threads started later inherit the blocked
@@ -224,10 +273,26 @@ Expected<EmulateReport> Emulate(const scenario::Scenario& s, const EmulateOption
     out << "cmslab emulate: trust files in " << options.out_dir << "/ca/ (" << Join(*trust) << ")"
         << std::endl;
 
+    std::unique_ptr<RealGuestRun> real_guest;
+    if (options.real_guest) {
+        if (!world.Attached(s.guest_config.node))
+            return Error{"a real guest needs the guest's node " + s.guest_config.node +
+                         " attached"};
+        real_guest =
+            std::make_unique<RealGuestRun>(options.real_guest, NamespaceName(s.guest_config.node));
+    }
+
     ReadyAnnouncer announcer(world, out, options.ready_timeout_s);
     RealtimeWatch::Options watch_options;
-    watch_options.should_stop = [&signals] { return signals.Requested(); };
-    watch_options.on_tick = [&announcer] { announcer.Look(); };
+    watch_options.should_stop = [&signals, &real_guest] {
+        return signals.Requested() || (real_guest && real_guest->Done());
+    };
+    watch_options.on_tick = [&announcer, &real_guest, &world] {
+        announcer.Look();
+        // When the modelled browser would start.
+        if (real_guest && !real_guest->Started() && world.NowSeconds() >= 1.0)
+            real_guest->Start();
+    };
     RealtimeWatch watch(watch_options);
     watch.Start();
 
@@ -237,13 +302,21 @@ Expected<EmulateReport> Emulate(const scenario::Scenario& s, const EmulateOption
         // on its own; the signal stops it earlier.
         world.RunFor(options.duration_s.value_or(100.0 * 365 * 24 * 3600));
     }
-    report.ended_by = signals.Requested() ? signals.Which() : "duration";
+    report.ended_by = signals.Requested()                ? signals.Which()
+                      : real_guest && real_guest->Done() ? "guest finished"
+                                                         : "duration";
     report.lag = watch.Report();
 
     outcome::Outcome outcome;
     if (guest) {
         guest->Finish();
         outcome = guest->Result();
+    }
+    if (real_guest) {
+        auto lived = real_guest->Result();
+        if (!lived)
+            return lived.Err();
+        outcome = *lived;
     }
     keys.Flush();
     if (keys.Failed())
@@ -273,7 +346,7 @@ Expected<EmulateReport> Emulate(const scenario::Scenario& s, const EmulateOption
         return Error{"cannot write " + options.out_dir + "/topology.dot"};
 
     report.out_dir = options.out_dir;
-    report.guest_modelled = guest != nullptr;
+    report.guest_modelled = guest != nullptr || real_guest != nullptr;
     report.seed = world.Seed();
     report.simulated_s = world.NowSeconds();
     std::ifstream written(*summary_path);

@@ -11,11 +11,13 @@
 
 #include "common/expected.h"
 #include "emulate/realtime_watch.h"
+#include "guest_outcome/outcome.h"
 #include "scenario/scenario.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -30,6 +32,14 @@ struct EmulateOptions {
     std::optional<std::uint64_t> seed;
     // Wait at most this long for the deployment to be ready before saying it is not.
     double ready_timeout_s = 30;
+    // A real program standing in for the scenario's guest (`cmslab run --guest
+    // chromium`); the guest's node must be attached. It is called on a thread of its own
+    // when the modelled browser would start (1 s into the run), with the node's
+    // namespace and the seconds since the run began; the emulation ends when it returns,
+    // and what it returns is the run's outcome (summary.json's stages and screen).
+    using RealGuest = std::function<Expected<outcome::Outcome>(
+        const std::string& netns, const std::function<double()>& elapsed_s)>;
+    RealGuest real_guest;
 };
 
 struct EmulateReport {
@@ -38,8 +48,8 @@ struct EmulateReport {
     double simulated_s = 0;
     std::string ended_by; // "SIGINT", "SIGTERM", "SIGHUP" or "duration"
     LagReport lag;
-    // Whether the scenario's guest was the lab's model (its node not attached): only then
-    // is there a join to diagnose.
+    // Whether the scenario's guest was the lab's model (its node not attached) or a real
+    // guest the lab drove (real_guest): only then is there a join to diagnose.
     bool guest_modelled = false;
     nlohmann::json summary;
 };

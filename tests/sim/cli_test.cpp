@@ -146,6 +146,12 @@ TEST_F(CmslabCli, HelpAndUsageErrors) {
     r = Cmslab("run --out");
     EXPECT_EQ(r.status, 2);
     EXPECT_NE(r.err.find("--out needs a value"), std::string::npos) << r.err;
+    // The one real guest the lab drives is Chromium.
+    r = Cmslab("run --guest firefox");
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("--guest takes chromium (the real browser), not 'firefox'"),
+              std::string::npos)
+        << r.err;
     EXPECT_TRUE(WorkDirEmpty());
 }
 

@@ -326,6 +326,8 @@ void GuestScript::OnPage(Instant now, int status, const std::string& reason,
     Ok(Stage::Http, now, answer + " (" + std::to_string(body.size()) + " bytes)");
     const webapp::MeetingPage page = webapp::ReadMeetingPage(body);
     m_sign_in = page.sign_in;
+    m_call_id_action = page.call_id_action.empty() ? webapp::kCallLookupPath : page.call_id_action;
+    m_name_action = page.name_action.empty() ? webapp::kGuestLoginPath : page.name_action;
     m_stages.Begin(Stage::WebBridge);
     const std::string title = page.title.empty() ? std::string("untitled") : page.title;
     if (!page.join_call) {
@@ -342,7 +344,7 @@ void GuestScript::OnPage(Instant now, int status, const std::string& reason,
     Show(EnterCallIdScreen(m_config.url, secure));
     m_phase = Phase::LookingUpCall;
     m_stages.Begin(Stage::GuestLogin);
-    SendRequest("POST", webapp::kCallLookupPath, webapp::kFormContentType,
+    SendRequest("POST", m_call_id_action, webapp::kFormContentType,
                 webapp::EncodeForm(webapp::CallLookupRequest{m_config.call_id, m_config.passcode}));
 }
 
@@ -376,7 +378,7 @@ void GuestScript::OnJoinAnswer(Instant now, int status, const std::string& body)
         // The space's page: the guest types their name and presses `Join call`.
         Show(EnterNameScreen(m_config.url, m_space_name, m_sign_in, secure));
         m_phase = Phase::LoggingIn;
-        SendRequest("POST", webapp::kGuestLoginPath, webapp::kFormContentType,
+        SendRequest("POST", m_name_action, webapp::kFormContentType,
                     webapp::EncodeForm(webapp::GuestLoginRequest{
                         m_config.call_id, m_config.passcode, m_config.display_name}));
         return;

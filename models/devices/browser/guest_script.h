@@ -305,6 +305,9 @@ class GuestScript {
     std::string m_last_request;         // "GET /", for details
     std::string m_accepted_certificate; // clicked through a warning: that certificate
     bool m_sign_in = false;
+    // Where the page's forms post: the page says (the web app's defaults when it does not).
+    std::string m_call_id_action;
+    std::string m_name_action;
     std::string m_space_name;
     std::string m_session;
     std::vector<std::string> m_participants;

@@ -5,6 +5,7 @@
 #include "http/ws_handshake.h"
 #include "webapp/meeting_page.h"
 #include "webapp/paths.h"
+#include "webapp/www_files.h"
 
 namespace cmslab::cms {
 
@@ -71,6 +72,12 @@ void WebBridge::Handle(const http::Request& request, Respond respond) {
             respond(JsonAnswer(answer));
         });
         return;
+    }
+    // The page's stylesheet and script (index.html itself only through the page above).
+    if (const auto file = webapp::FindWwwFile(path); file && path != "/index.html") {
+        if (request.method != "GET" && request.method != "HEAD")
+            return respond(http::ErrorResponse(405));
+        return respond(Answer(200, std::string(file->content_type), std::string(file->body)));
     }
     if (path == webapp::kSignInPath && request.method == "GET")
         return respond(Answer(200, webapp::kHtmlContentType,

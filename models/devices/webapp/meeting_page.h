@@ -1,6 +1,7 @@
-// The web app's landing page, "Meeting": what the web bridge serves at "/" and what the
-// browser reads back from it. `Join call` is offered only while the web bridge has a
-// working link from the Call Bridge; `Sign in` when user sign-in is allowed.
+// The web app's landing page, "Meeting": what the web bridge serves at "/" (www/index.html
+// with the blocks the options call for) and what the modelled browser reads back from it.
+// `Join call` is offered only while the web bridge has a working link from the Call
+// Bridge; `Sign in` when user sign-in is allowed.
 #pragma once
 
 #include <string>
@@ -23,6 +24,10 @@ struct MeetingPage {
     bool join_call = false;
     bool sign_in = false;
     bool passcode_field = false;
+    // Where the page's two forms post (the call ID and passcode; the guest's name): "" on
+    // a page without Join call.
+    std::string call_id_action;
+    std::string name_action;
 };
 
 MeetingPage ReadMeetingPage(std::string_view html);

@@ -6,6 +6,7 @@
 #include "webapp/meeting_page.h"
 #include "webapp/paths.h"
 #include "webapp/signaling.h"
+#include "webapp/www_files.h"
 
 #include <gtest/gtest.h>
 
@@ -235,4 +236,36 @@ TEST(Signaling, RefusesMalformedMessages) {
     EXPECT_FALSE(DecodeSignaling(std::string(100000, '[')));
     EXPECT_FALSE(DecodeSignaling(std::string(20, '[') + std::string(20, ']')));
     EXPECT_FALSE(ParseJson(std::string(kMaxJsonBytes + 1, ' ')));
+}
+
+// The page is www/index.html with its blocks kept or dropped: no marker is left, the forms
+// post where the app's protocol says, and the stylesheet and script it names are served.
+TEST(MeetingPage, IsTheEmbeddedWebApp) {
+    const std::string html = RenderMeetingPage({true, true, true});
+    EXPECT_EQ(html.find("<!--if:"), std::string::npos) << html;
+    EXPECT_EQ(html.find("<!--end:"), std::string::npos) << html;
+    const auto page = ReadMeetingPage(html);
+    EXPECT_EQ(page.call_id_action, kCallLookupPath);
+    EXPECT_EQ(page.name_action, kGuestLoginPath);
+    EXPECT_NE(html.find("name=\"callId\""), std::string::npos);
+    EXPECT_NE(html.find("name=\"displayName\""), std::string::npos);
+    EXPECT_NE(html.find("Enter Call ID"), std::string::npos);
+    EXPECT_NE(html.find("Or sign in and join"), std::string::npos);
+    for (const char* path : {"/app.js", "/webrtc.js", "/app.css"}) {
+        EXPECT_NE(html.find(std::string("\"") + path + "\""), std::string::npos) << path;
+        const auto file = FindWwwFile(path);
+        ASSERT_TRUE(file) << path;
+        EXPECT_GT(file->body.size(), 100u) << path;
+    }
+    EXPECT_EQ(FindWwwFile("/app.js")->content_type, "text/javascript; charset=utf-8");
+    EXPECT_EQ(FindWwwFile("/app.css")->content_type, "text/css; charset=utf-8");
+    EXPECT_FALSE(FindWwwFile("/nothing.js"));
+    // The script speaks the lab's signaling subprotocol and posts the forms it finds.
+    EXPECT_NE(FindWwwFile("/app.js")->body.find(kSignalingProtocol), std::string::npos);
+
+    const std::string plain = RenderMeetingPage({true, false, false});
+    EXPECT_EQ(plain.find("name=\"passcode\""), std::string::npos);
+    EXPECT_EQ(plain.find("Or sign in and join"), std::string::npos);
+    EXPECT_EQ(plain.find("id=\"sign-in\""), std::string::npos);
+    EXPECT_EQ(ReadMeetingPage(plain).call_id_action, kCallLookupPath);
 }
