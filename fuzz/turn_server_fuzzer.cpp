@@ -137,7 +137,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::Chunks in(data, size);
     for (int step = 0; step < 64 && !in.Done(); ++step) {
         const std::uint8_t op = in.U8();
-        const FiveTuple& client = clients[(op >> 3) % clients.size()];
+        // Bits 3-4 pick the client; bit 7 (signing) does not, so a signed retry can go to
+        // the client that got the challenge, as a real client's does.
+        const FiveTuple& client = clients[((op >> 3) & 3) % clients.size()];
         fuzz::NoThrow("TURN server step", [&] {
             switch (op & 7) {
             case 0:
