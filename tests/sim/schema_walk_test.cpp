@@ -154,8 +154,9 @@ TEST(SchemaWalk, MarksReachKeysBelowThem) {
     bool any_marked = false;
     for (const auto& [path, marked] : keys) {
         any_marked = any_marked || marked;
-        if (path.find("/call_matching/*/") != std::string::npos)
+        if (path.find("/call_matching/*/") != std::string::npos) {
             EXPECT_TRUE(marked) << path;
+        }
     }
     EXPECT_TRUE(any_marked);
     EXPECT_EQ(Normalise("/nodes/4/config/spaces/0/name"), "/nodes/*/config/spaces/*/name");
