@@ -15,7 +15,9 @@ if(CMSLAB_UNITY)
   # g++ warns when a class uses a type of an anonymous namespace from a file other than
   # the one being compiled (meant for headers); in a batch every source is such a file,
   # and gtest fixtures in anonymous namespaces are the usual case.
-  add_compile_options(-Wno-subobject-linkage)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    add_compile_options(-Wno-subobject-linkage)
+  endif()
 endif()
 
 # Link with lld where it is installed: the test programs link ns-3 and the static

@@ -20,7 +20,6 @@ cms::CmsAppSettings ToSettings(const scenario::Node& n, const scenario::CmsConfi
         c.web_bridge.guest_access_via_id_and_passcode == scenario::GuestAccessMode::Legacy
             ? cms::GuestAccessMode::Legacy
             : cms::GuestAccessMode::Secure;
-    s.web_bridge.guest_access_via_hyperlinks = c.web_bridge.guest_access_via_hyperlinks;
     s.web_bridge.user_sign_in = c.web_bridge.user_sign_in;
     for (const scenario::Space& space : c.spaces)
         s.spaces.push_back({space.name, space.uri, space.call_id, space.passcode});

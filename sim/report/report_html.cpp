@@ -182,10 +182,13 @@ class Page {
         for (const char* name : order)
             if (stages.contains(name))
                 out.emplace_back(name, stages[name]);
-        for (const auto& [name, stage] : stages.items())
+        // Not a structured binding: C++17 does not let a lambda capture one (clang refuses).
+        for (const auto& item : stages.items()) {
+            const std::string& name = item.key();
             if (std::none_of(std::begin(order), std::end(order),
                              [&](const char* o) { return name == o; }))
-                out.emplace_back(name, stage);
+                out.emplace_back(name, item.value());
+        }
         return out;
     }
 

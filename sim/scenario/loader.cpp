@@ -138,6 +138,7 @@ LoadResult LoadScenarioFromString(const std::string& text, const std::string& la
         detail::CheckExpect(s, ctx);
         if (diags.ErrorCount() == 0)
             detail::ReportUnread(*document, ctx);
+        result.read_keys = ctx.read;
         if (diags.ErrorCount() == 0) {
             s.source_path = label;
             s.source_sha256 = Sha256Hex(text);

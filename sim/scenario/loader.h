@@ -9,6 +9,7 @@
 #include "scenario/scenario.h"
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,10 @@ namespace cmslab::scenario {
 struct LoadResult {
     std::optional<Scenario> scenario;    // set when there is no error
     std::vector<Diagnostic> diagnostics; // errors and warnings, in file order of discovery
+    // JSON pointers of the keys the model builder asked for, whether the file set them or
+    // not (a default is a reading too). The schema walk test holds every schema key to
+    // being read here or marked x-cmslab-unmodelled.
+    std::set<std::string> read_keys;
 
     bool Ok() const { return scenario.has_value(); }
     std::size_t ErrorCount() const;

@@ -7,10 +7,15 @@
 
 // g++ 12 with sanitizers reports a maybe-uninitialized boost::optional inside Boost.Graph's
 // named-graph support (a false positive in Boost 1.74 code this project does not own).
+// clang has no such warning (and would refuse the unknown name under -Werror).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <boost/graph/adjacency_list.hpp>
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 
 #include <map>
 #include <optional>

@@ -31,7 +31,6 @@ struct WebBridgeSettings {
     std::string guest_account_client_uri; // "https://host[:port]"
     std::string guest_account_jid_domain;
     GuestAccessMode guest_access_via_id_and_passcode = GuestAccessMode::Secure;
-    bool guest_access_via_hyperlinks = true;
     bool user_sign_in = true;
 };
 

@@ -283,7 +283,6 @@ class Agent {
     Instant m_last_consent{};
     bool m_remote_eoc = false;
     bool m_local_eoc = false;
-    std::uint32_t m_prflx_count = 0;
     std::deque<Transmit> m_transmits;
     std::deque<AgentEvent> m_events;
     AgentCounters m_counters;
