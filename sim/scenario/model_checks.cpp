@@ -489,6 +489,20 @@ class Checker {
     void CheckGuest() {
         NodeRef("/guest/node", m_s.guest_config.node, "browser");
         TrustList("/guest/trusted_cas", m_s.guest_config.trusted_cas);
+        CheckCrowd();
+    }
+
+    void CheckCrowd() {
+        const CrowdConfig& c = m_s.guest_config.crowd;
+        for (std::size_t i = 0; i < c.nodes.size(); ++i)
+            NodeRef(P("/guest/crowd/nodes", i), c.nodes[i], "browser");
+        // The last guest arrives (guests - 1) intervals after the first (at 1 s).
+        const double last = 1 + static_cast<double>(c.guests > 0 ? c.guests - 1 : 0) * c.interval_s;
+        if (c.guests > 1 && !Bad("/guest/crowd/interval") && last >= m_s.duration_s)
+            Warning("/guest/crowd/interval", "the last of " + std::to_string(c.guests) +
+                                                 " guests arrives at about " + Seconds(last) +
+                                                 ", after the run ends (duration " +
+                                                 Seconds(m_s.duration_s) + ")");
     }
 
     void CheckAdminSession() {

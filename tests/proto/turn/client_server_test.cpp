@@ -214,10 +214,10 @@ TEST(TurnClientServer, StaleNonceIsAnswered438AndTheRetrySucceeds) {
     EXPECT_NE(stale->Id(), retry->Id());
 }
 
-TEST(TurnClientServer, QuotasAnswer486) {
+TEST(TurnClientServer, UserQuotaAnswers486AndCapacity508) {
     ServerConfig config = DefaultServerConfig();
     config.per_user_quota = 1;
-    config.total_quota = 2;
+    config.relay_capacity = 2;
     Harness h(config);
     const auto a = h.AddClient(DefaultClientConfig(), kClientA);
     const auto a2 = h.AddClient(DefaultClientConfig(), kClientB);
@@ -230,13 +230,16 @@ TEST(TurnClientServer, QuotasAnswer486) {
     EXPECT_EQ(h.EventsOf<ce::AllocateFailure>(a2)[0].error.code, 486);
     EXPECT_EQ(h.EventsOf<ce::AllocateFailure>(a2)[0].error.reason, "Allocation Quota Reached");
     Allocate(h, b);
-    // Bob is under his own quota but the server is full.
+    // Bob is under his own quota but the server is full: the server's capacity, 508.
     h.C(b2).Allocate(h.now);
     h.Pump();
     ASSERT_EQ(h.EventsOf<ce::AllocateFailure>(b2).size(), 1u);
-    EXPECT_EQ(h.EventsOf<ce::AllocateFailure>(b2)[0].error.code, 486);
-    EXPECT_EQ(h.server.Counters().quota_rejections, 2u);
+    EXPECT_EQ(h.EventsOf<ce::AllocateFailure>(b2)[0].error.code, 508);
+    EXPECT_EQ(h.EventsOf<ce::AllocateFailure>(b2)[0].error.reason, "Insufficient Capacity");
+    EXPECT_EQ(h.server.Counters().quota_rejections, 1u);
+    EXPECT_EQ(h.server.Counters().capacity_rejections, 1u);
     EXPECT_EQ(h.server.Counters().active_allocations, 2u);
+    EXPECT_EQ(h.server.Counters().peak_allocations, 2u);
     // Freeing one makes room again.
     h.C(a).Close(h.now);
     h.Pump();
