@@ -110,28 +110,63 @@ void DecodeFrame(std::uint32_t link_type, ByteView frame, PcapPacket& packet) {
 
 } // namespace
 
-Expected<PcapFile> ParsePcap(ByteView file) {
+namespace {
+
+struct PcapHeader {
+    std::uint32_t link_type = 0;
+    bool swap = false;
+    bool nanoseconds = false;
+};
+
+// The 24-byte file header: byte order, timestamp resolution, link type.
+Expected<PcapHeader> ReadPcapHeader(ByteView file) {
     if (file.size < 24)
         return Error{"not a pcap file: " + std::to_string(file.size) +
                      " bytes, shorter than the header"};
     const std::uint32_t magic = Get32(file.data, false);
-    bool swap = false;
-    bool nanoseconds = false;
+    PcapHeader h;
     if (magic == 0xa1b2c3d4 || magic == 0xa1b23c4d) {
-        nanoseconds = magic == 0xa1b23c4d;
+        h.nanoseconds = magic == 0xa1b23c4d;
     } else if (magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1) {
-        swap = true;
-        nanoseconds = magic == 0x4d3cb2a1;
+        h.swap = true;
+        h.nanoseconds = magic == 0x4d3cb2a1;
     } else if (magic == 0x0a0d0d0a) {
         return Error{"a pcapng file: only classic pcap is read"};
     } else {
         return Error{"not a pcap file (magic " + ToHex(file.Sub(0, 4)) + ")"};
     }
-    PcapFile out;
-    out.link_type = Get32(file.data + 20, swap) & 0x0fffffff;
-    if (out.link_type != kLinkEthernet && out.link_type != kLinkRaw && out.link_type != kLinkIpv4)
-        return Error{"link type " + std::to_string(out.link_type) +
+    h.link_type = Get32(file.data + 20, h.swap) & 0x0fffffff;
+    if (h.link_type != kLinkEthernet && h.link_type != kLinkRaw && h.link_type != kLinkIpv4)
+        return Error{"link type " + std::to_string(h.link_type) +
                      " is not read (Ethernet or raw IPv4 only)"};
+    return h;
+}
+
+// One record: its 16-byte header and `frame`, numbered `number`.
+PcapPacket DecodeRecord(const PcapHeader& file, const std::uint8_t* h, ByteView frame,
+                        std::size_t number) {
+    PcapPacket packet;
+    packet.number = number;
+    packet.ts_sec = Get32(h, file.swap);
+    const std::uint32_t frac = Get32(h + 4, file.swap);
+    packet.ts_usec = file.nanoseconds ? frac / 1000 : frac;
+    DecodeFrame(file.link_type, frame, packet);
+    return packet;
+}
+
+std::string TooLong(std::size_t number, std::uint32_t caplen) {
+    return "packet " + std::to_string(number) + " claims " + std::to_string(caplen) +
+           " bytes: the rest of the file is not read";
+}
+
+} // namespace
+
+Expected<PcapFile> ParsePcap(ByteView file) {
+    auto header = ReadPcapHeader(file);
+    if (!header)
+        return header.Err();
+    PcapFile out;
+    out.link_type = header->link_type;
     std::size_t offset = 24;
     std::size_t number = 0;
     while (offset < file.size) {
@@ -141,23 +176,16 @@ Expected<PcapFile> ParsePcap(ByteView file) {
             break;
         }
         const std::uint8_t* h = file.data + offset;
-        const std::uint32_t caplen = Get32(h + 8, swap);
+        const std::uint32_t caplen = Get32(h + 8, header->swap);
         if (caplen > kMaxRecord) {
-            out.truncated = "packet " + std::to_string(number + 1) + " claims " +
-                            std::to_string(caplen) + " bytes: the rest of the file is not read";
+            out.truncated = TooLong(number + 1, caplen);
             break;
         }
         if (file.size - offset - 16 < caplen) {
             out.truncated = "the file ends inside packet " + std::to_string(number + 1);
             break;
         }
-        PcapPacket packet;
-        packet.number = ++number;
-        packet.ts_sec = Get32(h, swap);
-        const std::uint32_t frac = Get32(h + 4, swap);
-        packet.ts_usec = nanoseconds ? frac / 1000 : frac;
-        DecodeFrame(out.link_type, file.Sub(offset + 16, caplen), packet);
-        out.packets.push_back(std::move(packet));
+        out.packets.push_back(DecodeRecord(*header, h, file.Sub(offset + 16, caplen), ++number));
         offset += 16 + std::size_t(caplen);
     }
     return out;
@@ -172,6 +200,36 @@ Expected<PcapFile> ReadPcapFile(const std::string& path) {
     if (!parsed)
         return Error{path + ": " + parsed.Message()};
     return parsed;
+}
+
+Expected<std::string> ScanPcapFile(const std::string& path,
+                                   const std::function<void(const PcapPacket&)>& each) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return Error{"cannot read " + path};
+    std::uint8_t first[24];
+    in.read(reinterpret_cast<char*>(first), sizeof first);
+    auto header = ReadPcapHeader(ByteView(first, static_cast<std::size_t>(in.gcount())));
+    if (!header)
+        return Error{path + ": " + header.Message()};
+    Bytes frame;
+    std::size_t number = 0;
+    for (;;) {
+        std::uint8_t h[16];
+        in.read(reinterpret_cast<char*>(h), sizeof h);
+        if (in.gcount() == 0)
+            return std::string();
+        if (in.gcount() < 16)
+            return "the file ends inside the header of packet " + std::to_string(number + 1);
+        const std::uint32_t caplen = Get32(h + 8, header->swap);
+        if (caplen > kMaxRecord)
+            return TooLong(number + 1, caplen);
+        frame.resize(caplen);
+        in.read(reinterpret_cast<char*>(frame.data()), caplen);
+        if (static_cast<std::size_t>(in.gcount()) < caplen)
+            return "the file ends inside packet " + std::to_string(number + 1);
+        each(DecodeRecord(*header, h, ByteView(frame), ++number));
+    }
 }
 
 } // namespace cmslab::diagnosis

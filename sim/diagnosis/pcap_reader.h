@@ -9,6 +9,7 @@
 #include "common/expected.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -51,5 +52,10 @@ struct PcapFile {
 // the reading (truncated) or leave a packet undecoded (Transport::Other).
 Expected<PcapFile> ParsePcap(ByteView file);
 Expected<PcapFile> ReadPcapFile(const std::string& path);
+// The packets of a capture one at a time, without holding the file or its packets: what
+// a crowd's captures of hundreds of megabytes need. Returns what ParsePcap would put in
+// `truncated` ("" for a whole file).
+Expected<std::string> ScanPcapFile(const std::string& path,
+                                   const std::function<void(const PcapPacket&)>& each);
 
 } // namespace cmslab::diagnosis

@@ -100,10 +100,15 @@ const std::vector<CaptureStun>& RuleContext::Stun() const {
     if (!m_stun) {
         m_stun.emplace();
         for (const std::string& rel : m_folder.Captures()) {
-            auto capture = ReadPcapFile(m_folder.Dir() + "/" + rel);
-            if (!capture)
+            // Packet by packet: a crowd's captures are too large to hold.
+            CaptureStun found{rel, {}};
+            auto scanned = ScanPcapFile(m_folder.Dir() + "/" + rel, [&found](const PcapPacket& p) {
+                if (auto s = StunOf(p))
+                    found.messages.push_back(std::move(*s));
+            });
+            if (!scanned)
                 continue;
-            m_stun->push_back(CaptureStun{rel, FindStun(*capture)});
+            m_stun->push_back(std::move(found));
         }
     }
     return *m_stun;

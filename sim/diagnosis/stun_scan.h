@@ -32,6 +32,8 @@ struct StunPacket {
     bool IsSuccessResponse() const { return cls == 2; }
 };
 
+// The STUN message a packet carries (a TCP segment: the first one in it), or nullopt.
+std::optional<StunPacket> StunOf(const PcapPacket& packet);
 std::vector<StunPacket> FindStun(const PcapFile& capture);
 
 } // namespace cmslab::diagnosis

@@ -12,7 +12,7 @@
 namespace cmslab::crowdtest {
 
 std::string CrowdRun::Out(const std::string& rel) const {
-    return dir->File("out/" + rel);
+    return dir->File(out + "/" + rel);
 }
 
 namespace {
@@ -26,9 +26,11 @@ long PeakRssKb(const std::string& time_output) {
 } // namespace
 
 CrowdRun RunCrowd(const std::string& name, const std::function<void(nlohmann::json&)>& edit,
-                  const std::vector<std::string>& args, int timeout_s, const std::string& out) {
+                  const std::vector<std::string>& args, int timeout_s, const std::string& out,
+                  std::shared_ptr<testkit::TempDir> reuse) {
     CrowdRun run;
-    run.dir = std::make_shared<testkit::TempDir>("cmslab-" + name);
+    run.dir = reuse ? reuse : std::make_shared<testkit::TempDir>("cmslab-" + name);
+    run.out = out;
     std::ifstream in(std::string(CMSLAB_SOURCE_DIR) + "/scenarios/reference.json");
     nlohmann::json scenario = nlohmann::json::parse(in, nullptr, false);
     if (scenario.is_discarded()) {

@@ -98,8 +98,8 @@ TEST(Crowd, SameSeedSameBytesForEveryFile) {
         s["guest"]["crowd"]["arrival"] = "poisson";
     };
     const CrowdRun a = RunCrowd("crowd-seed", edit, {"--seed", "5"});
-    const CrowdRun b = RunCrowd("crowd-seed", edit, {"--seed", "5"});
-    const CrowdRun c = RunCrowd("crowd-seed", edit, {"--seed", "6"});
+    const CrowdRun b = RunCrowd("crowd-seed", edit, {"--seed", "5"}, 120, "b", a.dir);
+    const CrowdRun c = RunCrowd("crowd-seed", edit, {"--seed", "6"}, 120, "c", a.dir);
     ASSERT_TRUE(a.ok && b.ok && c.ok) << a.output << b.output << c.output;
     ASSERT_EQ(a.guests.size(), 12u);
 
