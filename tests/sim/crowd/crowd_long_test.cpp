@@ -14,12 +14,14 @@ TEST(CrowdLong, TwoThousandGuestsBeyondRelayCapacityGet508) {
     const CrowdRun run = RunCrowd(
         "crowd-2000",
         [](nlohmann::json& s) {
-            s["duration"] = 30;
-            s["guest"]["media_duration"] = 3;
-            s["guest"]["crowd"] = {{"guests", 1}, {"interval", 0.005}};
+            // All arrive within 4 s and each holds two relays for about 3 s (from the
+            // CMS's allocation at the join to the end of 2 s of media): over 900 at once.
+            s["duration"] = 20;
+            s["guest"]["media_duration"] = 2;
+            s["guest"]["crowd"] = {{"guests", 1}, {"interval", 0.002}};
             SetTurn(s, "relay_capacity", 1800);
         },
-        {"--guests", "2000"}, 900);
+        {"--guests", "2000"}, 1800);
     ASSERT_TRUE(run.ok) << run.output;
     ASSERT_EQ(run.guests.size(), 2000u);
     EXPECT_GT(

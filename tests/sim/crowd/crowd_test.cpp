@@ -165,5 +165,13 @@ TEST(Crowd, LoaderRefusesACrowdOnANodeThatIsNoBrowser) {
     EXPECT_NE(run.output.find("browser"), std::string::npos) << run.output;
 }
 
+TEST(Crowd, GuestsOptionTakesAWholeNumberFromOne) {
+    for (const char* bad : {"0", "-3", "many", "100001"}) {
+        const CrowdRun run = RunCrowd("crowd-option", [](nlohmann::json&) {}, {"--guests", bad});
+        EXPECT_FALSE(run.ok) << bad;
+        EXPECT_NE(run.output.find("--guests"), std::string::npos) << run.output;
+    }
+}
+
 } // namespace
 } // namespace cmslab::crowdtest
