@@ -17,12 +17,15 @@ namespace cmslab::cli {
 namespace {
 
 void RunUsage(std::ostream& os) {
-    os << "usage: cmslab run [SCENARIO] [--out DIR] [--seed N] [--quiet] [--guest chromium]\n\n"
+    os << "usage: cmslab run [SCENARIO] [--out DIR] [--seed N] [--guests N] [--quiet]\n"
+          "                  [--guest chromium]\n\n"
           "Simulates the deployment a scenario file describes, on ns-3, and writes what a\n"
           "person would look at. Without SCENARIO, runs the built-in reference deployment.\n\n"
           "options:\n"
           "  --out DIR   where to write (default: results/<scenario name>)\n"
           "  --seed N    the run's seed instead of the scenario's (same seed, same bytes)\n"
+          "  --guests N  N guests in all: the scenario's guest, then N-1 more as its\n"
+          "              guest.crowd says (default: one every 0.1 s on the guest's node)\n"
           "  --quiet     print nothing but errors (no scenario warnings, no summary)\n"
           "  --guest chromium\n"
           "              a real headless Chromium is the guest: the guest's node becomes a\n"
@@ -38,6 +41,9 @@ void RunUsage(std::ostream& os) {
           "  sslkeys.log           TLS and DTLS secrets (Wireshark: tls.keylog_file)\n"
           "  summary.json          the guest join stage by stage, the guest's screen,\n"
           "                        media counts, seed, simulated time, files, counters\n"
+          "  guests.jsonl          with more than one guest: one line per guest (outcome,\n"
+          "                        first failed stage, join time, media); summary.json\n"
+          "                        then adds `crowd`, the aggregate\n"
           "  topology.dot          the deployment as a graph (Graphviz)\n"
           "  report.html           one page for a projector: topology, the guest's screens,\n"
           "                        stages, the ladder of the join, diagnosis, logs\n\n"
@@ -51,12 +57,19 @@ void RunUsage(std::ostream& os) {
 
 int Run(const Args& args) {
     const CommandLine line = ParseCommandLine(
-        "run", RunUsage, args, {{"--out", 1}, {"--seed", 1}, {"--quiet", 0}, {"--guest", 1}});
+        "run", RunUsage, args,
+        {{"--out", 1}, {"--seed", 1}, {"--guests", 1}, {"--quiet", 0}, {"--guest", 1}});
     if (line.exit)
         return *line.exit;
     const auto seed = line.WholeNumber("--seed", 0, "a whole number from 0 to 2^64-1");
     if (!seed)
         return line.Refuse(seed.Message());
+    const auto guests = line.WholeNumber("--guests", 1, "a whole number from 1 to 100000");
+    if (!guests)
+        return line.Refuse(guests.Message());
+    if (*guests && **guests > 100000)
+        return line.Refuse("--guests takes a whole number from 1 to 100000, not '" +
+                           std::to_string(**guests) + "'");
     const std::optional<std::string> out_dir = line.Value("--out");
     const std::optional<std::string> guest = line.Value("--guest");
     if (guest && *guest != "chromium")
@@ -76,7 +89,10 @@ int Run(const Args& args) {
                   << " error" << (loaded.ErrorCount() == 1 ? "" : "s") << ")\n";
         return 2;
     }
-    const scenario::Scenario& s = *loaded.scenario;
+    scenario::Scenario s = *loaded.scenario;
+    // The scenario's guest scaled to N: the crowd block's settings, or its defaults.
+    if (*guests)
+        s.guest_config.crowd.guests = static_cast<std::size_t>(**guests);
 
     if (guest)
         return RunWithChromium(s, path, out_dir.value_or(run::DefaultOutDir(s)), *seed, quiet);

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 namespace cmslab::diagnosis {
 
@@ -50,6 +51,53 @@ void Observe(const RuleContext& ctx, Stage failed, Diagnosis& d) {
         d.limits.push_back(l.log.file + ":" + std::to_string(l.log.line) + ": " + l.log.text);
 }
 
+// A crowd (summary.json's `crowd`) where some guests failed: how many, and the stage
+// where most of them first failed (the earliest stage on a tie).
+struct CrowdFailures {
+    std::uint64_t failed = 0;
+    std::uint64_t guests = 0;
+    Stage stage = Stage::Dns;
+};
+
+std::optional<CrowdFailures> FailedInCrowd(const ResultsFolder& folder) {
+    const nlohmann::json& crowd = At(folder.Summary(), "crowd");
+    const nlohmann::json& failed = At(crowd, "outcomes.failed");
+    if (!failed.is_number_unsigned() || failed.get<std::uint64_t>() == 0)
+        return std::nullopt;
+    CrowdFailures f;
+    f.failed = failed.get<std::uint64_t>();
+    const nlohmann::json& guests = At(crowd, "guests");
+    f.guests = guests.is_number_unsigned() ? guests.get<std::uint64_t>() : 0;
+    const nlohmann::json& by_stage = At(crowd, "first_failed_stage");
+    std::uint64_t most = 0;
+    for (Stage s : outcome::kAllStages) {
+        const nlohmann::json& n = At(by_stage, outcome::StageKey(s));
+        if (n.is_number_unsigned() && n.get<std::uint64_t>() > most) {
+            most = n.get<std::uint64_t>();
+            f.stage = s;
+        }
+    }
+    return f;
+}
+
+// The first guest joined; others of its crowd did not: the limits a crowd reaches.
+Diagnosis DiagnoseCrowd(const RuleContext& ctx, const CrowdFailures& crowd, Diagnosis d) {
+    d.failed_stage = outcome::StageKey(crowd.stage);
+    d.symptom = std::to_string(crowd.failed) + " of " + std::to_string(crowd.guests) +
+                " guests failed, most at " + d.failed_stage +
+                " (guests.jsonl); the first guest joined with media";
+    for (Rule rule : CrowdRules())
+        if (auto finding = rule(ctx))
+            d.causes.push_back(std::move(*finding));
+    if (!d.causes.empty()) {
+        d.verdict = Diagnosis::Verdict::Fault;
+        return d;
+    }
+    d.verdict = Diagnosis::Verdict::Undetermined;
+    Observe(ctx, crowd.stage, d);
+    return d;
+}
+
 } // namespace
 
 Diagnosis Diagnose(const ResultsFolder& folder) {
@@ -66,6 +114,8 @@ Diagnosis Diagnose(const ResultsFolder& folder) {
             failed = s;
     }
     if (all_ok) {
+        if (const auto crowd = FailedInCrowd(folder))
+            return DiagnoseCrowd(ctx, *crowd, std::move(d));
         d.verdict = Diagnosis::Verdict::Healthy;
         return d;
     }

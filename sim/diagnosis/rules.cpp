@@ -27,15 +27,20 @@ std::vector<Rule> RulesFor(outcome::Stage stage) {
     case Stage::WebBridge:
         return {CmsWebBridgeUnresolvable, WebBridgeDistrustsCallBridge, CmsWebBridgeUnreachable};
     case Stage::GuestLogin:
-        return {GuestCallIdOrPasscode};
+        return {CallParticipantLimit, GuestCallIdOrPasscode};
     case Stage::Turn:
-        return {TurnCredentialsMismatch, TurnServicesOff, FirewallBlocksTurn, TurnClientAddress};
+        return {TurnCredentialsMismatch, TurnUserQuota,      TurnRelayCapacity,
+                TurnServicesOff,         FirewallBlocksTurn, TurnClientAddress};
     case Stage::Ice:
     case Stage::Dtls:
     case Stage::Media:
         return {NatReflectionOff, FirewallBlocksMedia, SegmentImpairsMedia};
     }
     return {};
+}
+
+std::vector<Rule> CrowdRules() {
+    return {TurnUserQuota, TurnRelayCapacity, CallParticipantLimit};
 }
 
 std::vector<ExpectedNote> ExpectedNotes(const RuleContext& ctx) {

@@ -39,6 +39,11 @@ std::optional<Finding> TurnCredentialsMismatch(const RuleContext& ctx);
 std::optional<Finding> TurnServicesOff(const RuleContext& ctx);
 std::optional<Finding> FirewallBlocksTurn(const RuleContext& ctx);
 std::optional<Finding> TurnClientAddress(const RuleContext& ctx);
+// Limits a crowd reaches: TURN relay capacity (508), the per-user quota (486), the
+// call's participant limit (stage guest_login).
+std::optional<Finding> TurnRelayCapacity(const RuleContext& ctx);
+std::optional<Finding> TurnUserQuota(const RuleContext& ctx);
+std::optional<Finding> CallParticipantLimit(const RuleContext& ctx);
 // Media (stages ice, dtls, media).
 std::optional<Finding> NatReflectionOff(const RuleContext& ctx);
 std::optional<Finding> FirewallBlocksMedia(const RuleContext& ctx);
@@ -46,6 +51,8 @@ std::optional<Finding> SegmentImpairsMedia(const RuleContext& ctx);
 
 // The rules that may explain a failure at `stage`, most specific first.
 std::vector<Rule> RulesFor(outcome::Stage stage);
+// The rules for a crowd whose first guest joined but others did not.
+std::vector<Rule> CrowdRules();
 
 // What looks like an error but is normal: 401 challenges before an authenticated
 // Allocate, the traversal zone's digest challenge, Expressway-C's "Success" for a name

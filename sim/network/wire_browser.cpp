@@ -36,12 +36,33 @@ outcome::Outcome GuestBrowser::Result() const {
     return m_app->Result();
 }
 
+GuestSeat FirstGuestSeat(const scenario::GuestConfig& guest) {
+    GuestSeat seat;
+    seat.node = guest.node;
+    seat.call_id = guest.call_id;
+    seat.display_name = guest.display_name;
+    seat.media_duration_s = guest.media_duration_s;
+    return seat;
+}
+
 Expected<std::unique_ptr<GuestBrowser>> StartBrowser(World& world, const ScenarioPki& pki,
                                                      const tls::KeyLogSink& key_log) {
     const scenario::GuestConfig& guest = world.Scenario().guest_config;
-    auto node = world.GetNode(guest.node);
+    return StartSeatedBrowser(
+        world, pki, key_log, FirstGuestSeat(guest),
+        std::chrono::duration_cast<Duration>(std::chrono::duration<double>(guest.start_after_s)));
+}
+
+Expected<std::unique_ptr<GuestBrowser>> StartSeatedBrowser(World& world, const ScenarioPki& pki,
+                                                           const tls::KeyLogSink& key_log,
+                                                           const GuestSeat& seat,
+                                                           Duration start_after) {
+    const scenario::GuestConfig& guest = world.Scenario().guest_config;
+    auto node = world.GetNode(seat.node);
     if (!node)
-        return Error{"guest: no node '" + guest.node + "'"};
+        return Error{"guest: no node '" + seat.node + "'"};
+    // The scenario's guest keeps the streams it always had, so its run is the same bytes.
+    const std::string stream = "browser:" + seat.node + (seat.tag.empty() ? "" : "#" + seat.tag);
 
     browser::BrowserSetup setup;
     setup.node = node;
@@ -49,8 +70,9 @@ Expected<std::unique_ptr<GuestBrowser>> StartBrowser(World& world, const Scenari
     setup.epoch_unix_s = world.EpochUnixSeconds();
     setup.key_log = key_log;
     setup.tls = guest.tls;
-    setup.log = world.Log(guest.node);
-    setup.rng = world.ForkRng("browser:" + guest.node);
+    setup.log = world.Log(seat.node);
+    setup.log_component = seat.tag.empty() ? "browser" : "browser#" + seat.tag;
+    setup.rng = world.ForkRng(stream);
 
     browser::ScriptConfig& s = setup.script;
     s.url = guest.url.text;
@@ -58,29 +80,34 @@ Expected<std::unique_ptr<GuestBrowser>> StartBrowser(World& world, const Scenari
     s.host = guest.url.host;
     s.port = guest.url.EffectivePort();
     s.path = guest.url.path.empty() ? "/" : guest.url.path;
-    s.call_id = guest.call_id;
+    s.call_id = seat.call_id;
     s.passcode = guest.passcode;
-    s.display_name = guest.display_name;
+    s.display_name = seat.display_name;
     s.media_duration =
-        std::chrono::duration_cast<Duration>(std::chrono::duration<double>(guest.media_duration_s));
+        std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seat.media_duration_s));
     s.proceed_past_certificate_warning = guest.proceed_past_certificate_warning;
     s.turn_fallback_after = std::chrono::duration_cast<Duration>(
         std::chrono::duration<double>(guest.turn_fallback_after_s));
     s.max_loss_percent = guest.max_loss_percent;
     s.max_jitter_ms = guest.max_jitter_ms;
-    Rng ice_rng = world.ForkRng("browser:" + guest.node + ":ice");
+    Rng ice_rng = world.ForkRng(stream + ":ice");
     s.ice_ufrag = IceChars(ice_rng, 8);
     s.ice_pwd = IceChars(ice_rng, 24);
     // The DTLS fingerprint is the browser's own certificate's (BrowserApp::Create).
 
-    auto resolver = world.MakeResolver(guest.node);
-    setup.resolver = resolver.get();
+    std::unique_ptr<devices::DnsResolver> resolver;
+    if (seat.resolver) {
+        setup.resolver = seat.resolver;
+    } else {
+        resolver = world.MakeResolver(seat.node);
+        setup.resolver = resolver.get();
+    }
     auto app = browser::BrowserApp::Create(std::move(setup));
     if (!app)
         return app.Err();
-    (*app)->StartIn(
-        std::chrono::duration_cast<Duration>(std::chrono::duration<double>(guest.start_after_s)));
-    world.NoteDevice(guest.node, "browser");
+    (*app)->StartIn(start_after);
+    if (seat.tag.empty())
+        world.NoteDevice(seat.node, "browser");
     return std::make_unique<GuestBrowser>(std::move(resolver), std::move(*app));
 }
 

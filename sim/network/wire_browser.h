@@ -20,7 +20,8 @@
 
 namespace cmslab::network {
 
-// The browser and the resolver it uses, alive together.
+// The browser and the resolver it uses, alive together (or, for a guest of a crowd, the
+// resolver of its node, which the crowd keeps).
 class GuestBrowser {
   public:
     GuestBrowser(std::unique_ptr<devices::DnsResolver> resolver,
@@ -43,6 +44,27 @@ class GuestBrowser {
 // into the run, when the boxes are up). `key_log`: the run's key log sink, may be empty.
 Expected<std::unique_ptr<GuestBrowser>> StartBrowser(World& world, const ScenarioPki& pki,
                                                      const tls::KeyLogSink& key_log = {});
+
+// Where one guest of a crowd sits and what it types that differs from the scenario's
+// guest: the rest (URL, trust, TLS, quality) is the guest block's.
+struct GuestSeat {
+    std::string node;
+    std::string call_id;
+    std::string display_name;
+    double media_duration_s = 10;
+    // Names the guest's random streams and its log lines' component ("browser#7"); empty:
+    // the scenario's guest ("browser"), whose streams are those it always had.
+    std::string tag;
+    // The node's system resolver, shared by the browsers of the node and kept alive by
+    // the caller; null: the guest gets one of its own.
+    devices::DnsResolver* resolver = nullptr;
+};
+GuestSeat FirstGuestSeat(const scenario::GuestConfig& guest);
+
+Expected<std::unique_ptr<GuestBrowser>> StartSeatedBrowser(World& world, const ScenarioPki& pki,
+                                                           const tls::KeyLogSink& key_log,
+                                                           const GuestSeat& seat,
+                                                           Duration start_after);
 
 // Writes summary.json in `out_dir`: the scenario and seed, the browser's outcome, then
 // the keys of `run_summary` (what WriteResults returned). Returns the path.

@@ -22,7 +22,8 @@ cms::CmsAppSettings ToSettings(const scenario::Node& n, const scenario::CmsConfi
             : cms::GuestAccessMode::Secure;
     s.web_bridge.user_sign_in = c.web_bridge.user_sign_in;
     for (const scenario::Space& space : c.spaces)
-        s.spaces.push_back({space.name, space.uri, space.call_id, space.passcode});
+        s.spaces.push_back(
+            {space.name, space.uri, space.call_id, space.passcode, space.participant_limit});
     for (const scenario::TurnServerSpec& t : c.turn_servers)
         s.turn_servers.push_back({t.server_address, t.client_address, t.username, t.password,
                                   t.type, t.tcp_port_number_override, t.num_registrations});

@@ -56,6 +56,8 @@ Expected<ExpresswayApps> StartExpressways(World& world, const ScenarioPki& pki,
             e.turn.realm = c.turn.realm;
             e.turn.min_port = c.turn.media_port_range.low;
             e.turn.max_port = c.turn.media_port_range.high;
+            e.turn.relay_capacity = c.turn.relay_capacity;
+            e.turn.per_user_quota = c.turn.per_user_quota;
             e.web_admin_port = c.web_admin_port;
             auto identity = pki.Configured(c.certificate);
             if (!identity)

@@ -380,8 +380,19 @@ Expected<std::string> RenderReport(const std::string& dir) {
     auto map = ladder::DeploymentMap::Read(dir + "/topology.dot");
     if (!map)
         return Error{map.Message()};
-    auto built = ladder::BuildLadder(dir);
     ladder::Ladder empty;
+    // A crowd's captures hold every guest's join: a ladder of them all would be as long as
+    // the captures and take as much memory. The page says so; `cmslab ladder` draws it.
+    const nlohmann::json& crowd = diagnosis::At(folder->Summary(), "crowd.guests");
+    if (crowd.is_number_unsigned() && crowd.get<std::uint64_t>() > 1) {
+        empty.notes.push_back("no ladder: a crowd of " +
+                              std::to_string(crowd.get<std::uint64_t>()) +
+                              " guests (guests.jsonl); `cmslab ladder` on this folder draws "
+                              "the joins of them all");
+        Page page(*folder, *map, empty);
+        return page.Render();
+    }
+    auto built = ladder::BuildLadder(dir);
     if (!built)
         empty.notes.push_back("no ladder: " + built.Message());
     Page page(*folder, *map, built ? *built : empty);

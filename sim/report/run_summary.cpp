@@ -39,6 +39,23 @@ std::string RunSummaryText(const nlohmann::json& summary, const std::string& rep
            " packets sent, " +
            std::to_string(media.value("received", json::object()).value("packets", 0)) +
            " received\n";
+    // A crowd: its aggregate in one line (guests.jsonl has the rest).
+    const json& crowd = summary.value("crowd", json::object());
+    if (!crowd.empty()) {
+        const json& outcomes = crowd.value("outcomes", json::object());
+        const json& join = crowd.value("join_s", json::object());
+        out += "  crowd: " + std::to_string(crowd.value("guests", 0)) + " guests, " +
+               std::to_string(outcomes.value("joined", 0)) + " joined, " +
+               std::to_string(outcomes.value("failed", 0)) + " failed";
+        const json by_stage = crowd.value("first_failed_stage", json::object());
+        for (const auto& [stage, n] : by_stage.items())
+            out += " (" + stage + ": " + n.dump() + ")";
+        if (join.contains("p50"))
+            out += "; join p50 " + join["p50"].dump() + " s, p95 " + join["p95"].dump() +
+                   " s, max " + join["max"].dump() + " s";
+        out += "; peak relays " + std::to_string(crowd.value("peak_relays", 0)) +
+               ", peak participants " + std::to_string(crowd.value("peak_participants", 0)) + "\n";
+    }
     const json& d = summary.value("diagnosis", json::object());
     const json& causes = d.value("causes", json::array());
     if (causes.empty()) {

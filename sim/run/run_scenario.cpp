@@ -1,6 +1,8 @@
 #include "run_scenario.h"
 
 #include "api_record.h"
+#include "crowd.h"
+#include "crowd_results.h"
 #include "key_log_file.h"
 #include "network_check.h"
 #include "results_writer.h"
@@ -29,6 +31,19 @@ std::string DefaultOutDir(const scenario::Scenario& scenario) {
 
 namespace {
 
+// The most relays the Expressway-Es held at once, and participants in one call of a CMS.
+network::CrowdPeaks Peaks(const network::ExpresswayApps& expressways,
+                          const std::map<std::string, ns3::Ptr<cms::CmsApp>>& cms) {
+    network::CrowdPeaks peaks;
+    for (const auto& [name, app] : expressways.e)
+        if (app->Turn())
+            peaks.relays += app->Turn()->Counters().peak_allocations;
+    for (const auto& [name, app] : cms)
+        if (app->Bridge())
+            peaks.participants = std::max(peaks.participants, app->Bridge()->PeakInCall());
+    return peaks;
+}
+
 Expected<RunReport> Simulate(const scenario::Scenario& s, const RunOptions& options) {
     network::BuildOptions build;
     build.out_dir = options.out_dir;
@@ -56,14 +71,22 @@ Expected<RunReport> Simulate(const scenario::Scenario& s, const RunOptions& opti
     if (!cms)
         return cms.Err();
     auto api_record = network::StartApiRecord(world, *pki, keys.Sink(), options.out_dir);
-    auto guest = network::StartBrowser(world, *pki, keys.Sink());
-    if (!guest)
-        return guest.Err();
-    StatusMoments moments(world, **guest, options.out_dir);
+    // The scenario's guest opens the page guest.start_after into the run (the boxes are up
+    // by then); the crowd's others arrive after it.
+    auto guests =
+        network::Crowd::Start(world, *pki, keys.Sink(),
+                              std::chrono::duration_cast<Duration>(
+                                  std::chrono::duration<double>(s.guest_config.start_after_s)));
+    if (!guests)
+        return guests.Err();
+    network::Crowd& crowd = **guests;
+    StatusMoments moments(world, crowd.First(), options.out_dir);
     moments.Start();
 
     world.RunFor(s.duration_s);
-    (*guest)->Finish();
+    crowd.Finish();
+    if (!crowd.StartError().empty())
+        return Error{crowd.StartError()};
     keys.Flush();
     if (keys.Failed())
         return Error{"cannot write " + keys.Path()};
@@ -75,8 +98,18 @@ Expected<RunReport> Simulate(const scenario::Scenario& s, const RunOptions& opti
     if (!taken)
         return taken.Err();
     (*results)["status_moments"] = *taken;
+    // A crowd: one line per guest, and the aggregate beside the first guest's stages. A
+    // run of one writes neither, so its folder is what it always was.
+    if (crowd.IsCrowd()) {
+        const auto everyone = crowd.Guests();
+        auto lines = network::WriteGuestsJsonl(options.out_dir, everyone);
+        if (!lines)
+            return lines.Err();
+        (*results)["crowd"] = nlohmann::json::parse(
+            network::CrowdAggregateJson(everyone, Peaks(*expressways, *cms)).dump());
+    }
     auto summary_path =
-        network::WriteOutcomeSummary(world, options.out_dir, (*guest)->Result(), *results);
+        network::WriteOutcomeSummary(world, options.out_dir, crowd.First().Result(), *results);
     if (!summary_path)
         return summary_path.Err();
     // The graph of the deployment beside its captures, so a run's folder explains itself.
@@ -94,8 +127,8 @@ Expected<RunReport> Simulate(const scenario::Scenario& s, const RunOptions& opti
     report.summary = nlohmann::json::parse(written, nullptr, false);
     if (report.summary.is_discarded())
         return Error{"cannot read back " + *summary_path};
-    // The browser holds sockets of the world's nodes: it goes first.
-    guest->reset();
+    // The browsers hold sockets of the world's nodes: they go first.
+    guests->reset();
     return report;
 }
 

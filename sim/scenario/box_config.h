@@ -56,7 +56,8 @@ struct Space {
     std::string name;
     std::string uri; // user part
     std::string call_id;
-    std::string passcode; // empty: none
+    std::string passcode;              // empty: none
+    std::size_t participant_limit = 0; // 0: no limit
 };
 
 struct CallMatchingRule {
@@ -165,6 +166,8 @@ struct TurnSettings {
     std::uint16_t port = 3478;
     std::string realm = "TANDBERG";
     PortRange media_port_range{24000, 29999};
+    std::size_t relay_capacity = 0; // 0: no limit
+    std::size_t per_user_quota = 0; // 0: no limit
 };
 
 struct ExpresswayEConfig {

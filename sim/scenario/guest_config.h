@@ -4,11 +4,28 @@
 #include "scenario/url.h"
 #include "tls/policy.h"
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace cmslab::scenario {
+
+// Many guests of one scenario (`guest.crowd`, `cmslab run --guests N`): the guest of the
+// block first, at the time it always starts, then the others one after another, each a
+// browser of its own (its own ports) on one of `nodes`, with the guest's settings but for
+// what the crowd changes.
+struct CrowdConfig {
+    enum class Arrival { Fixed, Poisson };
+
+    std::size_t guests = 1;         // in all, the block's guest included; 1: no crowd
+    std::vector<std::string> nodes; // browser nodes the others sit at, in turn; empty: the guest's
+    std::string call_id;            // the call the others join; empty: the guest's
+    Arrival arrival = Arrival::Fixed;
+    double interval_s = 0.1; // between two arrivals (Poisson: the mean), seconds
+    // How long each of the others stays in the call's media; unset: the guest's.
+    std::optional<double> media_duration_s;
+};
 
 struct GuestConfig {
     std::string node;                     // a node of role "browser"
@@ -24,6 +41,7 @@ struct GuestConfig {
     std::optional<double> max_jitter_ms;
     bool proceed_past_certificate_warning = false; // clicks through the browser's warning
     tls::Policy tls;                               // what the browser offers
+    CrowdConfig crowd;
 };
 
 } // namespace cmslab::scenario

@@ -171,6 +171,8 @@ CmsConfig BuildCms(const Reader& c) {
                                             "spaces or '/')");
         space.call_id = DigitsAt(s, "call_id", false);
         space.passcode = DigitsAt(s, "passcode", true);
+        if (s.Has("participant_limit"))
+            space.participant_limit = static_cast<std::size_t>(s.Int("participant_limit"));
         cms.spaces.push_back(space);
     }
     for (const auto& m : c.Objects("call_matching")) {
@@ -279,6 +281,10 @@ ExpresswayEConfig BuildExpresswayE(const Reader& c) {
     e.turn.port = t.Port("port");
     e.turn.realm = t.Str("realm");
     e.turn.media_port_range = PortRangeAt(t, "media_port_range");
+    if (t.Has("relay_capacity"))
+        e.turn.relay_capacity = static_cast<std::size_t>(t.Int("relay_capacity"));
+    if (t.Has("per_user_quota"))
+        e.turn.per_user_quota = static_cast<std::size_t>(t.Int("per_user_quota"));
     e.web_admin_port = c.Port("web_admin_port");
     if (c.Has("certificate"))
         e.certificate = c.Str("certificate");
@@ -478,6 +484,21 @@ Pki BuildPki(const Reader& root) {
     return pki;
 }
 
+CrowdConfig BuildCrowd(const Reader& c) {
+    CrowdConfig crowd;
+    crowd.guests = static_cast<std::size_t>(c.Int("guests"));
+    if (c.Has("nodes"))
+        crowd.nodes = c.Strings("nodes");
+    if (c.Has("call_id"))
+        crowd.call_id = DigitsAt(c, "call_id", false);
+    crowd.arrival =
+        c.Str("arrival") == "poisson" ? CrowdConfig::Arrival::Poisson : CrowdConfig::Arrival::Fixed;
+    crowd.interval_s = c.Num("interval");
+    if (c.Has("media_duration"))
+        crowd.media_duration_s = c.Num("media_duration");
+    return crowd;
+}
+
 GuestConfig BuildGuest(const Reader& root) {
     GuestConfig guest;
     auto g = root.Object("guest");
@@ -498,6 +519,8 @@ GuestConfig BuildGuest(const Reader& root) {
         guest.max_jitter_ms = quality.Num("max_jitter_ms");
     guest.proceed_past_certificate_warning = g.Bool("proceed_past_certificate_warning");
     guest.tls = TlsPolicyAt(g);
+    if (g.Has("crowd"))
+        guest.crowd = BuildCrowd(g.Object("crowd"));
     return guest;
 }
 

@@ -494,6 +494,21 @@ class Checker {
             Error("/guest/start_after", "the guest would open the page at " + Seconds(start) +
                                             ", not before the run ends (duration " +
                                             Seconds(m_s.duration_s) + ")");
+        CheckCrowd();
+    }
+
+    void CheckCrowd() {
+        const CrowdConfig& c = m_s.guest_config.crowd;
+        for (std::size_t i = 0; i < c.nodes.size(); ++i)
+            NodeRef(P("/guest/crowd/nodes", i), c.nodes[i], "browser");
+        // The last guest arrives (guests - 1) intervals after the first (at start_after).
+        const double last = m_s.guest_config.start_after_s +
+                            static_cast<double>(c.guests > 0 ? c.guests - 1 : 0) * c.interval_s;
+        if (c.guests > 1 && !Bad("/guest/crowd/interval") && last >= m_s.duration_s)
+            Warning("/guest/crowd/interval", "the last of " + std::to_string(c.guests) +
+                                                 " guests arrives at about " + Seconds(last) +
+                                                 ", after the run ends (duration " +
+                                                 Seconds(m_s.duration_s) + ")");
     }
 
     void CheckAdminSession() {

@@ -62,7 +62,7 @@ struct BrowserApp::Impl {
 
     void Log(const std::string& line) {
         if (setup.log)
-            setup.log->Write("browser", line);
+            setup.log->Write(setup.log_component, line);
     }
 
     void Pump() {

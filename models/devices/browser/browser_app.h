@@ -37,10 +37,11 @@ struct BrowserSetup {
     // The node's system resolver (World::MakeResolver); kept alive by the caller.
     devices::DnsResolver* resolver = nullptr;
     std::vector<pki::Certificate> trusted_cas;
-    std::int64_t epoch_unix_s = 0;  // the scenario's clock, for certificate validity
-    tls::KeyLogSink key_log;        // NSS key log lines (sslkeys.log); may be empty
-    tls::Policy tls;                // what the browser offers (versions, TLS 1.2 ciphers)
-    devices::BoxLog* log = nullptr; // the guest's log; may be null
+    std::int64_t epoch_unix_s = 0;         // the scenario's clock, for certificate validity
+    tls::KeyLogSink key_log;               // NSS key log lines (sslkeys.log); may be empty
+    tls::Policy tls;                       // what the browser offers (versions, TLS 1.2 ciphers)
+    devices::BoxLog* log = nullptr;        // the guest's log; may be null
+    std::string log_component = "browser"; // one of a crowd: "browser#7"
     Rng rng{1};
     ScriptConfig script;
 };

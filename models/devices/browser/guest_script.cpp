@@ -494,6 +494,12 @@ void GuestScript::OnSignaling(Instant now, const webapp::SignalingMessage& messa
         End(now, "bye");
     } else if (auto error = std::get_if<webapp::ErrorMessage>(&message)) {
         Log("signaling: error " + error->code + " (" + error->message + ")");
+        if (m_phase == Phase::Joining && error->code == webapp::kErrorCallFull) {
+            // The web app says so and stays on the space's page; the channel closes.
+            Fail(Stage::GuestLogin, now, "the meeting is full: " + error->message);
+            Show(JoinRefusedScreen(m_config.url, "The meeting is full", m_sign_in, Secure()));
+            End(now, "the meeting is full");
+        }
     }
 }
 

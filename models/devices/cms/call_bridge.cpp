@@ -179,6 +179,16 @@ void CallBridge::AllocateCall(const std::string& token, JoinDone done) {
     GuestSession& session = *found;
     const auto& space = m_spaces[session.space];
     session.joining = false;
+    const std::size_t limit = space.settings.participant_limit;
+    if (limit && InCall(session.space) >= limit) {
+        // The call is full: the guest keeps its session but gets no call.
+        session.refused_full = true;
+        if (m_log)
+            m_log(kWarning, log_lines::ParticipantLimitReached::Format(
+                                {session.jid, space.id, space.settings.name, limit}));
+        done(Error{"call is full: participant limit " + std::to_string(limit) + " reached"});
+        return;
+    }
     session.call = m_next_call++;
     session.participant_id = NewUuid(m_rng);
     const std::string call = "call " + std::to_string(*session.call);
@@ -187,12 +197,13 @@ void CallBridge::AllocateCall(const std::string& token, JoinDone done) {
     Log("participant " + Quoted(session.jid) + " joined space " + space.id + " (" +
         space.settings.name + ")");
     m_join_order.push_back(token);
+    m_peak_in_call = std::max(m_peak_in_call, InCall(session.space));
 
     webapp::JoinedMessage joined;
     joined.space_name = space.settings.name;
     joined.space_id = space.id;
     joined.participant_id = session.participant_id;
-    joined.participants = Participants(session.space);
+    joined.participants = RosterPage(session.space);
     done(joined);
 }
 
@@ -242,6 +253,21 @@ void CallBridge::Leave(const std::string& token, const std::string& reason) {
 const GuestSession* CallBridge::Session(const std::string& token) const {
     const auto it = m_sessions.find(token);
     return it == m_sessions.end() ? nullptr : &it->second;
+}
+
+std::vector<webapp::Participant> CallBridge::RosterPage(std::size_t space) const {
+    auto all = Participants(space);
+    if (all.size() > kRosterShown)
+        all.resize(kRosterShown);
+    return all;
+}
+
+std::size_t CallBridge::InCall(std::size_t space) const {
+    std::size_t n = 0;
+    for (const auto& token : m_join_order)
+        if (m_sessions.at(token).space == space)
+            ++n;
+    return n;
 }
 
 std::vector<webapp::Participant> CallBridge::Participants(std::size_t space) const {

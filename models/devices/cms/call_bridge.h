@@ -38,6 +38,7 @@ struct GuestSession {
     std::size_t space = 0;             // index into Spaces()
     std::optional<std::uint64_t> call; // once joined
     bool joining = false;              // the join's steps are under way
+    bool refused_full = false;         // the call had reached its participant limit
     std::string participant_id;
 };
 
@@ -82,6 +83,15 @@ class CallBridge {
     const GuestSession* Session(const std::string& token) const;
     const std::vector<SpaceState>& Spaces() const { return m_spaces; }
     std::vector<webapp::Participant> Participants(std::size_t space) const;
+    // What the web app's roster is told: the first kRosterShown participants, in the
+    // order they joined. A crowd's roster is not sent whole to each arrival, and a call
+    // larger than a page is not pushed to every participant at each arrival or departure
+    // (that is quadratic in the crowd): the lab's simplification of the roster's paging.
+    static constexpr std::size_t kRosterShown = 16;
+    std::vector<webapp::Participant> RosterPage(std::size_t space) const;
+    // How many are in the call of the space now; the most any call held at once.
+    std::size_t InCall(std::size_t space) const;
+    std::size_t PeakInCall() const { return m_peak_in_call; }
     // Sessions in the same space as `token`, other than it, that joined.
     std::vector<std::string> Peers(const std::string& token) const;
 
@@ -108,6 +118,7 @@ class CallBridge {
     std::size_t m_storage_queue = 0; // credential storage operations not yet done
     std::map<std::string, GuestSession> m_sessions;
     std::vector<std::string> m_join_order; // tokens, in the order they joined
+    std::size_t m_peak_in_call = 0;
 };
 
 } // namespace cmslab::cms

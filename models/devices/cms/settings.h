@@ -2,6 +2,7 @@
 // the scenario (sim/network/wire_cms.cpp); the model never sees the scenario itself.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -23,6 +24,9 @@ struct SpaceSettings {
     std::string uri; // user part
     std::string call_id;
     std::string passcode; // empty: none
+    // The most participants its call may hold (the call profile's participantLimit);
+    // 0: no limit. The next guest is refused entry.
+    std::size_t participant_limit = 0;
 };
 
 // Configuration > General, web bridge settings.

@@ -161,16 +161,21 @@ WebBridge::SignalingResult WebBridge::Joined(const std::string& session,
                                              Expected<webapp::JoinedMessage> joined) const {
     SignalingResult result;
     if (!joined) {
-        result.messages.push_back(
-            Send(session, webapp::ErrorMessage{webapp::kErrorSession, joined.Message()}));
+        const auto* guest = m_call_bridge.Session(session);
+        const char* code =
+            guest && guest->refused_full ? webapp::kErrorCallFull : webapp::kErrorSession;
+        result.messages.push_back(Send(session, webapp::ErrorMessage{code, joined.Message()}));
         result.close = true;
         return result;
     }
     if (m_ice_servers)
         joined->ice_servers = m_ice_servers();
     result.messages.push_back(Send(session, *joined));
-    for (const auto& peer : m_call_bridge.Peers(session))
-        result.messages.push_back(Send(peer, webapp::ParticipantsMessage{joined->participants}));
+    const auto* guest = m_call_bridge.Session(session);
+    if (guest && m_call_bridge.InCall(guest->space) <= CallBridge::kRosterShown)
+        for (const auto& peer : m_call_bridge.Peers(session))
+            result.messages.push_back(
+                Send(peer, webapp::ParticipantsMessage{joined->participants}));
     return result;
 }
 
@@ -188,9 +193,11 @@ WebBridge::SignalingResult WebBridge::Leave(const std::string& session, const st
     m_call_bridge.Leave(session, reason);
     result.messages.push_back(Send(session, webapp::ByeMessage{"left"}));
     result.close = true;
-    const auto participants = m_call_bridge.Participants(space);
-    for (const auto& peer : peers)
-        result.messages.push_back(Send(peer, webapp::ParticipantsMessage{participants}));
+    if (m_call_bridge.InCall(space) < CallBridge::kRosterShown) {
+        const auto participants = m_call_bridge.RosterPage(space);
+        for (const auto& peer : peers)
+            result.messages.push_back(Send(peer, webapp::ParticipantsMessage{participants}));
+    }
     return result;
 }
 

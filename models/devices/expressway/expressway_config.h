@@ -37,6 +37,8 @@ struct ExpresswayETurn {
     std::string realm = "TANDBERG";
     std::uint16_t min_port = 24000;
     std::uint16_t max_port = 29999;
+    std::size_t relay_capacity = 0; // relays at once; 0: no limit (508 beyond)
+    std::size_t per_user_quota = 0; // allocations per TURN username; 0: no limit (486 beyond)
 };
 
 struct ExpresswayESettings {

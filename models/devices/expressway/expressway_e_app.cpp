@@ -500,6 +500,8 @@ void ExpresswayEApp::StartTurn() {
     config.users = m_settings.local_users;
     config.min_port = t.min_port;
     config.max_port = t.max_port;
+    config.relay_capacity = t.relay_capacity;
+    config.per_user_quota = t.per_user_quota;
     const Nic* external = nullptr;
     for (const Nic& n : m_settings.nics)
         if (n.name == m_settings.external_nic)
@@ -665,10 +667,14 @@ void ExpresswayEApp::AcceptAdmin(std::unique_ptr<net::TcpStream> tcp) {
 nlohmann::json ExpresswayEApp::Status() const {
     nlohmann::json j;
     j["system_name"] = m_settings.hostname + "." + m_settings.domain;
-    if (m_turn)
-        j["turn"] = TurnStatusJson(true, m_settings.turn.realm, m_turn_listening,
-                                   m_turn->Counters(), m_turn->Allocations());
-    else
+    if (m_turn) {
+        const turn::ServerCounters counters = m_turn->Counters();
+        j["turn"] = TurnStatusJson(true, m_settings.turn.realm, m_turn_listening, counters,
+                                   m_turn->Allocations());
+        // The limits only when set, so a box without them shows the page it always did.
+        if (m_settings.turn.relay_capacity || m_settings.turn.per_user_quota)
+            j["turn"]["limits"] = TurnLimitsJson(m_turn->Config(), counters);
+    } else
         j["turn"] = {{"services", "Off"}};
     nlohmann::json bridges = nlohmann::json::array();
     for (const WebBridgeName& n : m_policy.WebBridges())

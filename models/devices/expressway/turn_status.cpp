@@ -41,4 +41,16 @@ nlohmann::json TurnStatusJson(bool enabled, const std::string& realm,
     return j;
 }
 
+nlohmann::json TurnLimitsJson(const turn::ServerConfig& config, const turn::ServerCounters& c) {
+    nlohmann::json j;
+    if (config.relay_capacity)
+        j["relay_capacity"] = config.relay_capacity;
+    if (config.per_user_quota)
+        j["per_user_quota"] = config.per_user_quota;
+    j["peak_relays"] = c.peak_allocations;
+    j["capacity_rejections_508"] = c.capacity_rejections;
+    j["quota_rejections_486"] = c.quota_rejections;
+    return j;
+}
+
 } // namespace cmslab::expressway

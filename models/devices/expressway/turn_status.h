@@ -20,5 +20,8 @@ struct TurnListening {
 nlohmann::json TurnStatusJson(bool enabled, const std::string& realm,
                               const TurnListening& listening, const turn::ServerCounters& c,
                               const std::vector<turn::AllocationInfo>& allocations);
+// The TURN page's licence and quota rows (Status > TURN relay usage): the relay capacity
+// and per-user quota set, the most relays held at once, and the refusals each caused.
+nlohmann::json TurnLimitsJson(const turn::ServerConfig& config, const turn::ServerCounters& c);
 
 } // namespace cmslab::expressway

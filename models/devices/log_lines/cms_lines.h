@@ -57,4 +57,21 @@ struct IceFailureLine {
 };
 using IceFailure = LineKind<Kind::IceFailure, IceFailureLine>;
 
+// "participant \"guest7@example.local\" refused entry to space <uuid> (Team space):
+// participant limit 15 reached": the call already holds as many as its limit allows.
+struct ParticipantLimitReachedLine {
+    std::string jid;
+    std::string space; // uuid
+    std::string name;
+    std::uint64_t limit = 0;
+    template <class Self, class F> static void Fields(Self& self, F&& f) {
+        f("jid", self.jid);
+        f("space", self.space);
+        f("name", self.name);
+        f("limit", self.limit);
+    }
+};
+using ParticipantLimitReached =
+    LineKind<Kind::ParticipantLimitReached, ParticipantLimitReachedLine>;
+
 } // namespace cmslab::log_lines

@@ -78,6 +78,9 @@ constexpr Wording kWordings[] = {
     {Kind::WebBridgeConnectFailed, "WebBridgeConnectFailed", "Warning",
      "failed to establish connection to web bridge link {link} (unknown error)"},
     {Kind::IceFailure, "IceFailure", "Warning", "call {call}: ICE failure {code} ({reason...})"},
+    {Kind::ParticipantLimitReached, "ParticipantLimitReached", "Warning",
+     "participant \"{jid}\" refused entry to space {space} ({name...}): participant limit "
+     "{limit} reached"},
 };
 static_assert(std::size(kWordings) == kKindCount, "one wording for each Kind");
 

@@ -48,8 +48,9 @@ enum class Kind {
     WebBridgeTlsFailed,
     WebBridgeConnectFailed,
     IceFailure,
+    ParticipantLimitReached,
 };
-inline constexpr int kKindCount = static_cast<int>(Kind::IceFailure) + 1;
+inline constexpr int kKindCount = static_cast<int>(Kind::ParticipantLimitReached) + 1;
 
 // "browser", "turn", "Warning", ...; "" for a part of a line (a reason inside another).
 std::string_view ComponentOf(Kind kind);

@@ -105,5 +105,7 @@ const char* SignalingTypeName(const SignalingMessage& message);
 inline constexpr const char* kErrorBadMessage = "badMessage";
 inline constexpr const char* kErrorUnexpected = "unexpectedMessage";
 inline constexpr const char* kErrorSession = "sessionNotFound";
+// The call has reached its participant limit: the join is refused.
+inline constexpr const char* kErrorCallFull = "callFull";
 
 } // namespace cmslab::webapp

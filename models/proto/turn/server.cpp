@@ -137,6 +137,9 @@ void Server::Reject(const FiveTuple& tuple, const Message& request, std::uint16_
     case error::kAllocationQuotaReached:
         ++m_counters.quota_rejections;
         break;
+    case error::kInsufficientCapacity:
+        ++m_counters.capacity_rejections;
+        break;
     default:
         ++m_counters.other_errors;
         break;
@@ -365,12 +368,13 @@ void Server::HandleAllocate(const FiveTuple& tuple, const Message& request, cons
         Reject(tuple, request, error::kAddressFamilyNotSupported, &auth.key, auth.username);
         return;
     }
-    if (m_config.total_quota && m_allocations.size() >= m_config.total_quota) {
+    // The user's quota first: a user over it is told so even when the server is full too.
+    if (m_config.per_user_quota && m_per_user[auth.username] >= m_config.per_user_quota) {
         Reject(tuple, request, error::kAllocationQuotaReached, &auth.key, auth.username);
         return;
     }
-    if (m_config.per_user_quota && m_per_user[auth.username] >= m_config.per_user_quota) {
-        Reject(tuple, request, error::kAllocationQuotaReached, &auth.key, auth.username);
+    if (m_config.relay_capacity && m_allocations.size() >= m_config.relay_capacity) {
+        Reject(tuple, request, error::kInsufficientCapacity, &auth.key, auth.username);
         return;
     }
     const auto relayed = ChooseRelay(tuple, request, auth, *relay, now);
@@ -387,6 +391,7 @@ void Server::HandleAllocate(const FiveTuple& tuple, const Message& request, cons
     a.relay = *relayed;
     a.advertised = Endpoint{relay->advertised, port};
     a.expires = now + std::chrono::seconds(lifetime);
+    NoteExpiry(a.expires);
     a.allocate_id = request.Id();
 
     Message response = request.MakeResponse(Class::SuccessResponse);
@@ -406,6 +411,7 @@ void Server::HandleAllocate(const FiveTuple& tuple, const Message& request, cons
     Emit(server_event::RelayOpened{a.relay});
     Emit(server_event::AllocationCreated{tuple, a.username, a.relay, a.advertised, lifetime});
     m_allocations.emplace(tuple, std::move(a));
+    m_counters.peak_allocations = std::max(m_counters.peak_allocations, m_allocations.size());
 }
 
 std::map<FiveTuple, Server::Allocation>::iterator
@@ -437,6 +443,7 @@ void Server::HandleRefresh(const FiveTuple& tuple, const Message& request, const
     }
     const std::uint32_t lifetime = GrantedLifetime(request);
     it->second.expires = now + std::chrono::seconds(lifetime);
+    NoteExpiry(it->second.expires);
     response.AddLifetime(lifetime);
     Respond(tuple, request, std::move(response), &auth.key);
     Emit(server_event::AllocationRefreshed{tuple, auth.username, it->second.relay, lifetime});
@@ -470,6 +477,7 @@ void Server::HandleCreatePermission(const FiveTuple& tuple, const Message& reque
     for (const IpAddress& ip : ips) {
         const bool fresh = !HasPermission(a, ip, now);
         a.permissions[ip] = now + m_config.permission_lifetime;
+        NoteExpiry(now + m_config.permission_lifetime);
         if (fresh)
             Emit(server_event::PermissionCreated{tuple, a.username, a.relay, ip});
     }
@@ -507,6 +515,8 @@ void Server::HandleChannelBind(const FiveTuple& tuple, const Message& request, c
     const bool fresh = bound == a.channels.end() || bound->second.expires <= now;
     a.channels[*channel] = Channel{*peer, now + m_config.channel_lifetime};
     a.permissions[peer->address] = now + m_config.permission_lifetime;
+    NoteExpiry(now + m_config.channel_lifetime);
+    NoteExpiry(now + m_config.permission_lifetime);
     if (fresh)
         Emit(server_event::ChannelBound{tuple, a.username, a.relay, *peer, *channel});
     Respond(tuple, request, request.MakeResponse(Class::SuccessResponse), &auth.key);
@@ -629,26 +639,28 @@ void Server::DeleteAllocation(std::map<FiveTuple, Allocation>::iterator it, bool
     m_allocations.erase(it);
 }
 
+void Server::NoteExpiry(Instant t) {
+    if (!m_earliest_expiry || t < *m_earliest_expiry)
+        m_earliest_expiry = t;
+}
+
+// Asked after every datagram: the bound kept as expiries are set, not a walk over every
+// allocation (a relay of thousands of clients would spend its time here). A refresh or a
+// deletion only makes it early; HandleTimeout then finds nothing due and sets it exactly.
 std::optional<Instant> Server::NextTimeout() const {
     std::optional<Instant> next;
-    auto consider = [&next](Instant t) {
-        if (!next || t < *next)
-            next = t;
-    };
-    for (const auto& [tuple, a] : m_allocations) {
-        consider(a.expires);
-        for (const auto& [ip, expires] : a.permissions)
-            consider(expires);
-        for (const auto& [number, ch] : a.channels)
-            consider(ch.expires);
-    }
-    if (const auto held = m_reservations.NextExpiry())
-        consider(*held);
+    if (!m_allocations.empty())
+        next = m_earliest_expiry;
+    if (const auto held = m_reservations.NextExpiry(); held && (!next || *held < *next))
+        next = held;
     return next;
 }
 
 void Server::HandleTimeout(Instant now) {
     m_counters.reservations_expired += m_reservations.Expire(now);
+    if (!m_earliest_expiry || *m_earliest_expiry > now)
+        return;
+    m_earliest_expiry.reset();
     for (auto it = m_allocations.begin(); it != m_allocations.end();) {
         if (it->second.expires <= now) {
             auto dead = it++;
@@ -656,10 +668,23 @@ void Server::HandleTimeout(Instant now) {
             continue;
         }
         Allocation& a = it->second;
-        for (auto p = a.permissions.begin(); p != a.permissions.end();)
-            p = p->second <= now ? a.permissions.erase(p) : std::next(p);
-        for (auto c = a.channels.begin(); c != a.channels.end();)
-            c = c->second.expires <= now ? a.channels.erase(c) : std::next(c);
+        NoteExpiry(a.expires);
+        for (auto p = a.permissions.begin(); p != a.permissions.end();) {
+            if (p->second <= now) {
+                p = a.permissions.erase(p);
+            } else {
+                NoteExpiry(p->second);
+                ++p;
+            }
+        }
+        for (auto c = a.channels.begin(); c != a.channels.end();) {
+            if (c->second.expires <= now) {
+                c = a.channels.erase(c);
+            } else {
+                NoteExpiry(c->second.expires);
+                ++c;
+            }
+        }
         ++it;
     }
 }

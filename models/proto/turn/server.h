@@ -44,8 +44,13 @@ struct ServerConfig {
     Duration nonce_lifetime = std::chrono::seconds(600);
     std::uint32_t default_lifetime = 600; // seconds
     std::uint32_t max_lifetime = 3600;    // seconds
-    std::size_t per_user_quota = 0;       // allocations per username; 0: no limit
-    std::size_t total_quota = 0;          // allocations in all; 0: no limit
+    // Allocations one username may hold at once; beyond: 486 Allocation Quota Reached
+    // (RFC 8656 section 7.2, step 10: the user's quota). 0: no limit.
+    std::size_t per_user_quota = 0;
+    // Relays the server can hold at once (its licences, its size); beyond: 508
+    // Insufficient Capacity (RFC 8656 section 7.2: the server, not the user, is out of
+    // room). 0: no limit but the port range.
+    std::size_t relay_capacity = 0;
     // The answer to a wrong password or unknown user: 431 "Integrity Check Failure"
     // (Expressway-E, as captured) or 401 "Unauthorized" with a new challenge (RFC 8489,
     // coturn).
@@ -82,6 +87,8 @@ struct ServerCounters {
     std::uint64_t stale_nonces = 0;         // 438
     std::uint64_t integrity_failures = 0;   // the configured code
     std::uint64_t quota_rejections = 0;     // 486
+    std::uint64_t capacity_rejections = 0;  // 508
+    std::size_t peak_allocations = 0;       // the most allocations held at once
     std::uint64_t bad_requests = 0;         // 400
     std::uint64_t other_errors = 0;
     std::uint64_t dropped_malformed = 0;   // not STUN/ChannelData, or unparseable
@@ -198,6 +205,7 @@ class Server {
     std::uint32_t GrantedLifetime(const stun::Message& request) const;
     const RelayAddress* RelayFor(IpAddress::Family family) const;
     static bool HasPermission(const Allocation& a, const IpAddress& peer, Instant now);
+    void NoteExpiry(Instant t);
 
     ServerConfig m_config;
     Rng m_rng;
@@ -210,6 +218,8 @@ class Server {
     std::deque<Transmit> m_transmits;
     std::deque<ServerEvent> m_events;
     ServerCounters m_counters;
+    // No expiry of an allocation, permission or channel is earlier (NextTimeout).
+    std::optional<Instant> m_earliest_expiry;
 };
 
 } // namespace cmslab::turn

@@ -138,6 +138,10 @@ std::vector<Sample> Samples() {
         Make(Kind::IceFailure,
              IceFailureLine{12, kIceFailureUnauthorized, "unauthorized - wrong account"},
              IceFailure::Format, IceFailure::Parse),
+        Make(Kind::ParticipantLimitReached,
+             ParticipantLimitReachedLine{"guest7@cms.example.local",
+                                         "9f1c2a3b-0000-4000-8000-000000000001", "Team space", 15},
+             ParticipantLimitReached::Format, ParticipantLimitReached::Parse),
     };
 }
 

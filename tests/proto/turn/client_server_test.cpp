@@ -214,34 +214,40 @@ TEST(TurnClientServer, StaleNonceIsAnswered438AndTheRetrySucceeds) {
     EXPECT_NE(stale->Id(), retry->Id());
 }
 
-TEST(TurnClientServer, QuotasAnswer486) {
+TEST(TurnClientServer, UserQuotaAnswers486AndCapacity508) {
     ServerConfig config = DefaultServerConfig();
-    config.per_user_quota = 1;
-    config.total_quota = 2;
+    config.per_user_quota = 2;
+    config.relay_capacity = 3;
     Harness h(config);
     const auto a = h.AddClient(DefaultClientConfig(), kClientA);
     const auto a2 = h.AddClient(DefaultClientConfig(), kClientB);
+    const auto a3 = h.AddClient(DefaultClientConfig(), Ep("198.51.100.14", 1));
     const auto b = h.AddClient(DefaultClientConfig("bob", "hunter2"), Ep("198.51.100.12", 1));
     const auto b2 = h.AddClient(DefaultClientConfig("bob", "hunter2"), Ep("198.51.100.13", 1));
     Allocate(h, a);
-    h.C(a2).Allocate(h.now); // alice's second: per-user quota
+    Allocate(h, a2);
+    h.C(a3).Allocate(h.now); // alice's third: her quota of two (RFC 8656 section 7.2)
     h.Pump();
-    ASSERT_EQ(h.EventsOf<ce::AllocateFailure>(a2).size(), 1u);
-    EXPECT_EQ(h.EventsOf<ce::AllocateFailure>(a2)[0].error.code, 486);
-    EXPECT_EQ(h.EventsOf<ce::AllocateFailure>(a2)[0].error.reason, "Allocation Quota Reached");
+    ASSERT_EQ(h.EventsOf<ce::AllocateFailure>(a3).size(), 1u);
+    EXPECT_EQ(h.EventsOf<ce::AllocateFailure>(a3)[0].error.code, 486);
+    EXPECT_EQ(h.EventsOf<ce::AllocateFailure>(a3)[0].error.reason, "Allocation Quota Reached");
     Allocate(h, b);
-    // Bob is under his own quota but the server is full.
+    // Bob is under his own quota but the server holds its three: its capacity, 508.
     h.C(b2).Allocate(h.now);
     h.Pump();
     ASSERT_EQ(h.EventsOf<ce::AllocateFailure>(b2).size(), 1u);
-    EXPECT_EQ(h.EventsOf<ce::AllocateFailure>(b2)[0].error.code, 486);
-    EXPECT_EQ(h.server.Counters().quota_rejections, 2u);
-    EXPECT_EQ(h.server.Counters().active_allocations, 2u);
+    EXPECT_EQ(h.EventsOf<ce::AllocateFailure>(b2)[0].error.code, 508);
+    EXPECT_EQ(h.EventsOf<ce::AllocateFailure>(b2)[0].error.reason, "Insufficient Capacity");
+    EXPECT_EQ(h.server.Counters().quota_rejections, 1u);
+    EXPECT_EQ(h.server.Counters().capacity_rejections, 1u);
+    EXPECT_EQ(h.server.Counters().active_allocations, 3u);
+    EXPECT_EQ(h.server.Counters().peak_allocations, 3u);
     // Freeing one makes room again.
     h.C(a).Close(h.now);
     h.Pump();
-    const auto c = h.AddClient(DefaultClientConfig(), Ep("198.51.100.15", 1));
+    const auto c = h.AddClient(DefaultClientConfig("bob", "hunter2"), Ep("198.51.100.15", 1));
     Allocate(h, c);
+    EXPECT_EQ(h.server.Counters().peak_allocations, 3u);
 }
 
 TEST(TurnClientServer, AllocationsPermissionsAndChannelsExpireWithoutRefresh) {

@@ -1,0 +1,44 @@
+// Issue 14 at scale: 2000 guests against an Expressway-E with a capacity of 1800 relays
+// (900 guests, two relays each). Labelled long-run: the small version of the same
+// mechanism (20 guests, 15 relays) is Capacity.SmallCrowdBeyondRelayCapacityGets508.
+#include "crowd_run.h"
+
+#include "support/temp_dir.h"
+
+#include <gtest/gtest.h>
+
+namespace cmslab::crowdtest {
+namespace {
+
+TEST(CrowdLong, TwoThousandGuestsBeyondRelayCapacityGet508) {
+    const CrowdRun run = RunCrowd(
+        "crowd-2000",
+        [](nlohmann::json& s) {
+            // All arrive within 4 s and each holds two relays for about 3 s (from the
+            // CMS's allocation at the join to the end of 2 s of media): over 900 at once.
+            s["duration"] = 20;
+            s["guest"]["media_duration"] = 2;
+            s["guest"]["crowd"] = {{"guests", 1}, {"interval", 0.002}};
+            SetTurn(s, "relay_capacity", 1800);
+        },
+        {"--guests", "2000"}, 1800);
+    ASSERT_TRUE(run.ok) << run.output;
+    ASSERT_EQ(run.guests.size(), 2000u);
+    EXPECT_GT(
+        CountFrames(run.Out("pcap/dmz.pcap"),
+                    "stun.type == 0x0113 && stun.att.error.class == 5 && stun.att.error == 8"),
+        0u);
+    const auto& crowd = run.summary["crowd"];
+    EXPECT_EQ(crowd.value("peak_relays", 0), 1800);
+    EXPECT_GT(crowd["first_failed_stage"].value("turn", 0), 0);
+    const auto& causes = run.summary["diagnosis"]["causes"];
+    ASSERT_TRUE(causes.is_array() && !causes.empty()) << run.summary["diagnosis"].dump(1);
+    EXPECT_EQ(causes[0].value("cause", ""), "turn_relay_capacity");
+    EXPECT_EQ(causes[0]["fix"].value("current", ""), "1800 relays");
+    // A guest's state is small: the run of 2000 stays well under gigabytes.
+    EXPECT_GT(run.peak_rss_kb, 0);
+    EXPECT_LT(run.peak_rss_kb, 1500L * 1024) << "peak RSS " << run.peak_rss_kb << " kB";
+}
+
+} // namespace
+} // namespace cmslab::crowdtest
