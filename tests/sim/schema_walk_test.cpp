@@ -120,6 +120,18 @@ TEST(SchemaWalk, EveryKeyIsReadByTheModelOrMarkedNotSimulated) {
     // part is there, so the reference gets them here.
     json reference = json::parse(test::ReadFile(test::SourcePath("scenarios/reference.json")));
     reference["guest"]["media_quality"] = {{"max_loss_percent", 100}, {"max_jitter_ms", 1000}};
+    reference["guest"]["crowd"] = {{"guests", 2},         {"nodes", {"guest-pc"}},
+                                   {"call_id", "100101"}, {"arrival", "poisson"},
+                                   {"interval", 0.5},     {"media_duration", 2}};
+    for (auto& node : reference["nodes"]) {
+        if (node["role"] == "expressway_e") {
+            node["config"]["turn"]["relay_capacity"] = 100;
+            node["config"]["turn"]["per_user_quota"] = 10;
+        }
+        if (node["role"] == "cms")
+            for (auto& space : node["config"]["spaces"])
+                space["participant_limit"] = 50;
+    }
     note_reads(LoadScenarioFromString(reference.dump(), "reference+optional.json"));
     std::vector<std::string> ignored;
     for (const auto& [path, marked] : keys) {
