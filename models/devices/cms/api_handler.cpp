@@ -1,5 +1,7 @@
 #include "cms/api_handler.h"
 
+#include "cms/api_answers.h"
+#include "cms/cospaces_api.h"
 #include "cms/uuid.h"
 #include "cms/xml_text.h"
 #include "http/basic_auth.h"
@@ -13,38 +15,10 @@ namespace cmslab::cms {
 namespace {
 
 constexpr const char* kCollection = "/api/v1/turnServers";
-constexpr std::size_t kMaxValue = 255;
-
-struct ParameterError {
-    std::string parameter;
-    std::string error;
-};
-
-// Every XML answer of the product begins with the declaration (the reference's Postman
-// screenshots show it as line 1); empty answers stay empty.
-http::Response XmlResponse(int status, std::string body) {
-    http::Response r;
-    r.status = status;
-    if (!body.empty()) {
-        body = "<?xml version=\"1.0\"?>" + body;
-        r.headers.Add("Content-Type", "text/xml; charset=UTF-8");
-    }
-    r.headers.Add("Content-Length", std::to_string(body.size()));
-    r.body.assign(body.begin(), body.end());
-    return r;
-}
-
-http::Response Failure(int status, const std::string& details) {
-    return XmlResponse(status, "<failureDetails>" + details + "</failureDetails>");
-}
-
-http::Response ParameterFailure(const ParameterError& e) {
-    return Failure(400, "<parameterError parameter=\"" + XmlEscape(e.parameter) + "\" error=\"" +
-                            XmlEscape(e.error) + "\"/>");
-}
+constexpr const char* kSpaces = "/api/v1/coSpaces";
 
 bool HostLike(std::string_view s) {
-    if (s.empty() || s.size() > kMaxValue)
+    if (s.empty() || s.size() > kApiMaxValue)
         return false;
     for (char c : s) {
         const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -55,26 +29,12 @@ bool HostLike(std::string_view s) {
     return true;
 }
 
-std::optional<std::int64_t> Number(std::string_view s, std::int64_t lo, std::int64_t hi) {
-    if (s.empty() || s.size() > 10)
-        return std::nullopt;
-    std::int64_t v = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9')
-            return std::nullopt;
-        v = v * 10 + (c - '0');
-    }
-    if (v < lo || v > hi)
-        return std::nullopt;
-    return v;
-}
-
 // Applies the form's fields to a record. On create, serverAddress is required.
 std::optional<ParameterError> Apply(const http::FormFields& fields, TurnServerRecord& record,
                                     bool create) {
     bool has_server = false;
     for (const auto& [name, value] : fields) {
-        if (value.size() > kMaxValue)
+        if (value.size() > kApiMaxValue)
             return ParameterError{name, "valueTooLong"};
         if (name == "serverAddress") {
             if (!HostLike(value))
@@ -98,12 +58,12 @@ std::optional<ParameterError> Apply(const http::FormFields& fields, TurnServerRe
                 record.tcp_port_number_override = 0;
                 continue;
             }
-            const auto port = Number(value, 1, 65535);
+            const auto port = ApiNumber(value, 1, 65535);
             if (!port)
                 return ParameterError{name, "invalidValue"};
             record.tcp_port_number_override = static_cast<std::uint16_t>(*port);
         } else if (name == "numRegistrations") {
-            const auto n = Number(value, 0, 1000000);
+            const auto n = ApiNumber(value, 0, 1000000);
             if (!n)
                 return ParameterError{name, "invalidValue"};
             record.num_registrations = *n;
@@ -131,7 +91,7 @@ http::Response ApiHandler::Handle(const http::Request& request) {
         }
     }
     if (!authorised) {
-        auto r = XmlResponse(401, "");
+        auto r = ApiXml(401, "");
         r.headers.Add("WWW-Authenticate", http::BasicChallenge(m_realm));
         return r;
     }
@@ -140,43 +100,44 @@ http::Response ApiHandler::Handle(const http::Request& request) {
 
 http::Response ApiHandler::Route(const http::Request& request) {
     const auto path = http::SplitTarget(request.target).path;
+    const std::string spaces = kSpaces;
+    if (m_spaces && (path == spaces || path.compare(0, spaces.size() + 1, spaces + "/") == 0))
+        return HandleCoSpaces(*m_spaces, request,
+                              path.size() > spaces.size() + 1 ? path.substr(spaces.size() + 1)
+                                                              : std::string());
     const std::string collection = kCollection;
     if (path == collection || path == collection + "/") {
         if (request.method == "GET")
-            return XmlResponse(200, ListXml());
+            return ApiXml(200, ListXml());
         if (request.method == "POST")
             return Create(request);
-        auto r = XmlResponse(405, "");
-        r.headers.Add("Allow", "GET, POST");
-        return r;
+        return ApiMethodNotAllowed("GET, POST");
     }
     if (path.compare(0, collection.size() + 1, collection + "/") != 0)
-        return XmlResponse(404, "");
+        return ApiXml(404, "");
     std::string rest = path.substr(collection.size() + 1);
     bool status = false;
     if (const auto slash = rest.find('/'); slash != std::string::npos) {
         if (rest.substr(slash) != "/status")
-            return XmlResponse(404, "");
+            return ApiXml(404, "");
         status = true;
         rest = rest.substr(0, slash);
     }
     const auto it = m_records.find(rest);
     if (it == m_records.end())
-        return Failure(404, "<turnServerDoesNotExist/>");
+        return ApiFailure(404, "<turnServerDoesNotExist/>");
     if (status) {
         if (request.method != "GET") {
-            auto r = XmlResponse(405, "");
-            r.headers.Add("Allow", "GET");
-            return r;
+            return ApiMethodNotAllowed("GET");
         }
         const auto* probe = ProbeStatus(rest);
         TurnProbeStatus pending;
         pending.address = it->second.server_address;
         pending.port = it->second.Port();
-        return XmlResponse(200, StatusXml(probe ? *probe : pending));
+        return ApiXml(200, StatusXml(probe ? *probe : pending));
     }
     if (request.method == "GET")
-        return XmlResponse(200, ObjectXml(it->second));
+        return ApiXml(200, ObjectXml(it->second));
     if (request.method == "PUT" || request.method == "POST")
         return Modify(rest, request);
     if (request.method == "DELETE") {
@@ -185,27 +146,25 @@ http::Response ApiHandler::Route(const http::Request& request) {
         m_order.erase(std::find(m_order.begin(), m_order.end(), rest));
         if (m_on_change)
             m_on_change(rest);
-        return XmlResponse(200, "");
+        return ApiXml(200, "");
     }
-    auto r = XmlResponse(405, "");
-    r.headers.Add("Allow", "GET, PUT, POST, DELETE");
-    return r;
+    return ApiMethodNotAllowed("GET, PUT, POST, DELETE");
 }
 
 http::Response ApiHandler::Create(const http::Request& request) {
     const auto fields = http::FormDecode(ByteView(request.body).ToString());
     if (!fields)
-        return Failure(400, "<parameterError parameter=\"\" error=\"invalidValue\"/>");
+        return ApiFailure(400, "<parameterError parameter=\"\" error=\"invalidValue\"/>");
     TurnServerRecord record;
     if (const auto error = Apply(*fields, record, true))
-        return ParameterFailure(*error);
+        return ApiParameterFailure(*error);
     record.id = NewUuid(m_rng);
     while (m_records.count(record.id))
         record.id = NewUuid(m_rng);
     const std::string id = record.id;
     m_records[id] = std::move(record);
     m_order.push_back(id);
-    auto r = XmlResponse(200, "");
+    auto r = ApiXml(200, "");
     r.headers.Add("Location", std::string(kCollection) + "/" + id);
     if (m_on_change)
         m_on_change(id);
@@ -215,16 +174,16 @@ http::Response ApiHandler::Create(const http::Request& request) {
 http::Response ApiHandler::Modify(const std::string& id, const http::Request& request) {
     const auto fields = http::FormDecode(ByteView(request.body).ToString());
     if (!fields)
-        return Failure(400, "<parameterError parameter=\"\" error=\"invalidValue\"/>");
+        return ApiFailure(400, "<parameterError parameter=\"\" error=\"invalidValue\"/>");
     TurnServerRecord record = m_records.at(id);
     if (const auto error = Apply(*fields, record, false))
-        return ParameterFailure(*error);
+        return ApiParameterFailure(*error);
     m_records[id] = std::move(record);
     // The last measurement described the old settings.
     m_status.erase(id);
     if (m_on_change)
         m_on_change(id);
-    return XmlResponse(200, "");
+    return ApiXml(200, "");
 }
 
 std::vector<TurnServerRecord> ApiHandler::TurnServers() const {

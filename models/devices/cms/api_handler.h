@@ -1,6 +1,7 @@
 // The CMS REST API on the web admin port, sans-I/O: one whole HTTP request in, one
-// response out. Only the turnServers part of the API is modelled (reference section 5);
-// every request needs HTTP Basic credentials of a configured admin user.
+// response out. The turnServers part (reference section 5) is here; the coSpaces part
+// (cospaces_api.h) works on the Call Bridge's spaces when a SpaceDirectory is given.
+// Every request needs HTTP Basic credentials of a configured admin user.
 //
 //   POST /api/v1/turnServers            create  -> 200, Location: /api/v1/turnServers/<id>
 //   GET  /api/v1/turnServers            list    -> <turnServers total="n">...
@@ -15,6 +16,7 @@
 #pragma once
 
 #include "cms/settings.h"
+#include "cms/space_directory.h"
 #include "cms/turn_server_record.h"
 #include "common/rng.h"
 #include "http/message.h"
@@ -36,6 +38,8 @@ class ApiHandler {
     http::Response Handle(const http::Request& request);
 
     void OnChange(ChangeCallback callback) { m_on_change = std::move(callback); }
+    // The spaces /api/v1/coSpaces reads and changes; without it those paths are 404.
+    void SetSpaces(SpaceDirectory* spaces) { m_spaces = spaces; }
 
     // In creation order.
     std::vector<TurnServerRecord> TurnServers() const;
@@ -57,6 +61,7 @@ class ApiHandler {
     Rng m_rng;
     std::string m_realm;
     ChangeCallback m_on_change;
+    SpaceDirectory* m_spaces = nullptr;
     std::vector<std::string> m_order;
     std::map<std::string, TurnServerRecord> m_records;
     std::map<std::string, TurnProbeStatus> m_status;

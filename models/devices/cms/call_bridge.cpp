@@ -24,6 +24,45 @@ CallBridge::CallBridge(WebBridgeSettings web_bridge, std::vector<SpaceSettings> 
         m_spaces.push_back({std::move(space), NewUuid(m_rng)});
 }
 
+std::vector<SpaceRecord> CallBridge::ListSpaces() const {
+    std::vector<SpaceRecord> out;
+    for (const SpaceState& s : m_spaces)
+        if (!s.removed)
+            out.push_back({s.id, s.settings});
+    return out;
+}
+
+std::optional<SpaceRecord> CallBridge::FindSpace(const std::string& id) const {
+    for (const SpaceState& s : m_spaces)
+        if (!s.removed && s.id == id)
+            return SpaceRecord{s.id, s.settings};
+    return std::nullopt;
+}
+
+std::string CallBridge::AddSpace(const SpaceSettings& settings) {
+    m_spaces.push_back({settings, NewUuid(m_rng)});
+    Log("space " + m_spaces.back().id + " (" + settings.name + ") created through the API");
+    return m_spaces.back().id;
+}
+
+bool CallBridge::ModifySpace(const std::string& id, const SpaceSettings& settings) {
+    for (SpaceState& s : m_spaces)
+        if (!s.removed && s.id == id) {
+            s.settings = settings;
+            return true;
+        }
+    return false;
+}
+
+bool CallBridge::RemoveSpace(const std::string& id) {
+    for (SpaceState& s : m_spaces)
+        if (!s.removed && s.id == id) {
+            s.removed = true;
+            return true;
+        }
+    return false;
+}
+
 void CallBridge::After(Duration delay, std::function<void()> step) {
     if (m_schedule)
         m_schedule(delay, std::move(step));
@@ -40,7 +79,7 @@ CallBridge::Resolution CallBridge::Resolve(const std::string& call_id, const std
                                            std::size_t& space) const {
     for (std::size_t i = 0; i < m_spaces.size(); ++i) {
         const auto& s = m_spaces[i].settings;
-        if (s.call_id.empty() || s.call_id != call_id)
+        if (m_spaces[i].removed || s.call_id.empty() || s.call_id != call_id)
             continue;
         space = i;
         // A space without a passcode lets anyone with the ID in, whatever was typed.

@@ -12,6 +12,7 @@
 #include "cms/log_sink.h"
 #include "cms/login_steps.h"
 #include "cms/settings.h"
+#include "cms/space_directory.h"
 #include "common/expected.h"
 #include "common/rng.h"
 #include "webapp/guest_join.h"
@@ -29,6 +30,9 @@ namespace cmslab::cms {
 struct SpaceState {
     SpaceSettings settings;
     std::string id; // uuid
+    // Removed through the API: no guest finds it any more. Kept in place because the
+    // sessions of guests already in it name their space by its index.
+    bool removed = false;
 };
 
 struct GuestSession {
@@ -42,7 +46,7 @@ struct GuestSession {
     std::string participant_id;
 };
 
-class CallBridge {
+class CallBridge : public SpaceDirectory {
   public:
     CallBridge(WebBridgeSettings web_bridge, std::vector<SpaceSettings> spaces, Rng rng,
                LogSink log, BoxCounters counters = {}, LoginStepTimes steps = {});
@@ -81,7 +85,16 @@ class CallBridge {
     void Leave(const std::string& token, const std::string& reason);
 
     const GuestSession* Session(const std::string& token) const;
+    // Every space, removed ones included (flagged): indexes stay valid.
     const std::vector<SpaceState>& Spaces() const { return m_spaces; }
+
+    // The API's coSpaces (SpaceDirectory): a change applies to the next guest's lookup;
+    // guests already in a space stay in it.
+    std::vector<SpaceRecord> ListSpaces() const override;
+    std::optional<SpaceRecord> FindSpace(const std::string& id) const override;
+    std::string AddSpace(const SpaceSettings& settings) override;
+    bool ModifySpace(const std::string& id, const SpaceSettings& settings) override;
+    bool RemoveSpace(const std::string& id) override;
     std::vector<webapp::Participant> Participants(std::size_t space) const;
     // What the web app's roster is told: the first kRosterShown participants, in the
     // order they joined. A crowd's roster is not sent whole to each arrival, and a call

@@ -77,6 +77,7 @@ void CmsApp::Configure(CmsAppSettings settings, std::unique_ptr<devices::DnsReso
     m_call_bridge = std::make_unique<CallBridge>(m_settings.web_bridge, m_settings.spaces,
                                                  rng.Fork("call-bridge"), sink, m_settings.counters,
                                                  m_settings.login_steps);
+    m_api->SetSpaces(m_call_bridge.get());
     m_call_bridge->SetScheduler([this](Duration delay, std::function<void()> step) {
         ScheduleStep(delay, std::move(step));
     });
@@ -858,6 +859,8 @@ nlohmann::json CmsApp::Status() const {
     if (m_call_bridge) {
         for (std::size_t i = 0; i < m_call_bridge->Spaces().size(); ++i) {
             const auto& s = m_call_bridge->Spaces()[i];
+            if (s.removed)
+                continue;
             json participants = json::array();
             for (const auto& p : m_call_bridge->Participants(i))
                 participants.push_back({{"id", p.id}, {"name", p.display_name}});
