@@ -29,11 +29,11 @@ ServerConfig FuzzServerConfig() {
     c.realm = kRealm;
     c.users = {{kUser, kPassword}, {"bob", "hunter2"}};
     c.relays = {RelayAddress{*IpAddress::Parse("192.0.2.61"), *IpAddress::Parse("203.0.113.156")}};
-    // A small port range and quotas so that exhaustion and 486 are reachable.
+    // A small port range and limits so that exhaustion, 486 and 508 are reachable.
     c.min_port = 24000;
     c.max_port = 24007;
     c.per_user_quota = 3;
-    c.total_quota = 6;
+    c.relay_capacity = 6;
     c.software = "cmslab-fuzz";
     return c;
 }
