@@ -186,10 +186,10 @@ std::optional<PcapPacket> PcapReader::Next() {
     return packet;
 }
 
-Expected<PcapFile> ParsePcap(ByteView file) {
-    auto reader = PcapReader::Open(std::make_unique<std::istringstream>(std::string(
-                                       reinterpret_cast<const char*>(file.data), file.size)),
-                                   "");
+namespace {
+
+// Every packet of an opened capture, in memory.
+Expected<PcapFile> ReadWhole(Expected<PcapReader> reader) {
     if (!reader)
         return Error{reader.Message()};
     PcapFile out;
@@ -200,16 +200,16 @@ Expected<PcapFile> ParsePcap(ByteView file) {
     return out;
 }
 
+} // namespace
+
+Expected<PcapFile> ParsePcap(ByteView file) {
+    return ReadWhole(PcapReader::Open(std::make_unique<std::istringstream>(std::string(
+                                          reinterpret_cast<const char*>(file.data), file.size)),
+                                      ""));
+}
+
 Expected<PcapFile> ReadPcapFile(const std::string& path) {
-    auto reader = PcapReader::OpenFile(path);
-    if (!reader)
-        return Error{reader.Message()};
-    PcapFile out;
-    out.link_type = reader->LinkType();
-    while (auto packet = reader->Next())
-        out.packets.push_back(std::move(*packet));
-    out.truncated = reader->Truncated();
-    return out;
+    return ReadWhole(PcapReader::OpenFile(path));
 }
 
 } // namespace cmslab::diagnosis
