@@ -81,12 +81,11 @@ std::optional<CrowdFailures> FailedInCrowd(const ResultsFolder& folder) {
 }
 
 // The first guest joined; others of its crowd did not: the limits a crowd reaches.
-Diagnosis DiagnoseCrowd(const RuleContext& ctx, const CrowdFailures& crowd, Diagnosis d) {
-    d.failed_stage = outcome::StageKey(crowd.stage);
-    d.symptom = std::to_string(crowd.failed) + " of " + std::to_string(crowd.guests) +
-                " guests failed, most at " + d.failed_stage +
-                " (guests.jsonl); the first guest joined with media";
-    for (Rule rule : CrowdRules())
+// Every rule whose evidence is there is a cause (the first is the root); with none, the
+// verdict is undetermined and the run's observations are listed instead.
+Diagnosis Conclude(const RuleContext& ctx, const std::vector<Rule>& rules, Stage failed,
+                   Diagnosis d) {
+    for (Rule rule : rules)
         if (auto finding = rule(ctx))
             d.causes.push_back(std::move(*finding));
     if (!d.causes.empty()) {
@@ -94,8 +93,16 @@ Diagnosis DiagnoseCrowd(const RuleContext& ctx, const CrowdFailures& crowd, Diag
         return d;
     }
     d.verdict = Diagnosis::Verdict::Undetermined;
-    Observe(ctx, crowd.stage, d);
+    Observe(ctx, failed, d);
     return d;
+}
+
+Diagnosis DiagnoseCrowd(const RuleContext& ctx, const CrowdFailures& crowd, Diagnosis d) {
+    d.failed_stage = outcome::StageKey(crowd.stage);
+    d.symptom = std::to_string(crowd.failed) + " of " + std::to_string(crowd.guests) +
+                " guests failed, most at " + d.failed_stage +
+                " (guests.jsonl); the first guest joined with media";
+    return Conclude(ctx, CrowdRules(), crowd.stage, std::move(d));
 }
 
 } // namespace
@@ -131,16 +138,7 @@ Diagnosis Diagnose(const ResultsFolder& folder) {
     const auto& record = folder.Outcome().Get(*failed);
     d.failed_stage = outcome::StageKey(*failed);
     d.symptom = d.failed_stage + " failed (" + record.detail + "); the guest sees " + screen;
-    for (Rule rule : RulesFor(*failed))
-        if (auto finding = rule(ctx))
-            d.causes.push_back(std::move(*finding));
-    if (!d.causes.empty()) {
-        d.verdict = Diagnosis::Verdict::Fault;
-        return d;
-    }
-    d.verdict = Diagnosis::Verdict::Undetermined;
-    Observe(ctx, *failed, d);
-    return d;
+    return Conclude(ctx, RulesFor(*failed), *failed, std::move(d));
 }
 
 Expected<Diagnosis> DiagnoseFolder(const std::string& dir) {
