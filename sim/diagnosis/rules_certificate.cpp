@@ -12,6 +12,9 @@ using outcome::StageStatus;
 const char* kWhere = "Expressway-E: Maintenance > Security > Server certificate (Generate CSR, "
                      "have the CA sign it, upload the signed certificate)";
 
+// The stage's detail is the browser's own words: OpenSSL's verify result from the modelled
+// browser ("62 hostname mismatch ..."), Chromium's net error from a real one
+// ("Chromium: net::ERR_CERT_COMMON_NAME_INVALID"). Either names the same fault.
 bool CertificateFailed(const RuleContext& ctx, std::initializer_list<const char*> any_of) {
     const auto& record = ctx.Stage(Stage::Certificate);
     if (record.status != StageStatus::Failed)
@@ -54,7 +57,7 @@ std::string Subject(const std::string& detail) {
 } // namespace
 
 std::optional<Finding> CertificateNameMismatch(const RuleContext& ctx) {
-    if (!CertificateFailed(ctx, {"hostname mismatch"}))
+    if (!CertificateFailed(ctx, {"hostname mismatch", "ERR_CERT_COMMON_NAME_INVALID"}))
         return std::nullopt;
     const std::string host = ctx.GuestHost();
     const std::string sans = SanList(ctx.Stage(Stage::Certificate).detail);
@@ -77,7 +80,8 @@ std::optional<Finding> CertificateNameMismatch(const RuleContext& ctx) {
 
 std::optional<Finding> CertificateUntrusted(const RuleContext& ctx) {
     if (!CertificateFailed(ctx, {"unable to get local issuer", "self-signed", "self signed",
-                                 "unknown_ca", "unable to verify", "signature failure"}))
+                                 "unknown_ca", "unable to verify", "signature failure",
+                                 "ERR_CERT_AUTHORITY_INVALID"}))
         return std::nullopt;
     const std::string subject = Subject(ctx.Stage(Stage::Certificate).detail);
     Finding f;
@@ -100,7 +104,8 @@ std::optional<Finding> CertificateUntrusted(const RuleContext& ctx) {
 }
 
 std::optional<Finding> CertificateExpired(const RuleContext& ctx) {
-    if (!CertificateFailed(ctx, {"certificate has expired", "certificate is not yet valid"}))
+    if (!CertificateFailed(ctx, {"certificate has expired", "certificate is not yet valid",
+                                 "ERR_CERT_DATE_INVALID"}))
         return std::nullopt;
     Finding f;
     f.cause = "certificate_validity";

@@ -129,6 +129,14 @@ void ExpectSameStagesAsTheModel(const std::string& name, const GuestRun& real) {
             << name << ", stage " << stage << ": Chromium "
             << real.Summary()["stages"][stage].dump() << ", model " << record.dump();
     EXPECT_EQ(real.View().value("screen", ""), model.View().value("screen", "")) << name;
+    // The diagnosis reads either browser's evidence to the same cause.
+    const auto first_cause = [](const json& summary) {
+        const json& causes = summary["diagnosis"]["causes"];
+        return causes.is_array() && !causes.empty() ? causes[0].value("cause", "") : "";
+    };
+    EXPECT_FALSE(first_cause(model.Summary()).empty()) << name;
+    EXPECT_EQ(first_cause(real.Summary()), first_cause(model.Summary()))
+        << name << ": Chromium's diagnosis " << real.Summary()["diagnosis"].dump();
 }
 
 class ChromiumGuest : public ::testing::Test {
@@ -239,6 +247,9 @@ TEST_F(ChromiumGuest, ReferenceJoinsWithMedia) {
     EXPECT_GT(cms_sent, 100u) << cms.dump();
     EXPECT_GE(chromium_received * 10, cms_sent * 9) << media.dump() << cms.dump();
     EXPECT_GT(cms.value("packets_received", 0ull), 100u) << cms.dump();
+    // Chromium's reports come as SRTCP on the same port: read as such, none refused.
+    EXPECT_GT(cms.value("rtcp_received", 0ull), 0u) << cms.dump();
+    EXPECT_EQ(cms.value("srtp_refused", 1ull), 0u) << cms.dump();
     EXPECT_EQ(media["selectedPair"].value("local", ""), "relay") << media.dump();
 
     const auto checks = testkit::TsharkFields(run.Out() + "/pcap/dmz.pcap",

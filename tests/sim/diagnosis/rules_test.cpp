@@ -247,6 +247,31 @@ TEST(Certificate, UntrustedIssuer) {
     EXPECT_NE(d.causes[0].should_be.find("trust"), std::string::npos);
 }
 
+// A real Chromium gives its net error, not a verify result and no SAN list: the same
+// causes, with what it does say.
+TEST(Certificate, ChromiumsNetErrorsNameTheSameCauses) {
+    const std::pair<const char*, const char*> cases[] = {
+        {"net::ERR_CERT_COMMON_NAME_INVALID", "certificate_name_mismatch"},
+        {"net::ERR_CERT_AUTHORITY_INVALID", "certificate_untrusted"},
+        {"net::ERR_CERT_DATE_INVALID", "certificate_validity"},
+    };
+    for (const auto& [code, cause] : cases) {
+        FolderBuilder b;
+        Deployment(b);
+        b.FailAt("certificate", std::string("Chromium: ") + code)
+            .Screen("certificate_warning", "Your connection is not private",
+                    std::string("NET::") + (code + 5));
+        Diagnosis d = DiagnoseBuilt(b);
+        ASSERT_EQ(d.causes.size(), 1u) << code;
+        EXPECT_EQ(d.causes[0].cause, cause) << code;
+        EXPECT_EQ(d.causes[0].box, "Expressway-E") << code;
+    }
+    FolderBuilder other;
+    Deployment(other);
+    other.FailAt("certificate", "Chromium: net::ERR_CERT_REVOKED");
+    EXPECT_TRUE(DiagnoseBuilt(other).causes.empty());
+}
+
 TEST(WebProxy, BadRequestForAHostExpresswayCDoesNotAnnounce) {
     FolderBuilder b;
     Deployment(b);
