@@ -693,6 +693,7 @@ void CmsApp::StopMedia(const std::string& session) {
     m_media_totals.bytes_sent += old->media->Stats().bytes_sent;
     m_media_totals.packets_received += old->media->Stats().packets_received;
     m_media_totals.bytes_received += old->media->Stats().bytes_received;
+    m_media_totals.rtcp_received += old->media->Stats().rtcp_received;
     m_media_totals.srtp_refused += old->media->Stats().srtp_refused;
     net::Defer(m_alive, [old] {});
 }
@@ -871,11 +872,9 @@ nlohmann::json CmsApp::Status() const {
         }
     }
     auto stats_json = [](const media::Counters& m) {
-        return json{{"packets_sent", m.packets_sent},
-                    {"bytes_sent", m.bytes_sent},
-                    {"packets_received", m.packets_received},
-                    {"bytes_received", m.bytes_received},
-                    {"srtp_refused", m.srtp_refused}};
+        return json{{"packets_sent", m.packets_sent},         {"bytes_sent", m.bytes_sent},
+                    {"packets_received", m.packets_received}, {"bytes_received", m.bytes_received},
+                    {"rtcp_received", m.rtcp_received},       {"srtp_refused", m.srtp_refused}};
     };
     json calls = json::array();
     for (const auto& [session, media] : m_media) {

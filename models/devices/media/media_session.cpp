@@ -236,6 +236,15 @@ void Session::OnPeerData(const Endpoint& peer, const Bytes& data, Instant now) {
     case stun::PacketKind::Rtp: {
         if (!m_srtp)
             return;
+        // RTCP shares the port (RFC 5761): a browser sends its receiver and sender reports
+        // as SRTCP. The lab's own peers send none; it is counted, not read.
+        if (rtp::IsRtcp(data)) {
+            if (m_srtp->inbound.UnprotectRtcp(data))
+                ++m_counters.rtcp_received;
+            else
+                ++m_counters.srtp_refused;
+            return;
+        }
         const auto plain = m_srtp->inbound.UnprotectRtp(data);
         if (!plain) {
             ++m_counters.srtp_refused;

@@ -44,7 +44,8 @@ struct Counters {
     std::uint64_t bytes_sent = 0; // SRTP packets as sent
     std::uint64_t packets_received = 0;
     std::uint64_t bytes_received = 0;
-    std::uint64_t srtp_refused = 0;      // failed authentication, replayed, malformed
+    std::uint64_t rtcp_received = 0; // SRTCP that authenticated (the peer's reports)
+    std::uint64_t srtp_refused = 0;  // SRTP or SRTCP: failed authentication, replayed, malformed
     std::uint64_t dtls_before_start = 0; // kept for StartDtls
     std::uint64_t dropped = 0;           // from elsewhere than the TURN server, or unclassifiable
 };
