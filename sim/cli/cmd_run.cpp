@@ -32,7 +32,7 @@ void RunUsage(std::ostream& os) {
           "              network namespace (as with `cmslab emulate --attach`), the run goes\n"
           "              in real time, and Chromium joins through the DevTools pipe (needs\n"
           "              root, chromium, certutil); adds screens/NN-<screen>.png and\n"
-          "              chromium.json, and leaves out report.html\n"
+          "              chromium.json (report.html shows the screenshots)\n"
           "  --help      this text\n\n"
           "writes:\n"
           "  pcap/<network>.pcap   one capture per network segment (all its traffic)\n"

@@ -42,8 +42,8 @@ int RunWithChromium(const scenario::Scenario& s, const std::string& path,
     std::cout << s.name << ": Chromium joined in real time for " << report->simulated_s
               << " s (seed " << report->seed << ", ended by " << report->ended_by << ") -> "
               << report->out_dir << "\n"
-              << report::RunSummaryText(report->summary, "") << "screenshots: " << out_dir
-              << "/screens/\n";
+              << report::RunSummaryText(report->summary, report->report_html)
+              << "screenshots: " << out_dir << "/screens/\n";
     return 0;
 }
 

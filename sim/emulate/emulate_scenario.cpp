@@ -20,6 +20,7 @@
 #include "diagnosis/diagnose.h"
 #include "expressway/expressway_c_app.h"
 #include "expressway/expressway_e_app.h"
+#include "report/report_html.h"
 
 #include <unistd.h>
 
@@ -371,6 +372,11 @@ Expected<EmulateReport> EmulateScenario(const scenario::Scenario& s, const Emula
     if (!diagnosed)
         return diagnosed.Err();
     report->summary["diagnosis"] = nlohmann::json::parse(diagnosed->Json().dump());
+    // As for a run, last: the page reads the folder whole (a real browser's screenshots too).
+    auto page = report::WriteReport(options.out_dir);
+    if (!page)
+        return page.Err();
+    report->report_html = *page;
     return report;
 }
 

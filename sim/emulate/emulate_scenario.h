@@ -52,6 +52,7 @@ struct EmulateReport {
     // guest the lab drove (real_guest): only then is there a join to diagnose.
     bool guest_modelled = false;
     nlohmann::json summary;
+    std::string report_html; // its path, written when there is a join to diagnose
 };
 
 // Lines for a person go to `out` as they happen: how to run a program in each

@@ -7,6 +7,7 @@
 #include "ladder/log_rows.h"
 #include "ladder/markup.h"
 #include "report/report_style.h"
+#include "report/screenshots.h"
 #include "report/topology_svg.h"
 
 #include <nlohmann/json.hpp>
@@ -131,6 +132,8 @@ class Page {
     std::string Screens() {
         std::string s =
             "<section id=\"screens\"><h2>What the guest saw</h2><div class=\"screens\">";
+        // A real browser's own pictures first: what the guest's screen really showed.
+        s += ScreenshotFigures(m_folder.Dir());
         for (const std::string& node : m_folder.NodesWithRole("browser"))
             for (const diagnosis::LogLine& l : m_folder.Log(node)) {
                 if (l.message.rfind("screen: ", 0) != 0)

@@ -23,6 +23,8 @@ tr.not_reached td:nth-child(2) { background: #eee; color: #777; }
 .screen .bar { background: #dde; padding: 3px 6px; }
 .screen .page { padding: 8px; min-height: 48px; }
 .screen.final { border: 2px solid #335; }
+figure.shot { margin: 0; width: 460px; font-size: 12px; }
+figure.shot img { width: 100%; border: 1px solid #888; border-radius: 6px; }
 .button { display: inline-block; border: 1px solid #57a; border-radius: 4px; padding: 1px 6px; margin: 4px 4px 0 0; background: #eef; }
 .scroll { overflow-x: auto; border: 1px solid #ddd; }
 .arrow.error text { font-weight: bold; }
