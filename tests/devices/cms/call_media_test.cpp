@@ -353,6 +353,12 @@ struct Reaction {
                            [&](const MediaNoteEvent& n) {
                                out.push_back((n.warning ? "Warning: " : "Info: ") + n.text);
                            },
+                           [&](const TurnTcpFallbackEvent& f) {
+                               out.push_back("TCP fallback (" + f.why + ")");
+                           },
+                           [&](const TurnAllocatedOverTcpEvent& a) {
+                               out.push_back("allocated over TCP at " + a.server.ToString());
+                           },
                        },
                        e);
         return out;
@@ -399,7 +405,8 @@ TEST(CallMediaReaction, PermissionIsAnInfoLine) {
 
 TEST(CallMediaReaction, PermissionFailureEndsTheCallOnlyForTheSelectedPeer) {
     Reaction other;
-    other.Report(media::TurnPermissionFailed{*IpAddress::Parse("192.0.2.9"), 403, "Forbidden", false});
+    other.Report(
+        media::TurnPermissionFailed{*IpAddress::Parse("192.0.2.9"), 403, "Forbidden", false});
     EXPECT_EQ(other.Said(), Said{"Warning: TURN permission for 192.0.2.9 failed: 403 Forbidden"});
     EXPECT_FALSE(other.media.Failed());
     Reaction selected;
