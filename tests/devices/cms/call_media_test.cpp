@@ -383,6 +383,22 @@ TEST(CallMediaReaction, TurnFailedIsTheProductsIceFailure) {
     EXPECT_EQ(silent.Said(), Said{"ICE failure 2 (no response from TURN server)"});
 }
 
+// With a TCP port to go to, silence over UDP is no failure yet: TURN over TCP next; the
+// same silence over TCP is the failure, in words that say both were tried.
+TEST(CallMediaReaction, TurnSilenceOverUdpFallsBackToTcpThenFails) {
+    CallMediaConfig config = Media("cisco");
+    config.turn_tcp_port = 3478;
+    Reaction r{CallMedia{config, Rng(5)}, {}};
+    r.Report(media::TurnFailed{0, "timeout"});
+    EXPECT_EQ(r.Said(), Said{"TCP fallback (no answer)"});
+    EXPECT_TRUE(r.media.OverTcp());
+    EXPECT_FALSE(r.media.Failed());
+    r.Report(media::TurnFailed{0, "timeout"});
+    EXPECT_EQ(r.Said(), (Said{"TCP fallback (no answer)",
+                              "ICE failure 2 (no response from TURN server over UDP or TCP)"}));
+    EXPECT_TRUE(r.media.Failed());
+}
+
 TEST(CallMediaReaction, RefreshIsAnInfoLine) {
     Reaction r;
     r.Report(media::TurnRefreshed{600});
