@@ -1,6 +1,7 @@
 #include "diagnosis/rules.h"
 
 #include "log_lines/browser_lines.h"
+#include "log_lines/cms_lines.h"
 #include "log_lines/expressway_c_lines.h"
 #include "log_lines/expressway_e_lines.h"
 #include "stun/constants.h"
@@ -34,7 +35,7 @@ std::vector<Rule> RulesFor(outcome::Stage stage) {
     case Stage::Ice:
     case Stage::Dtls:
     case Stage::Media:
-        return {NatReflectionOff, FirewallBlocksMedia, SegmentImpairsMedia};
+        return {NatReflectionOff, FirewallBlocksMedia, FirewallBlocksCmsTurn, SegmentImpairsMedia};
     }
     return {};
 }
@@ -105,6 +106,19 @@ std::vector<ExpectedNote> ExpectedNotes(const RuleContext& ctx) {
                     ") and relayed through the next TURN URL of iceServers, as browsers do when "
                     "UDP to the TURN server is blocked: media works, over TCP",
                 FromLog(given_up.log)});
+    // The same for the Call Bridge's own relay: its Allocate over UDP unanswered, then a
+    // relay over TCP; with media flowing that is no fault.
+    if (ctx.Stage(outcome::Stage::Media).status == outcome::StageStatus::Ok &&
+        ctx.Folder().FirstInRole("cms", log_lines::TurnAllocatedOverTcp::Parse))
+        for (const auto& fallback :
+             ctx.Folder().FindInRole("cms", log_lines::TurnTcpFallback::Parse))
+            notes.push_back(ExpectedNote{
+                "the Call Bridge gave up TURN over UDP at " + fallback.line.server + " (" +
+                    fallback.line.why + ") and allocated its relay over TCP at " +
+                    fallback.line.tcp_server +
+                    ", as browsers do when UDP to the TURN server is blocked: media works, its "
+                    "relay to the guest stays UDP",
+                FromLog(fallback.log)});
     // Expressway-C's "Success" proves only that a name resolves inside: when the 400 says
     // the guests' Host was not learned, that success is not evidence of health.
     if (ctx.Stage(outcome::Stage::Http).status == outcome::StageStatus::Failed) {

@@ -48,6 +48,9 @@ std::optional<Finding> CallParticipantLimit(const RuleContext& ctx);
 std::optional<Finding> NatReflectionOff(const RuleContext& ctx);
 std::optional<Finding> FirewallBlocksMedia(const RuleContext& ctx);
 std::optional<Finding> SegmentImpairsMedia(const RuleContext& ctx);
+// The Call Bridge's own relay (seen by the guest as media that never comes): a firewall
+// that drops its TURN requests over UDP and TCP.
+std::optional<Finding> FirewallBlocksCmsTurn(const RuleContext& ctx);
 
 // The rules that may explain a failure at `stage`, most specific first.
 std::vector<Rule> RulesFor(outcome::Stage stage);

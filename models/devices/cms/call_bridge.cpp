@@ -272,6 +272,20 @@ void CallBridge::MediaNote(const std::string& token, bool warning, const std::st
         m_log(warning ? kWarning : kInfo, "call " + std::to_string(*session->call) + ": " + text);
 }
 
+void CallBridge::TurnTcpFallback(const std::string& token, const std::string& server,
+                                 const std::string& why, const std::string& tcp_server) {
+    const auto* session = Session(token);
+    if (session && session->call && m_log)
+        m_log(kInfo, log_lines::TurnTcpFallback::Format({*session->call, server, why, tcp_server}));
+}
+
+void CallBridge::TurnAllocatedOverTcp(const std::string& token, const std::string& relay,
+                                      const std::string& server) {
+    const auto* session = Session(token);
+    if (session && session->call && m_log)
+        m_log(kInfo, log_lines::TurnAllocatedOverTcp::Format({*session->call, relay, server}));
+}
+
 void CallBridge::Leave(const std::string& token, const std::string& reason) {
     const auto it = m_sessions.find(token);
     if (it == m_sessions.end())

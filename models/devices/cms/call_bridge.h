@@ -80,6 +80,12 @@ class CallBridge : public SpaceDirectory {
     void IceFailure(const std::string& token, int code, const std::string& reason);
     // "call N: <text>", as Info or Warning.
     void MediaNote(const std::string& token, bool warning, const std::string& text);
+    // The call's TURN Allocate over UDP got no answer and goes over TCP; then the relay
+    // allocated over TCP (lab wording, Info).
+    void TurnTcpFallback(const std::string& token, const std::string& server,
+                         const std::string& why, const std::string& tcp_server);
+    void TurnAllocatedOverTcp(const std::string& token, const std::string& relay,
+                              const std::string& server);
 
     // The guest left or the channel closed: the call is torn down, the account destroyed.
     void Leave(const std::string& token, const std::string& reason);

@@ -18,19 +18,52 @@ media::SessionConfig CallBridgeSessionConfig() {
 }
 
 CallMedia::CallMedia(CallMediaConfig config, Rng rng)
-    : m_config(std::move(config)), m_session(m_config.session, rng, rng.Fork("media")) {}
+    : m_config(std::move(config)), m_rng(rng),
+      m_session(std::make_unique<media::Session>(m_config.session, rng, rng.Fork("media"))) {
+    // The credentials signaled stay the call's over a fallback to TCP.
+    m_config.session.local_ice = m_session->Ice().LocalCredentials();
+}
 
 void CallMedia::Start(Instant now) {
     if (m_started)
         return;
     m_started = true;
-    const auto& local = m_session.Ice().LocalCredentials();
+    const auto& local = m_session->Ice().LocalCredentials();
     m_signaling.push_back(webapp::IceParametersMessage{local.ufrag, local.pwd});
     if (!m_config.dtls_fingerprint.empty())
         m_signaling.push_back(
             webapp::DtlsMessage{"sha-256", m_config.dtls_fingerprint, webapp::DtlsSetup::Active});
-    m_session.Allocate(now);
+    m_session->Allocate(now);
+    if (m_config.turn_tcp_port != 0 && !OverTcp())
+        m_tcp_fallback_at = now + m_config.turn_tcp_fallback_after;
     React(now);
+}
+
+// The UDP Allocate is given up: a new session, the same ICE credentials, allocates over
+// one TCP connection to the server's TCP port and is told what the browser signaled so
+// far. Nothing was relayed yet, so nothing else is lost.
+void CallMedia::FallBackToTcp(const std::string& why, Instant now) {
+    m_tcp_fallback_at.reset();
+    const Endpoint udp_server = m_config.session.turn_server;
+    m_config.session.turn_transport = turn::Transport::Tcp;
+    m_config.session.turn_server.port = m_config.turn_tcp_port;
+    m_session = std::make_unique<media::Session>(m_config.session, m_rng.Fork("turn-tcp"),
+                                                 m_rng.Fork("media").Fork("turn-tcp"));
+    m_events.push_back(TurnTcpFallbackEvent{udp_server, why, m_config.session.turn_server});
+    if (m_remote_credentials)
+        m_session->SetRemoteCredentials(*m_remote_credentials);
+    for (const auto& candidate : m_remote_candidates)
+        m_session->AddRemoteCandidate(candidate, now);
+    if (m_remote_end)
+        m_session->SetRemoteEndOfCandidates(now);
+    m_session->Allocate(now);
+}
+
+std::optional<Instant> CallMedia::NextTimeout() const {
+    auto next = m_session->NextTimeout();
+    if (m_tcp_fallback_at && (!next || *m_tcp_fallback_at < *next))
+        next = m_tcp_fallback_at;
+    return next;
 }
 
 void CallMedia::Fail(int code, std::string reason) {
@@ -46,12 +79,16 @@ void CallMedia::Note(bool warning, std::string text) {
 
 void CallMedia::OnSignaling(const webapp::SignalingMessage& message, Instant now) {
     if (const auto* p = std::get_if<webapp::IceParametersMessage>(&message)) {
-        m_session.SetRemoteCredentials(ice::Credentials{p->ufrag, p->pwd});
+        m_remote_credentials = ice::Credentials{p->ufrag, p->pwd};
+        m_session->SetRemoteCredentials(*m_remote_credentials);
     } else if (const auto* c = std::get_if<webapp::CandidateMessage>(&message)) {
-        if (const auto candidate = webapp::ToIceCandidate(*c))
-            m_session.AddRemoteCandidate(*candidate, now);
+        if (const auto candidate = webapp::ToIceCandidate(*c)) {
+            m_remote_candidates.push_back(*candidate);
+            m_session->AddRemoteCandidate(*candidate, now);
+        }
     } else if (std::holds_alternative<webapp::EndOfCandidatesMessage>(message)) {
-        m_session.SetRemoteEndOfCandidates(now);
+        m_remote_end = true;
+        m_session->SetRemoteEndOfCandidates(now);
     } else if (const auto* d = std::get_if<webapp::DtlsMessage>(&message)) {
         m_remote_fingerprint = pki::Fingerprint::ParseSdp(d->hash_function + " " + d->fingerprint);
         if (!m_remote_fingerprint)
@@ -73,16 +110,44 @@ void CallMedia::MaybeStartDtls(Instant now) {
         return; // the browser's dtls message has not come yet
     }
     m_dtls_asked = true;
-    m_session.StartDtls(*m_remote_fingerprint, now);
+    m_session->StartDtls(*m_remote_fingerprint, now);
 }
 
 void CallMedia::OnDatagram(const Endpoint& from, ByteView data, Instant now) {
-    m_session.OnDatagram(from, data, now);
+    if (OverTcp())
+        return; // a late answer over UDP: that Allocate was given up
+    m_session->OnDatagram(from, data, now);
+    React(now);
+}
+
+void CallMedia::OnStreamData(ByteView data, Instant now) {
+    if (!OverTcp())
+        return;
+    m_session->OnDatagram(m_config.session.turn_server, data, now);
+    React(now);
+}
+
+// RFC 8656 section 3.1: the allocation lives as long as its TCP connection.
+void CallMedia::OnStreamClosed(const std::string& why, Instant now) {
+    if (!OverTcp() || m_closed)
+        return;
+    if (m_session->Turn().GetState() == turn::Client::State::Allocated)
+        Fail(2, "TURN allocation lost: TCP connection to the TURN server closed (" + why + ")");
+    else
+        Fail(2, "no response from TURN server over UDP or TCP (TCP: " + why + ")");
+    m_session->Close(now);
     React(now);
 }
 
 void CallMedia::HandleTimeout(Instant now) {
-    m_session.HandleTimeout(now);
+    if (m_tcp_fallback_at && now >= *m_tcp_fallback_at && !m_closed && !m_failed)
+        FallBackToTcp("no answer after " +
+                          std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                             m_config.turn_tcp_fallback_after)
+                                             .count()) +
+                          " s",
+                      now);
+    m_session->HandleTimeout(now);
     React(now);
 }
 
@@ -90,7 +155,8 @@ void CallMedia::Close(Instant now) {
     if (m_closed)
         return;
     m_closed = true;
-    m_session.Close(now);
+    m_tcp_fallback_at.reset();
+    m_session->Close(now);
     React(now);
 }
 
@@ -110,24 +176,36 @@ std::string CallMedia::ReceptionSummary() const {
 }
 
 void CallMedia::React(Instant now) {
-    while (auto event = m_session.PollEvent())
+    while (auto event = m_session->PollEvent())
         OnSessionEvent(*event, now);
 }
 
 void CallMedia::OnSessionEvent(const media::Event& event, Instant now) {
     std::visit(
         Overloaded{
-            [](const media::TurnChallenged&) {},
+            // The server answers over UDP: no reason to try TCP.
+            [&](const media::TurnChallenged&) { m_tcp_fallback_at.reset(); },
             [&](const media::TurnAllocated&) {
-                m_signaling.push_back(webapp::ToCandidateMessage(m_session.RelayCandidate()));
+                m_tcp_fallback_at.reset();
+                if (OverTcp())
+                    m_events.push_back(TurnAllocatedOverTcpEvent{m_session->Turn().RelayedAddress(),
+                                                                 m_config.session.turn_server});
+                m_signaling.push_back(webapp::ToCandidateMessage(m_session->RelayCandidate()));
                 m_signaling.push_back(webapp::EndOfCandidatesMessage{});
-                m_session.StartIce(now);
+                m_session->StartIce(now);
             },
             [&](const media::TurnFailed& e) {
+                // Silence over UDP (every retransmission unanswered) before the timer:
+                // TCP next, as for the timer.
+                if (e.code == 0 && !OverTcp() && m_config.turn_tcp_port != 0 && !m_closed) {
+                    FallBackToTcp("no answer", now);
+                    return;
+                }
                 if (e.code == 401 || e.code == 431)
                     Fail(log_lines::kIceFailureUnauthorized, "unauthorized - check credentials");
                 else if (e.code == 0)
-                    Fail(2, "no response from TURN server");
+                    Fail(2, OverTcp() ? "no response from TURN server over UDP or TCP"
+                                      : "no response from TURN server");
                 else
                     Fail(2, "TURN allocation refused: " + std::to_string(e.code) + " " + e.reason);
             },
@@ -172,7 +250,7 @@ void CallMedia::OnSessionEvent(const media::Event& event, Instant now) {
             [&](const media::IceFailed&) { Fail(3, "connectivity checks failed"); },
             [&](const media::ConsentLost&) { Fail(3, "connectivity checks failed"); },
             // The Call Bridge sends the conference's audio as soon as the keys are there.
-            [&](const media::DtlsConnected&) { m_session.StartMedia(now); },
+            [&](const media::DtlsConnected&) { m_session->StartMedia(now); },
             [&](const media::DtlsFailed& e) { m_events.push_back(DtlsFailureEvent{e.reason}); },
             // Counted by the session, for the status page.
             [](const media::RtpSent&) {},

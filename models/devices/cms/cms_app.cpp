@@ -39,6 +39,9 @@ struct CmsApp::Probe {
 struct CmsApp::Media {
     std::unique_ptr<CallMedia> media;
     std::unique_ptr<net::UdpPort> port;
+    // TURN over TCP, once the UDP Allocate was given up: one connection to the server.
+    std::unique_ptr<net::TcpStream> tcp;
+    bool tcp_closed = false;
     net::Timer timer;
     // The call's number, for the line logged when the media ends: by then the guest has
     // usually left and the Call Bridge no longer knows the session.
@@ -625,6 +628,10 @@ void CmsApp::StartMedia(const std::string& session) {
     config.session.dtls_context = m_dtls_ctx;
     config.session.epoch_unix_s = m_settings.epoch_unix_s;
     config.dtls_fingerprint = m_dtls_fingerprint;
+    // The server's TCP listener: the same port (the override when set), as the browsers'
+    // ?transport=tcp URL has it.
+    config.turn_tcp_port = record.Port();
+    config.turn_tcp_fallback_after = m_settings.turn_tcp_fallback_after;
     auto media = std::make_unique<Media>();
     media->port = std::move(*port);
     media->media = std::make_unique<CallMedia>(config, m_rng->Fork("media:" + session));
@@ -646,8 +653,7 @@ void CmsApp::PumpMedia(const std::string& session) {
     if (it == m_media.end())
         return;
     Media* m = it->second.get();
-    while (auto d = m->media->PollDatagram())
-        m->port->SendTo(d->to, d->data);
+    SendToTurnServer(session, *m);
     WebBridge::SignalingResult out;
     while (auto s = m->media->PollSignaling())
         out.messages.push_back(m_web_bridge->Send(session, *s));
@@ -663,6 +669,14 @@ void CmsApp::PumpMedia(const std::string& session) {
                 [&](const MediaNoteEvent& n) {
                     m_call_bridge->MediaNote(session, n.warning, n.text);
                 },
+                [&](const TurnTcpFallbackEvent& f) {
+                    m_call_bridge->TurnTcpFallback(session, f.server.ToString(), f.why,
+                                                   f.tcp_server.ToString());
+                },
+                [&](const TurnAllocatedOverTcpEvent& a) {
+                    m_call_bridge->TurnAllocatedOverTcp(session, a.relay.ToString(),
+                                                        a.server.ToString());
+                },
             },
             *e);
     m->timer.Arm(m->media->NextTimeout(), [this, session](Instant now) {
@@ -672,6 +686,37 @@ void CmsApp::PumpMedia(const std::string& session) {
         found->second->media->HandleTimeout(now);
         PumpMedia(session);
     });
+}
+
+// What the call's media session has for the TURN server: datagrams on its UDP port, or,
+// after the fallback, bytes on one TCP connection opened with the first of them (RFC 8656
+// section 3.1: the relay to the browser stays UDP, at the server).
+void CmsApp::SendToTurnServer(const std::string& session, Media& m) {
+    while (auto d = m.media->PollDatagram()) {
+        if (!m.media->OverTcp()) {
+            m.port->SendTo(d->to, d->data);
+            continue;
+        }
+        if (!m.tcp && !m.tcp_closed) {
+            m.tcp = net::TcpStream::Connect(GetNode(), m.media->TurnServer());
+            Media* raw = &m;
+            m.tcp->SetOnData([this, session, raw](const Bytes& data) {
+                if (raw->tcp_closed)
+                    return;
+                raw->media->OnStreamData(data, net::SimNow());
+                PumpMedia(session);
+            });
+            m.tcp->SetOnClosed([this, session, raw](const net::CloseInfo& info) {
+                if (raw->tcp_closed)
+                    return;
+                raw->tcp_closed = true;
+                raw->media->OnStreamClosed(info.ToString(), net::SimNow());
+                PumpMedia(session);
+            });
+        }
+        if (m.tcp && !m.tcp_closed)
+            m.tcp->Send(d->data);
+    }
 }
 
 void CmsApp::StopMedia(const std::string& session) {
@@ -687,8 +732,7 @@ void CmsApp::StopMedia(const std::string& session) {
     // The call's allocation goes (a Refresh with lifetime 0), as the Call Bridge's TURN
     // client does on tear-down; the answer is not waited for.
     old->media->Close(net::SimNow());
-    while (auto d = old->media->PollDatagram())
-        old->port->SendTo(d->to, d->data);
+    SendToTurnServer(session, *old);
     m_media_totals.packets_sent += old->media->Stats().packets_sent;
     m_media_totals.bytes_sent += old->media->Stats().bytes_sent;
     m_media_totals.packets_received += old->media->Stats().packets_received;

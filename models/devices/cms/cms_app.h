@@ -134,6 +134,7 @@ class CmsApp : public ns3::Application {
     // media signaling, stopped when the session ends.
     void StartMedia(const std::string& session);
     void PumpMedia(const std::string& session);
+    void SendToTurnServer(const std::string& session, Media& m);
     void StopMedia(const std::string& session);
 
     // The c2w link.

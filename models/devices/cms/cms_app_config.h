@@ -44,6 +44,9 @@ struct CmsAppSettings {
     Duration c2w_retry_interval = std::chrono::seconds(10);
     // How often the TURN servers are probed again.
     Duration turn_probe_interval = std::chrono::seconds(60);
+    // How long a call's TURN Allocate over UDP may go unanswered before the Call Bridge
+    // allocates over TCP instead (as browsers move to the ?transport=tcp URL).
+    Duration turn_tcp_fallback_after = std::chrono::seconds(5);
     // Where the box's numbering stands at start, and how long a guest login's steps take.
     BoxCounters counters;
     LoginStepTimes login_steps;

@@ -74,4 +74,36 @@ struct ParticipantLimitReachedLine {
 using ParticipantLimitReached =
     LineKind<Kind::ParticipantLimitReached, ParticipantLimitReachedLine>;
 
+// "call 1: no answer from TURN server 192.0.2.8:3478 over UDP (no answer after 5 s);
+// allocating over TCP to 192.0.2.8:3478": the Call Bridge's Allocate over UDP went
+// unanswered and it tries TURN over TCP (RFC 8656 section 3.1), as browsers do (lab
+// wording).
+struct TurnTcpFallbackLine {
+    std::uint64_t call = 0;
+    std::string server; // address:port over UDP
+    std::string why;
+    std::string tcp_server; // address:port over TCP
+    template <class Self, class F> static void Fields(Self& self, F&& f) {
+        f("call", self.call);
+        f("server", self.server);
+        f("why", self.why);
+        f("tcp_server", self.tcp_server);
+    }
+};
+using TurnTcpFallback = LineKind<Kind::TurnTcpFallback, TurnTcpFallbackLine>;
+
+// "call 1: TURN relay 198.51.100.4:24012 allocated over TCP at 192.0.2.8:3478" (lab
+// wording): the relay after the fallback; the relay to the peer stays UDP.
+struct TurnAllocatedOverTcpLine {
+    std::uint64_t call = 0;
+    std::string relay;
+    std::string server;
+    template <class Self, class F> static void Fields(Self& self, F&& f) {
+        f("call", self.call);
+        f("relay", self.relay);
+        f("server", self.server);
+    }
+};
+using TurnAllocatedOverTcp = LineKind<Kind::TurnAllocatedOverTcp, TurnAllocatedOverTcpLine>;
+
 } // namespace cmslab::log_lines

@@ -81,6 +81,11 @@ constexpr Wording kWordings[] = {
     {Kind::ParticipantLimitReached, "ParticipantLimitReached", "Warning",
      "participant \"{jid}\" refused entry to space {space} ({name...}): participant limit "
      "{limit} reached"},
+    {Kind::TurnTcpFallback, "TurnTcpFallback", "Info",
+     "call {call}: no answer from TURN server {server} over UDP ({why...}); allocating over TCP "
+     "to {tcp_server}"},
+    {Kind::TurnAllocatedOverTcp, "TurnAllocatedOverTcp", "Info",
+     "call {call}: TURN relay {relay} allocated over TCP at {server}"},
 };
 static_assert(std::size(kWordings) == kKindCount, "one wording for each Kind");
 

@@ -49,8 +49,10 @@ enum class Kind {
     WebBridgeConnectFailed,
     IceFailure,
     ParticipantLimitReached,
+    TurnTcpFallback,
+    TurnAllocatedOverTcp,
 };
-inline constexpr int kKindCount = static_cast<int>(Kind::ParticipantLimitReached) + 1;
+inline constexpr int kKindCount = static_cast<int>(Kind::TurnAllocatedOverTcp) + 1;
 
 // "browser", "turn", "Warning", ...; "" for a part of a line (a reason inside another).
 std::string_view ComponentOf(Kind kind);

@@ -353,6 +353,12 @@ struct Reaction {
                            [&](const MediaNoteEvent& n) {
                                out.push_back((n.warning ? "Warning: " : "Info: ") + n.text);
                            },
+                           [&](const TurnTcpFallbackEvent& f) {
+                               out.push_back("TCP fallback (" + f.why + ")");
+                           },
+                           [&](const TurnAllocatedOverTcpEvent& a) {
+                               out.push_back("allocated over TCP at " + a.server.ToString());
+                           },
                        },
                        e);
         return out;
@@ -377,6 +383,22 @@ TEST(CallMediaReaction, TurnFailedIsTheProductsIceFailure) {
     EXPECT_EQ(silent.Said(), Said{"ICE failure 2 (no response from TURN server)"});
 }
 
+// With a TCP port to go to, silence over UDP is no failure yet: TURN over TCP next; the
+// same silence over TCP is the failure, in words that say both were tried.
+TEST(CallMediaReaction, TurnSilenceOverUdpFallsBackToTcpThenFails) {
+    CallMediaConfig config = Media("cisco");
+    config.turn_tcp_port = 3478;
+    Reaction r{CallMedia{config, Rng(5)}, {}};
+    r.Report(media::TurnFailed{0, "timeout"});
+    EXPECT_EQ(r.Said(), Said{"TCP fallback (no answer)"});
+    EXPECT_TRUE(r.media.OverTcp());
+    EXPECT_FALSE(r.media.Failed());
+    r.Report(media::TurnFailed{0, "timeout"});
+    EXPECT_EQ(r.Said(), (Said{"TCP fallback (no answer)",
+                              "ICE failure 2 (no response from TURN server over UDP or TCP)"}));
+    EXPECT_TRUE(r.media.Failed());
+}
+
 TEST(CallMediaReaction, RefreshIsAnInfoLine) {
     Reaction r;
     r.Report(media::TurnRefreshed{600});
@@ -399,7 +421,8 @@ TEST(CallMediaReaction, PermissionIsAnInfoLine) {
 
 TEST(CallMediaReaction, PermissionFailureEndsTheCallOnlyForTheSelectedPeer) {
     Reaction other;
-    other.Report(media::TurnPermissionFailed{*IpAddress::Parse("192.0.2.9"), 403, "Forbidden", false});
+    other.Report(
+        media::TurnPermissionFailed{*IpAddress::Parse("192.0.2.9"), 403, "Forbidden", false});
     EXPECT_EQ(other.Said(), Said{"Warning: TURN permission for 192.0.2.9 failed: 403 Forbidden"});
     EXPECT_FALSE(other.media.Failed());
     Reaction selected;

@@ -142,6 +142,12 @@ std::vector<Sample> Samples() {
              ParticipantLimitReachedLine{"guest7@cms.example.local",
                                          "9f1c2a3b-0000-4000-8000-000000000001", "Team space", 15},
              ParticipantLimitReached::Format, ParticipantLimitReached::Parse),
+        Make(Kind::TurnTcpFallback,
+             TurnTcpFallbackLine{4, "192.0.2.8:3478", "no answer after 5 s", "192.0.2.8:443"},
+             TurnTcpFallback::Format, TurnTcpFallback::Parse),
+        Make(Kind::TurnAllocatedOverTcp,
+             TurnAllocatedOverTcpLine{4, "198.51.100.4:24012", "192.0.2.8:443"},
+             TurnAllocatedOverTcp::Format, TurnAllocatedOverTcp::Parse),
     };
 }
 
