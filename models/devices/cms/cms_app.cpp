@@ -926,6 +926,7 @@ nlohmann::json CmsApp::Status() const {
         const CallMedia& m = *media->media;
         json call = {{"call", guest && guest->call ? json(*guest->call) : json(nullptr)},
                      {"turn", turn::ClientStateName(m.Turn().GetState())},
+                     {"turn_transport", m.OverTcp() ? "tcp" : "udp"},
                      {"ice", ice::AgentStateName(m.Ice().State())},
                      {"dtls", m.Dtls() ? (m.Dtls()->Established() ? "established"
                                           : m.Dtls()->GetState() == tls::EndpointBase::State::Failed

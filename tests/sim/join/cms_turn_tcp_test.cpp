@@ -147,6 +147,19 @@ TEST_F(CmsTurnOverTcp, TheStatusPageShowsTheRelayOverTcp) {
     ASSERT_TRUE(status.is_object());
     const json& ended = status["cms"]["ended_calls_media"];
     EXPECT_GT(ended.value("packets_received", 0), 100) << ended;
+    // The page opened while the media flowed shows the call's relay over TCP.
+    std::string mid_call;
+    for (const json& moment : s_run->summary["status_moments"])
+        if (moment.value("moment", "") == "media flowing")
+            for (const json& file : moment["files"])
+                if (file.get<std::string>().rfind("status/cms@", 0) == 0)
+                    mid_call = file.get<std::string>();
+    ASSERT_FALSE(mid_call.empty()) << s_run->summary["status_moments"];
+    const json during = json::parse(testkit::ReadFile(Out(mid_call)), nullptr, false);
+    const json& calls = during["cms"]["calls"];
+    ASSERT_TRUE(calls.is_array() && calls.size() == 1) << during;
+    EXPECT_EQ(calls[0].value("turn_transport", ""), "tcp") << calls[0];
+    EXPECT_EQ(calls[0].value("turn", ""), "Allocated") << calls[0];
 }
 
 TEST_F(CmsTurnOverTcp, TheDiagnosisCallsTheFallbackNormalNotAFault) {
