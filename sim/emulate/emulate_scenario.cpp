@@ -17,10 +17,9 @@
 #include "world.h"
 
 #include "cms/cms_app.h"
-#include "diagnosis/diagnose.h"
 #include "expressway/expressway_c_app.h"
 #include "expressway/expressway_e_app.h"
-#include "report/report_html.h"
+#include "run/run_scenario.h"
 
 #include <unistd.h>
 
@@ -367,13 +366,9 @@ Expected<EmulateReport> EmulateScenario(const scenario::Scenario& s, const Emula
     auto report = Emulate(s, options, out);
     if (!report || !report->guest_modelled)
         return report; // a real guest's join is the person's to judge, not the lab's
-    // As for a run: the captures are complete only once the world has closed them.
-    auto diagnosed = diagnosis::WriteDiagnosis(options.out_dir);
-    if (!diagnosed)
-        return diagnosed.Err();
-    report->summary["diagnosis"] = nlohmann::json::parse(diagnosed->Json().dump());
-    // As for a run, last: the page reads the folder whole (a real browser's screenshots too).
-    auto page = report::WriteReport(options.out_dir);
+    // As for a run: the captures are complete only once the world has closed them. The
+    // page shows a real browser's screenshots too.
+    auto page = run::DiagnoseAndReport(options.out_dir, report->summary);
     if (!page)
         return page.Err();
     report->report_html = *page;

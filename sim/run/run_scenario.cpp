@@ -139,17 +139,21 @@ Expected<RunReport> RunScenario(const scenario::Scenario& s, const RunOptions& o
     if (!report)
         return report;
     // After Simulate: the captures are complete on disk only once the world has let go of
-    // its pcap files. Read as `cmslab diagnose` reads the folder, added to summary.json.
-    auto diagnosed = diagnosis::WriteDiagnosis(options.out_dir);
-    if (!diagnosed)
-        return diagnosed.Err();
-    report->summary["diagnosis"] = nlohmann::json::parse(diagnosed->Json().dump());
-    // Last: the page reads the folder whole, diagnosis included.
-    auto page = report::WriteReport(options.out_dir);
+    // its pcap files.
+    auto page = DiagnoseAndReport(options.out_dir, report->summary);
     if (!page)
         return page.Err();
     report->report_html = *page;
     return report;
+}
+
+Expected<std::string> DiagnoseAndReport(const std::string& out_dir, nlohmann::json& summary) {
+    auto diagnosed = diagnosis::WriteDiagnosis(out_dir);
+    if (!diagnosed)
+        return diagnosed.Err();
+    summary["diagnosis"] = nlohmann::json::parse(diagnosed->Json().dump());
+    // Last: the page reads the folder whole, diagnosis included.
+    return report::WriteReport(out_dir);
 }
 
 } // namespace cmslab::run

@@ -37,6 +37,12 @@ struct RunReport {
 // run's outcome, in the summary.
 Expected<RunReport> RunScenario(const scenario::Scenario& scenario, const RunOptions& options);
 
+// What ends a run and an emulation alike, once the world has closed its captures: the
+// diagnosis of the folder (written as `cmslab diagnose` writes it, and added to
+// `summary` under "diagnosis"), then report.html, which reads the folder whole. Returns
+// the page's path.
+Expected<std::string> DiagnoseAndReport(const std::string& out_dir, nlohmann::json& summary);
+
 // results/<scenario name as a file name>
 std::string DefaultOutDir(const scenario::Scenario& scenario);
 
