@@ -51,6 +51,7 @@ constexpr std::uint64_t kSegmentBitsPerSecond = 1000000000; // the lab's default
 constexpr double kMediaIntervalS = 0.020;                   // one Opus frame per 20 ms
 constexpr double kArrivalIntervalS = 0.1;                   // the lab's crowd: one per 0.1 s
 constexpr double kFirstMediaAtS = 1.0;
+constexpr double kLingerS = 2; // after its media, as the lab's crowd keeps a guest
 // UDP payloads as the lab's pcaps show them for a guest's relayed media: SRTP (12-byte RTP
 // header, 60 bytes of Opus, 10-byte tag), in a 4-byte TURN ChannelData header between a
 // client (the guest, the CMS) and its TURN server, bare between the two relays.
@@ -188,9 +189,9 @@ void CountReceived(std::uint64_t* received, ns3::Ptr<ns3::Socket> socket) {
 // CMS's datagrams take the same way back. Which relay belongs to whom is the sender's
 // port, as a TURN server finds an allocation by its 5-tuple.
 struct Relays {
-    ns3::Ptr<ns3::Socket> public_turn; // the guests' TURN port
-    ns3::Ptr<ns3::Socket> inside_turn; // the CMS's TURN port
-    std::vector<ns3::Ptr<ns3::Socket>> guest_relay;
+    ns3::Ptr<ns3::Socket> public_turn;              // the guests' TURN port
+    ns3::Ptr<ns3::Socket> inside_turn;              // the CMS's TURN port
+    std::vector<ns3::Ptr<ns3::Socket>> guest_relay; // by guest; null before and after its call
     std::vector<ns3::Ptr<ns3::Socket>> cms_relay;
     ns3::Ipv4Address public_address; // where both relays are
     ns3::Ipv4Address guest_address;
@@ -226,7 +227,7 @@ void FromGuest(Relays* r, ns3::Ptr<ns3::Socket> socket) {
     ns3::Address from;
     while (socket->RecvFrom(from)) {
         std::size_t g = 0;
-        if (!ClientOf(from, r->guest_relay.size(), &g))
+        if (!ClientOf(from, r->guest_relay.size(), &g) || !r->guest_relay[g])
             continue;
         r->guest_relay[g]->SendTo(ns3::Create<ns3::Packet>(kPeerPayload), 0,
                                   ns3::InetSocketAddress(r->public_address, CmsRelayPort(g)));
@@ -239,7 +240,7 @@ void FromCms(Relays* r, ns3::Ptr<ns3::Socket> socket) {
     ns3::Address from;
     while (socket->RecvFrom(from)) {
         std::size_t g = 0;
-        if (!ClientOf(from, r->cms_relay.size(), &g))
+        if (!ClientOf(from, r->cms_relay.size(), &g) || !r->cms_relay[g])
             continue;
         r->cms_relay[g]->SendTo(ns3::Create<ns3::Packet>(kPeerPayload), 0,
                                 ns3::InetSocketAddress(r->public_address, GuestRelayPort(g)));
@@ -259,6 +260,49 @@ void AtCmsRelay(Relays* r, std::size_t g, ns3::Ptr<ns3::Socket> socket) {
     while (socket->Recv())
         r->inside_turn->SendTo(ns3::Create<ns3::Packet>(kChannelDataPayload), 0,
                                ns3::InetSocketAddress(r->cms_address, ClientPort(g)));
+}
+
+// --- one guest's call ------------------------------------------------------------------
+
+struct Call {
+    Relays* relays = nullptr;
+    Counters* counters = nullptr;
+    ns3::Ptr<ns3::Node> guest_pc, cms, vcse;
+    ns3::Ipv4Address inside_turn_address;
+    std::uint64_t packets_each_way = 0;
+    double media_s = 0;
+};
+
+void EndCall(Call* call, std::size_t g, ns3::Ptr<ns3::Socket> browser,
+             ns3::Ptr<ns3::Socket> session) {
+    for (ns3::Ptr<ns3::Socket>* socket :
+         {&browser, &session, &call->relays->guest_relay[g], &call->relays->cms_relay[g]}) {
+        (*socket)->Close();
+        *socket = nullptr;
+    }
+}
+
+// Guest g's sockets exist from its arrival to a little after its media, as the lab's
+// browser, relays and CMS session do (the lab's crowd lets a guest go 2 s after it is
+// done): the sockets on a node at a time, which ns-3 scans for each datagram, are the
+// guests in the call, not every guest of the run.
+void StartCall(Call* call, std::size_t g) {
+    Relays& r = *call->relays;
+    ns3::Ptr<ns3::Socket> browser = UdpSocketOn(call->guest_pc, r.guest_address, ClientPort(g));
+    ns3::Ptr<ns3::Socket> session = UdpSocketOn(call->cms, r.cms_address, ClientPort(g));
+    r.guest_relay[g] = UdpSocketOn(call->vcse, r.public_address, GuestRelayPort(g));
+    r.cms_relay[g] = UdpSocketOn(call->vcse, r.public_address, CmsRelayPort(g));
+    r.guest_relay[g]->SetRecvCallback(ns3::MakeBoundCallback(&AtGuestRelay, &r, g));
+    r.cms_relay[g]->SetRecvCallback(ns3::MakeBoundCallback(&AtCmsRelay, &r, g));
+    browser->SetRecvCallback(
+        ns3::MakeBoundCallback(&CountReceived, &call->counters->guest_received));
+    session->SetRecvCallback(ns3::MakeBoundCallback(&CountReceived, &call->counters->cms_received));
+    SendMediaPacket(browser, ns3::InetSocketAddress(r.public_address, kTurnPort),
+                    kChannelDataPayload, call->packets_each_way, &call->counters->guest_sent);
+    SendMediaPacket(session, ns3::InetSocketAddress(call->inside_turn_address, kTurnPort),
+                    kChannelDataPayload, call->packets_each_way, &call->counters->cms_sent);
+    ns3::Simulator::Schedule(ns3::Seconds(call->media_s + kLingerS), &EndCall, call, g, browser,
+                             session);
 }
 
 // --- the run --------------------------------------------------------------------------
@@ -316,7 +360,11 @@ int main(int argc, char** argv) {
             json = true;
             continue;
         }
-        if ((a == "--guests" || a == "--media" || a == "--out") && i + 1 < argc) {
+        if (a == "--guests" || a == "--media" || a == "--out") {
+            if (i + 1 >= argc) {
+                std::cerr << "bare_ns3_bench: " << a << " needs a value\n";
+                return 2;
+            }
             const std::string value = argv[++i];
             double v = 0;
             if (a == "--out") {
@@ -461,29 +509,24 @@ int main(int argc, char** argv) {
     relays.public_turn->SetRecvCallback(ns3::MakeBoundCallback(&FromGuest, &relays));
     relays.inside_turn->SetRecvCallback(ns3::MakeBoundCallback(&FromCms, &relays));
     Counters counters;
-    const std::uint64_t packets_each_way =
-        static_cast<std::uint64_t>(std::llround(media_s / kMediaIntervalS));
-    double last_media_end_s = 0;
+    relays.guest_relay.resize(guests);
+    relays.cms_relay.resize(guests);
+    Call call;
+    call.relays = &relays;
+    call.counters = &counters;
+    call.guest_pc = guest_pc;
+    call.cms = cms;
+    call.vcse = vcse;
+    call.inside_turn_address = vcse_lan1.address;
+    call.packets_each_way = static_cast<std::uint64_t>(std::llround(media_s / kMediaIntervalS));
+    call.media_s = media_s;
+    double last_end_s = 0;
     for (std::size_t g = 0; g < guests; ++g) {
-        ns3::Ptr<ns3::Socket> browser = UdpSocketOn(guest_pc, guest_itf.address, ClientPort(g));
-        ns3::Ptr<ns3::Socket> session = UdpSocketOn(cms, cms_itf.address, ClientPort(g));
-        relays.guest_relay.push_back(UdpSocketOn(vcse, public_address, GuestRelayPort(g)));
-        relays.cms_relay.push_back(UdpSocketOn(vcse, public_address, CmsRelayPort(g)));
-        relays.guest_relay.back()->SetRecvCallback(
-            ns3::MakeBoundCallback(&AtGuestRelay, &relays, g));
-        relays.cms_relay.back()->SetRecvCallback(ns3::MakeBoundCallback(&AtCmsRelay, &relays, g));
-        browser->SetRecvCallback(ns3::MakeBoundCallback(&CountReceived, &counters.guest_received));
-        session->SetRecvCallback(ns3::MakeBoundCallback(&CountReceived, &counters.cms_received));
         const double at_s = kFirstMediaAtS + static_cast<double>(g) * kArrivalIntervalS;
-        ns3::Simulator::Schedule(ns3::Seconds(at_s), &SendMediaPacket, browser,
-                                 ns3::InetSocketAddress(public_address, kTurnPort),
-                                 kChannelDataPayload, packets_each_way, &counters.guest_sent);
-        ns3::Simulator::Schedule(ns3::Seconds(at_s), &SendMediaPacket, session,
-                                 ns3::InetSocketAddress(vcse_lan1.address, kTurnPort),
-                                 kChannelDataPayload, packets_each_way, &counters.cms_sent);
-        last_media_end_s = at_s + media_s;
+        ns3::Simulator::Schedule(ns3::Seconds(at_s), &StartCall, &call, g);
+        last_end_s = at_s + media_s + kLingerS;
     }
-    const double simulated_s = last_media_end_s + 1;
+    const double simulated_s = last_end_s + 1;
     ns3::Simulator::Stop(ns3::Seconds(simulated_s));
     ns3::Simulator::Run();
     for (const auto& file : pcap_files)
