@@ -30,6 +30,7 @@
 #include "ns3/network-module.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -522,7 +523,14 @@ int main(int argc, char** argv) {
     call.media_s = media_s;
     double last_end_s = 0;
     for (std::size_t g = 0; g < guests; ++g) {
-        const double at_s = kFirstMediaAtS + static_cast<double>(g) * kArrivalIntervalS;
+        // Arrivals 0.1 s apart are whole multiples of the 20 ms packet interval: without a
+        // phase of its own, every guest's packet would leave in the same instant, a burst
+        // that overflows the devices' queues. The lab's guests start their media when their
+        // join is done, at no common phase; here the phases step by the golden ratio of
+        // the interval, spread evenly.
+        const double phase_s =
+            std::fmod(static_cast<double>(g) * 0.6180339887, 1.0) * kMediaIntervalS;
+        const double at_s = kFirstMediaAtS + static_cast<double>(g) * kArrivalIntervalS + phase_s;
         ns3::Simulator::Schedule(ns3::Seconds(at_s), &StartCall, &call, g);
         last_end_s = at_s + media_s + kLingerS;
     }
