@@ -7,6 +7,7 @@
 #include "run/run_scenario.h"
 #include "run_with_chromium.h"
 #include "scenario/default_scenario.h"
+#include "scenario/guest_crowd_scale.h"
 #include "scenario/loader.h"
 
 #include <iostream>
@@ -90,9 +91,8 @@ int Run(const Args& args) {
         return 2;
     }
     scenario::Scenario s = *loaded.scenario;
-    // The scenario's guest scaled to N: the crowd block's settings, or its defaults.
     if (*guests)
-        s.guest_config.crowd.guests = static_cast<std::size_t>(**guests);
+        scenario::ScaleGuestToCrowd(s.guest_config, static_cast<std::size_t>(**guests));
 
     if (guest)
         return RunWithChromium(s, path, out_dir.value_or(run::DefaultOutDir(s)), *seed, quiet);
