@@ -51,7 +51,14 @@ ns3::Ptr<PathCsmaNetDevice> InstallPathDevice(ns3::Ptr<ns3::Node> node,
     auto device = ns3::CreateObject<PathCsmaNetDevice>();
     device->SetAddress(ns3::Mac48Address::Allocate());
     node->AddDevice(device);
+    // 1000 frames, a Linux interface's default txqueuelen, instead of ns-3's 100: no queue
+    // disc stands in front of the device (nothing installs one), and the path's delay stage
+    // hands the device each burst as it was sent. A crowd whose media clocks happen to tick
+    // together (guests arriving at a fixed interval) sends hundreds of frames in the same
+    // instant; a real host or firewall queues them, and at 1 Gbit/s they leave within a
+    // millisecond.
     auto queue = ns3::CreateObject<ns3::DropTailQueue<ns3::Packet>>();
+    queue->SetMaxSize(ns3::QueueSize(ns3::QueueSizeUnit::PACKETS, kDeviceQueueFrames));
     device->SetQueue(queue);
     device->Attach(channel);
     auto interface = ns3::CreateObject<ns3::NetDeviceQueueInterface>();

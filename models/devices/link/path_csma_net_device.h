@@ -37,8 +37,12 @@ class PathCsmaNetDevice : public ns3::CsmaNetDevice {
     std::unique_ptr<PathImpairment> m_path;
 };
 
-// A PathCsmaNetDevice on `node`, attached to `channel`, with a drop-tail queue and the
-// queue interface ns-3's traffic control expects (as CsmaHelper installs its devices).
+// Frames a device's transmit queue holds before it drops (path_csma_net_device.cpp says why).
+constexpr std::uint32_t kDeviceQueueFrames = 1000;
+
+// A PathCsmaNetDevice on `node`, attached to `channel`, with a drop-tail queue of
+// kDeviceQueueFrames and the queue interface ns-3's traffic control expects (as CsmaHelper
+// installs its devices).
 ns3::Ptr<PathCsmaNetDevice> InstallPathDevice(ns3::Ptr<ns3::Node> node,
                                               ns3::Ptr<ns3::CsmaChannel> channel);
 
