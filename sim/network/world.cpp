@@ -2,6 +2,7 @@
 
 #include "capture_file.h"
 #include "capture_policy.h"
+#include "earlier_outputs.h"
 #include "nat_config.h"
 #include "nat_firewall_routing.h"
 #include "network_check.h"
@@ -111,6 +112,9 @@ Expected<std::unique_ptr<World>> World::Build(const scenario::Scenario& s,
 
     namespace fs = std::filesystem;
     if (!options.out_dir.empty()) {
+        auto cleared = RemoveEarlierRunOutputs(options.out_dir);
+        if (!cleared)
+            return cleared.Err();
         std::error_code ec;
         fs::create_directories(fs::path(options.out_dir) / "pcap", ec);
         if (!ec)

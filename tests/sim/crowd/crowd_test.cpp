@@ -173,5 +173,33 @@ TEST(Crowd, GuestsOptionTakesAWholeNumberFromOne) {
     }
 }
 
+// A run into the folder of an earlier run leaves only its own results: no crowd's
+// guests.jsonl beside a single guest's summary, no capture of a segment it does not have
+// (the diagnosis reads every pcap/ file), no screenshot of a Chromium run in its report.
+// What the lab does not write stays.
+TEST(Crowd, ARunIntoAnEarlierRunsFolderLeavesNothingOfIt) {
+    const CrowdRun crowd = RunCrowd("crowd-rerun", ShortStay, {"--guests", "3"});
+    ASSERT_TRUE(crowd.ok) << crowd.output;
+    ASSERT_EQ(crowd.guests.size(), 3u);
+    crowd.dir->Write("out/pcap/old-segment.pcap", "not this run's");
+    std::filesystem::create_directories(crowd.Out("screens"));
+    crowd.dir->Write("out/screens/01-join.png", "not this run's");
+    crowd.dir->Write("out/notes.txt", "the user's own");
+    crowd.dir->Write("out/pcap/README", "the user's own");
+
+    const CrowdRun single = RunCrowd("crowd-rerun", ShortStay, {}, 120, "out", crowd.dir);
+    ASSERT_TRUE(single.ok) << single.output;
+    EXPECT_TRUE(single.guests.empty());
+    EXPECT_FALSE(std::filesystem::exists(single.Out("guests.jsonl")));
+    EXPECT_FALSE(single.summary.contains("crowd")) << single.summary.dump(1);
+    EXPECT_FALSE(std::filesystem::exists(single.Out("pcap/old-segment.pcap")));
+    EXPECT_FALSE(std::filesystem::exists(single.Out("screens/01-join.png")));
+    EXPECT_TRUE(std::filesystem::exists(single.Out("pcap/public.pcap")));
+    EXPECT_TRUE(std::filesystem::exists(single.Out("notes.txt")));
+    EXPECT_TRUE(std::filesystem::exists(single.Out("pcap/README")));
+    EXPECT_EQ(single.summary["diagnosis"].value("verdict", ""), "healthy")
+        << single.summary["diagnosis"].dump(1);
+}
+
 } // namespace
 } // namespace cmslab::crowdtest
