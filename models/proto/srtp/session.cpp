@@ -1,8 +1,6 @@
 #include "srtp/session.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <cstring>
 
@@ -37,16 +35,10 @@ Iv MakeIv(const Bytes& salt, std::uint32_t ssrc, std::uint64_t index) {
     return iv;
 }
 
-// HMAC-SHA1 over the authenticated portion, cut to 80 bits.
-bool Tag(const Bytes& key, ByteView data, std::uint8_t out[kAuthTagLength]) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int md_len = 0;
-    if (!HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()), data.data, data.size, md,
-              &md_len) ||
-        md_len < kAuthTagLength)
-        return false;
-    std::memcpy(out, md, kAuthTagLength);
-    return true;
+// HMAC-SHA1 over the authenticated portion and what follows it unsent (SRTP's ROC), cut
+// to 80 bits.
+bool Tag(HmacSha1& auth, ByteView data, ByteView unsent, std::uint8_t out[kAuthTagLength]) {
+    return auth.Mac(data, unsent, out, kAuthTagLength);
 }
 
 } // namespace
@@ -85,7 +77,8 @@ Expected<KeySet> KeySet::Derive(const MasterKey& master) {
 
 Protector::Protector(KeySet keys)
     : m_keys(std::move(keys)), m_rtp_cipher(m_keys.Rtp().cipher_key),
-      m_rtcp_cipher(m_keys.Rtcp().cipher_key) {}
+      m_rtcp_cipher(m_keys.Rtcp().cipher_key), m_rtp_auth(m_keys.Rtp().auth_key),
+      m_rtcp_auth(m_keys.Rtcp().auth_key) {}
 
 Expected<Protector> Protector::Create(const MasterKey& master) {
     auto keys = KeySet::Derive(master);
@@ -113,13 +106,11 @@ Expected<Bytes> Protector::ProtectRtp(ByteView rtp) {
                             out.size() - *header))
         return Error{"AES-CM failed"};
     // The tag covers the packet and the ROC (section 4.2); the ROC is not sent.
-    const std::size_t packet_size = out.size();
-    out.resize(packet_size + 4);
-    WriteU32(out.data() + packet_size, static_cast<std::uint32_t>(*index >> 16));
+    std::uint8_t roc[4];
+    WriteU32(roc, static_cast<std::uint32_t>(*index >> 16));
     std::uint8_t tag[kAuthTagLength];
-    if (!Tag(m_keys.Rtp().auth_key, out, tag))
+    if (!Tag(m_rtp_auth, out, ByteView(roc, sizeof roc), tag))
         return Error{"HMAC failed"};
-    out.resize(packet_size);
     out.insert(out.end(), tag, tag + kAuthTagLength);
     return out;
 }
@@ -146,7 +137,7 @@ Expected<Bytes> Protector::ProtectRtcp(ByteView rtcp) {
     WriteU32(e_index, 0x80000000u | index);
     out.insert(out.end(), e_index, e_index + 4);
     std::uint8_t tag[kAuthTagLength];
-    if (!Tag(m_keys.Rtcp().auth_key, out, tag))
+    if (!Tag(m_rtcp_auth, out, {}, tag))
         return Error{"HMAC failed"};
     out.insert(out.end(), tag, tag + kAuthTagLength);
     return out;
@@ -159,7 +150,8 @@ std::uint32_t Protector::Roc(std::uint32_t ssrc) const {
 
 Unprotector::Unprotector(KeySet keys)
     : m_keys(std::move(keys)), m_rtp_cipher(m_keys.Rtp().cipher_key),
-      m_rtcp_cipher(m_keys.Rtcp().cipher_key) {}
+      m_rtcp_cipher(m_keys.Rtcp().cipher_key), m_rtp_auth(m_keys.Rtp().auth_key),
+      m_rtcp_auth(m_keys.Rtcp().auth_key) {}
 
 Expected<Unprotector> Unprotector::Create(const MasterKey& master) {
     auto keys = KeySet::Derive(master);
@@ -192,17 +184,14 @@ Expected<Bytes> Unprotector::UnprotectRtp(ByteView srtp) {
     if (!index || !stream.rtp_window.Check(*index))
         return Refuse(&UnprotectCounters::replayed, "replayed");
 
-    Bytes out;
-    out.reserve(authenticated.size + 4);
-    out.assign(authenticated.begin(), authenticated.end());
-    out.resize(authenticated.size + 4);
-    WriteU32(out.data() + authenticated.size, static_cast<std::uint32_t>(*index >> 16));
+    std::uint8_t roc[4];
+    WriteU32(roc, static_cast<std::uint32_t>(*index >> 16));
     std::uint8_t tag[kAuthTagLength];
-    if (!Tag(m_keys.Rtp().auth_key, out, tag))
+    if (!Tag(m_rtp_auth, authenticated, ByteView(roc, sizeof roc), tag))
         return Refuse(&UnprotectCounters::malformed, "HMAC failed");
     if (CRYPTO_memcmp(tag, srtp.data + authenticated.size, kAuthTagLength) != 0)
         return Refuse(&UnprotectCounters::auth_failed, "authentication failed");
-    out.resize(authenticated.size);
+    Bytes out = authenticated.ToBytes();
     if (!m_rtp_cipher.Apply(MakeIv(m_keys.Rtp().salt, ssrc, *index), out.data() + *header,
                             out.size() - *header))
         return Refuse(&UnprotectCounters::malformed, "AES-CM failed");
@@ -229,7 +218,7 @@ Expected<Bytes> Unprotector::UnprotectRtcp(ByteView srtcp) {
         return Refuse(&UnprotectCounters::replayed, "replayed");
 
     std::uint8_t tag[kAuthTagLength];
-    if (!Tag(m_keys.Rtcp().auth_key, authenticated, tag))
+    if (!Tag(m_rtcp_auth, authenticated, {}, tag))
         return Refuse(&UnprotectCounters::malformed, "HMAC failed");
     if (CRYPTO_memcmp(tag, srtcp.data + authenticated.size, kAuthTagLength) != 0)
         return Refuse(&UnprotectCounters::auth_failed, "authentication failed");

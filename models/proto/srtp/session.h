@@ -9,6 +9,7 @@
 #include "common/bytes.h"
 #include "common/expected.h"
 #include "srtp/aes_cm.h"
+#include "srtp/hmac_sha1.h"
 #include "srtp/key_derivation.h"
 #include "srtp/packet_index.h"
 #include "srtp/profile.h"
@@ -60,6 +61,8 @@ class Protector {
     KeySet m_keys;
     AesCm m_rtp_cipher;
     AesCm m_rtcp_cipher;
+    HmacSha1 m_rtp_auth;
+    HmacSha1 m_rtcp_auth;
     std::map<std::uint32_t, Stream> m_streams;
 };
 
@@ -96,6 +99,8 @@ class Unprotector {
     KeySet m_keys;
     AesCm m_rtp_cipher;
     AesCm m_rtcp_cipher;
+    HmacSha1 m_rtp_auth;
+    HmacSha1 m_rtcp_auth;
     std::map<std::uint32_t, Stream> m_streams;
     UnprotectCounters m_counters;
 };
