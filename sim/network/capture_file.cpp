@@ -20,8 +20,16 @@ void PutNative16(std::ofstream& out, std::uint16_t value) {
 
 } // namespace
 
-Expected<std::unique_ptr<CaptureFile>> CaptureFile::Create(const std::string& path) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+Expected<std::unique_ptr<CaptureFile>> CaptureFile::Create(const std::string& path,
+                                                           Buffering buffering) {
+    std::unique_ptr<CaptureFile> file(new CaptureFile());
+    if (buffering == Buffering::Large) {
+        file->m_buffer = std::make_unique<char[]>(kLargeBufferBytes);
+        // Before open: libstdc++ takes a buffer only for a file not yet open.
+        file->m_out.rdbuf()->pubsetbuf(file->m_buffer.get(), kLargeBufferBytes);
+    }
+    file->m_out.open(path, std::ios::binary | std::ios::trunc);
+    std::ofstream& out = file->m_out;
     if (!out)
         return Error{"cannot write " + path};
     PutNative32(out, 0xa1b2c3d4);
@@ -33,15 +41,15 @@ Expected<std::unique_ptr<CaptureFile>> CaptureFile::Create(const std::string& pa
     PutNative32(out, kLinkEthernet);
     if (!out)
         return Error{"cannot write " + path};
-    return std::unique_ptr<CaptureFile>(new CaptureFile(std::move(out)));
+    return file;
 }
 
 void CaptureFile::Write(std::int64_t time_us, ByteView frame, std::size_t keep) {
     const std::size_t kept = std::min({keep, frame.size, std::size_t(kSnapLength)});
-    PutNative32(m_out, std::uint32_t(time_us / 1000000));
-    PutNative32(m_out, std::uint32_t(time_us % 1000000));
-    PutNative32(m_out, std::uint32_t(kept));
-    PutNative32(m_out, std::uint32_t(frame.size));
+    const std::uint32_t header[4] = {std::uint32_t(time_us / 1000000),
+                                     std::uint32_t(time_us % 1000000), std::uint32_t(kept),
+                                     std::uint32_t(frame.size)};
+    m_out.write(reinterpret_cast<const char*>(header), sizeof header);
     m_out.write(reinterpret_cast<const char*>(frame.data), std::streamsize(kept));
 }
 

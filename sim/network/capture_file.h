@@ -19,16 +19,27 @@ class CaptureFile {
     // Ethernet link type, snap length 65535, microsecond timestamps, this machine's byte
     // order: the header ns-3's PcapHelper writes, so a full capture is byte for byte the
     // one ns-3 would have written.
-    static Expected<std::unique_ptr<CaptureFile>> Create(const std::string& path);
+    // Large: records go to the file in writes of 256 KiB (a busy segment writes tens of
+    // thousands of small records a second); small: the stream's default (8 KiB).
+    enum class Buffering { Small, Large };
+    static Expected<std::unique_ptr<CaptureFile>> Create(const std::string& path,
+                                                         Buffering buffering = Buffering::Large);
 
     // One record: `time_us` since 1970, the frame's first `keep` bytes (at most the
     // frame, at most the snap length), and the frame's whole length.
     void Write(std::int64_t time_us, ByteView frame, std::size_t keep);
     bool Failed() const { return !m_out; }
 
+    // A buffer the caller may copy each frame into before Write: one allocation for the
+    // capture instead of one per frame.
+    Bytes& Scratch() { return m_scratch; }
+
   private:
-    explicit CaptureFile(std::ofstream out) : m_out(std::move(out)) {}
+    CaptureFile() = default;
+    static constexpr std::size_t kLargeBufferBytes = 1 << 18;
+    std::unique_ptr<char[]> m_buffer;
     std::ofstream m_out;
+    Bytes m_scratch;
 };
 
 } // namespace cmslab::network

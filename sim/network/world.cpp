@@ -64,7 +64,8 @@ ns3::Mac48Address MacFor(std::size_t node_index, std::size_t interface_index) {
 // Pcap timestamps carry the scenario's epoch, like the logs, so both read the same clock.
 void WriteFrame(CaptureFile* file, CaptureMode mode, ns3::Time epoch,
                 ns3::Ptr<const ns3::Packet> frame) {
-    Bytes bytes(frame->GetSize());
+    Bytes& bytes = file->Scratch();
+    bytes.resize(frame->GetSize());
     frame->CopyData(bytes.data(), bytes.size());
     file->Write((ns3::Simulator::Now() + epoch).GetMicroSeconds(), ByteView(bytes),
                 BytesToKeep(mode, ByteView(bytes)));
@@ -341,7 +342,11 @@ Expected<std::unique_ptr<World>> World::Build(const scenario::Scenario& s,
                 continue;
             const std::string path =
                 (fs::path(options.out_dir) / "pcap" / (FileNameFor(net.name) + ".pcap")).string();
-            auto file = CaptureFile::Create(path);
+            // In real time a person may watch a capture grow: frames reach the file in
+            // small writes there, in large ones in a simulation.
+            auto file =
+                CaptureFile::Create(path, options.real_time ? CaptureFile::Buffering::Small
+                                                            : CaptureFile::Buffering::Large);
             if (!file)
                 return Error{file.Message()};
             it->second->TraceConnectWithoutContext(
