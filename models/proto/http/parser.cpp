@@ -200,8 +200,12 @@ bool Parser::FindHeadEnd(std::size_t& end, Event& pending, bool trailers) {
                               : nullptr;
         if (hit == nullptr) {
             m_scan = m_buf.size();
-            if (!trailers && m_lines == 0 &&
-                m_buf.size() - m_line_start > m_limits.max_start_line) {
+            // A CR at the end may be the line's CRLF, which the limit does not count:
+            // without this the verdict would depend on where the input was split.
+            std::size_t line_so_far = m_buf.size() - m_line_start;
+            if (line_so_far > 0 && m_buf.back() == '\r')
+                --line_so_far;
+            if (!trailers && m_lines == 0 && line_so_far > m_limits.max_start_line) {
                 pending = Fail(request ? 414 : 400,
                                request ? "request line too long" : "status line too long");
                 return false;

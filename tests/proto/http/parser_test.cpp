@@ -1,4 +1,5 @@
 #include "http_test_util.h"
+#include "support/temp_dir.h"
 
 #include <gtest/gtest.h>
 
@@ -374,6 +375,58 @@ TEST(HttpParser, LimitsAreInclusive) {
     EXPECT_EQ(
         As<ProtocolError>(ParseWhole(MessageKind::Request, head, false, {}, tight).back()).status,
         431);
+}
+
+// A start line exactly at the limit: its CR arriving before its LF is not one byte too
+// many (the verdict must not depend on the split; found by the fuzz_http_response target).
+TEST(HttpParser, StartLineAtTheLimitWithItsCrAloneInAPiece) {
+    Limits limits;
+    limits.max_start_line = 20;
+    const std::string line = "HTTP/1.1 200 OKOKOKO"; // 20 bytes
+    ASSERT_EQ(line.size(), 20u);
+    const std::string response = line + "\r\nContent-Length: 0\r\n\r\n";
+    const auto whole = ParseWhole(MessageKind::Response, response, false, {"GET"}, limits);
+    ASSERT_EQ(whole.size(), 2u) << Describe(whole);
+    EXPECT_EQ(As<ResponseHead>(whole[0]).status, 200);
+    const auto split =
+        ParseInPieces(MessageKind::Response, response, {line.size() + 1}, false, {"GET"}, limits);
+    EXPECT_EQ(Describe(MergeData(split)), Describe(MergeData(whole)));
+    // One byte more is too long, split or not.
+    const std::string longer = "HTTP/1.1 200 OKOKOKOK\r\n\r\n";
+    EXPECT_EQ(
+        As<ProtocolError>(ParseWhole(MessageKind::Response, longer, false, {"GET"}, limits).back())
+            .status,
+        502);
+    EXPECT_EQ(As<ProtocolError>(
+                  ParseInPieces(MessageKind::Response, longer, {22}, false, {"GET"}, limits).back())
+                  .status,
+              502);
+}
+
+// The fuzzer's input, as it found it (fuzz_inputs/): after a response, a next "status
+// line" of exactly 256 bytes and its CRLF, then EOF; fed in 8-byte pieces (the target's
+// choice byte) with the target's limits, it gave "status line too long" where the whole
+// input gave "closed inside a message head".
+TEST(HttpParser, FuzzInputStartLineCrSplit) {
+    const std::string file =
+        testkit::ReadFile(std::string(CMSLAB_SOURCE_DIR) +
+                          "/tests/proto/http/fuzz_inputs/http_response-start-line-cr-split.bin");
+    ASSERT_GT(file.size(), 2u);
+    const std::string input = file.substr(2); // the target's two choice bytes
+    Limits limits;                            // fuzz/http_parser_check.h's SmallLimits
+    limits.max_header_bytes = 1024;
+    limits.max_headers = 12;
+    limits.max_start_line = 256;
+    limits.max_body_bytes = 2048;
+    limits.max_chunk_line = 64;
+    std::vector<std::size_t> cuts;
+    for (std::size_t at = 8; at < input.size(); at += 8)
+        cuts.push_back(at);
+    const auto whole = ParseWhole(MessageKind::Response, input, true, {"GET", "GET"}, limits);
+    const auto pieces =
+        ParseInPieces(MessageKind::Response, input, cuts, true, {"GET", "GET"}, limits);
+    EXPECT_EQ(Describe(MergeData(pieces)), Describe(MergeData(whole)));
+    EXPECT_EQ(As<ProtocolError>(whole.back()).message, "connection closed inside a message head");
 }
 
 TEST(HttpParser, UntilCloseBodyRespectsTheLimit) {
