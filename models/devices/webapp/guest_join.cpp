@@ -25,19 +25,21 @@ bool AllDigits(std::string_view s) {
     return true;
 }
 
-// Call IDs and passcodes are numeric on CMS; spaces people type are dropped.
+// Call IDs and passcodes are numeric on CMS; spaces people type are dropped, so a value of
+// spaces only is no value (the form it would encode to again says so).
 Expected<std::string> Numeric(const http::FormFields& fields, const char* name, bool required,
                               std::size_t limit) {
     const auto value = http::FormValue(fields, name);
-    if (!value || value->empty()) {
+    std::string digits;
+    if (value)
+        for (char c : *value)
+            if (c != ' ')
+                digits += c;
+    if (digits.empty()) {
         if (required)
             return Error{std::string("missing field ") + name};
         return std::string{};
     }
-    std::string digits;
-    for (char c : *value)
-        if (c != ' ')
-            digits += c;
     if (digits.size() > limit)
         return Error{std::string("field ") + name + " too long"};
     if (!AllDigits(digits))

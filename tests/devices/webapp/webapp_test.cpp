@@ -8,6 +8,8 @@
 #include "webapp/signaling.h"
 #include "webapp/www_files.h"
 
+#include "support/temp_dir.h"
+
 #include <gtest/gtest.h>
 
 using namespace cmslab;
@@ -67,6 +69,32 @@ TEST(GuestJoin, FormsRefuseBadInput) {
     const auto spaced = DecodeCallLookupRequest("callId=100+101");
     ASSERT_TRUE(spaced);
     EXPECT_EQ(spaced->call_id, "100101");
+    // Spaces only are no call ID (found by fuzz_signaling: it was accepted as "", which
+    // encodes to a form that is refused).
+    const auto blank = DecodeCallLookupRequest("callId=+");
+    ASSERT_FALSE(blank);
+    EXPECT_EQ(blank.Message(), "missing field callId");
+    const auto blank_passcode = DecodeCallLookupRequest("callId=1&passcode=%20%20");
+    ASSERT_TRUE(blank_passcode) << blank_passcode.Message();
+    EXPECT_EQ(blank_passcode->passcode, "");
+}
+
+// The fuzzer's input as it found it (fuzz_inputs/; its first byte chose the forms):
+// decoded, encoded and decoded again, a call lookup form gives the same form.
+TEST(GuestJoin, FuzzInputBlankCallIdRoundTrips) {
+    const std::string file =
+        testkit::ReadFile(std::string(CMSLAB_SOURCE_DIR) +
+                          "/tests/devices/webapp/fuzz_inputs/signaling-blank-call-id.bin");
+    ASSERT_GT(file.size(), 1u);
+    const std::string body = file.substr(1);
+    const auto first = DecodeCallLookupRequest(body);
+    if (first) {
+        const auto again = DecodeCallLookupRequest(EncodeForm(*first));
+        ASSERT_TRUE(again) << again.Message();
+        EXPECT_EQ(EncodeForm(*again), EncodeForm(*first));
+    } else {
+        EXPECT_EQ(first.Message(), "missing field callId");
+    }
 }
 
 TEST(GuestJoin, AnswersRoundTrip) {
