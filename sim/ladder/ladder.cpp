@@ -6,9 +6,12 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <deque>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <set>
+#include <string_view>
 #include <tuple>
 
 namespace cmslab::ladder {
@@ -36,9 +39,11 @@ std::string PairText(const Sighting& s) {
 
 // Reads one capture: its packets that say something, with request/answer pairing done
 // within the capture (a request is answered if the capture shows its answer).
-std::vector<Candidate> ReadCapture(const std::string& dir, const std::string& capture,
-                                   double start_epoch, std::vector<std::string>& notes) {
-    std::vector<Candidate> out;
+// A deque: a capture of a long call has tens of thousands of candidates, which a vector
+// would move at every growth.
+std::deque<Candidate> ReadCapture(const std::string& dir, const std::string& capture,
+                                  double start_epoch, std::vector<std::string>& notes) {
+    std::deque<Candidate> out;
     auto reader = diagnosis::PcapReader::OpenFile(dir + "/" + capture);
     if (!reader) {
         notes.push_back(capture + " is not shown: " + reader.Message());
@@ -65,7 +70,8 @@ std::vector<Candidate> ReadCapture(const std::string& dir, const std::string& ca
                  p.src.port,
                  p.dst.port,
                  p.tcp_seq,
-                 std::hash<std::string>{}(std::string(p.payload.begin(), p.payload.end()))};
+                 std::hash<std::string_view>{}(std::string_view(
+                     reinterpret_cast<const char*>(p.payload.data()), p.payload.size()))};
         for (const Message& m : messages) {
             if (m.transaction.empty())
                 continue;
@@ -98,7 +104,7 @@ std::pair<std::string, bool> BoxAt(const DeploymentMap& map, const IpAddress& ad
 }
 
 // One arrow per message of a group of sightings of one packet.
-void AddArrows(const DeploymentMap& map, std::vector<Candidate*> group,
+void AddArrows(const DeploymentMap& map, std::vector<Candidate*>& group,
                std::vector<Arrow>& arrows) {
     // Time order; at the same instant, the sighting before the translation first.
     auto rank = [&](const Candidate* c) {
@@ -172,6 +178,8 @@ void FoldRtp(std::vector<Arrow>& arrows) {
             drop[indices[k]] = true;
     }
     std::vector<Arrow> kept;
+    kept.reserve(arrows.size() -
+                 static_cast<std::size_t>(std::count(drop.begin(), drop.end(), true)));
     for (std::size_t i = 0; i < arrows.size(); ++i)
         if (!drop[i])
             kept.push_back(std::move(arrows[i]));
@@ -225,16 +233,21 @@ Expected<Ladder> BuildLadder(const std::string& dir, const Options& options) {
         ladder.columns.push_back(std::move(c));
     }
 
-    std::vector<Candidate> all;
+    std::vector<std::deque<Candidate>> per_capture;
     std::size_t read = 0;
+    std::size_t total = 0;
     for (const std::string& capture : folder->Captures()) {
         const std::size_t before = ladder.notes.size();
-        auto packets = ReadCapture(dir, capture, start_epoch, ladder.notes);
-        if (ladder.notes.size() == before || !packets.empty())
+        per_capture.push_back(ReadCapture(dir, capture, start_epoch, ladder.notes));
+        if (ladder.notes.size() == before || !per_capture.back().empty())
             ++read;
-        for (Candidate& c : packets)
-            all.push_back(std::move(c));
+        total += per_capture.back().size();
     }
+    std::vector<Candidate> all;
+    all.reserve(total);
+    for (auto& packets : per_capture)
+        std::move(packets.begin(), packets.end(), std::back_inserter(all));
+    per_capture.clear();
     if (read == 0)
         return Error{dir + ": no capture to read in pcap/"};
     std::stable_sort(all.begin(), all.end(),
@@ -252,8 +265,8 @@ Expected<Ladder> BuildLadder(const std::string& dir, const Options& options) {
             std::vector<Candidate*>& g = groups[it->second];
             const bool near = c.t - g.back()->t <= kSameWindow;
             const bool elsewhere = std::none_of(g.begin(), g.end(), [&](const Candidate* o) {
-                return o->where.capture == c.where.capture &&
-                       PairText(o->where) == PairText(c.where);
+                return o->where.capture == c.where.capture && o->where.src == c.where.src &&
+                       o->where.dst == c.where.dst;
             });
             // Two hosts may send alike (ns-3 numbers IP packets per destination from 0, and
             // starts TCP sequences at 0): the addresses must agree, up to the NAT.
@@ -265,6 +278,7 @@ Expected<Ladder> BuildLadder(const std::string& dir, const Options& options) {
         open[c.key] = groups.size();
         groups.push_back({&c});
     }
+    ladder.arrows.reserve(groups.size());
     for (auto& g : groups)
         AddArrows(*map, g, ladder.arrows);
 
