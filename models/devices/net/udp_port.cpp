@@ -19,7 +19,9 @@ struct UdpPort::Impl : std::enable_shared_from_this<UdpPort::Impl> {
     ns3::Ptr<ns3::Socket> socket;
     std::uint64_t simulation = 0;
     Endpoint local;
-    DatagramHandler handler;
+    // Shared so that a datagram's handler outlives a SetOnDatagram or a close from inside
+    // it, without copying the handler (and what it captured) for every datagram.
+    std::shared_ptr<const DatagramHandler> handler;
     std::uint64_t sent = 0;
     std::uint64_t received = 0;
     bool closed = false;
@@ -38,10 +40,10 @@ struct UdpPort::Impl : std::enable_shared_from_this<UdpPort::Impl> {
             Bytes data(packet->GetSize());
             packet->CopyData(data.data(), packet->GetSize());
             ++received;
-            if (!handler)
+            if (!handler || !*handler)
                 continue;
-            DatagramHandler h = handler; // the port may go inside
-            h(detail::FromNs3Address(from), to, data);
+            const auto h = handler; // the port may go inside
+            (*h)(detail::FromNs3Address(from), to, data);
         }
     }
 };
@@ -77,7 +79,7 @@ Expected<std::unique_ptr<UdpPort>> UdpPort::Bind(ns3::Ptr<ns3::Node> node, const
 }
 
 void UdpPort::SetOnDatagram(DatagramHandler handler) {
-    m_impl->handler = std::move(handler);
+    m_impl->handler = std::make_shared<const DatagramHandler>(std::move(handler));
 }
 
 bool UdpPort::SendTo(const Endpoint& to, ByteView data) {
