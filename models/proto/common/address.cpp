@@ -49,24 +49,10 @@ std::string IpAddress::ToString() const {
     return buf;
 }
 
-bool IpAddress::operator==(const IpAddress& o) const {
-    return family == o.family && std::memcmp(bytes.data(), o.bytes.data(), Length()) == 0;
-}
-
-bool IpAddress::operator<(const IpAddress& o) const {
-    if (family != o.family)
-        return family < o.family;
-    return std::memcmp(bytes.data(), o.bytes.data(), Length()) < 0;
-}
-
 std::string Endpoint::ToString() const {
     if (address.IsV4())
         return address.ToString() + ":" + std::to_string(port);
     return "[" + address.ToString() + "]:" + std::to_string(port);
-}
-
-bool Endpoint::operator<(const Endpoint& o) const {
-    return std::tie(address, port) < std::tie(o.address, o.port);
 }
 
 } // namespace cmslab

@@ -26,7 +26,13 @@ struct FiveTuple {
         return transport == o.transport && client == o.client && server == o.server;
     }
     bool operator!=(const FiveTuple& o) const { return !(*this == o); }
-    bool operator<(const FiveTuple& o) const;
+    bool operator<(const FiveTuple& o) const {
+        if (transport != o.transport)
+            return transport < o.transport;
+        if (client != o.client)
+            return client < o.client;
+        return server < o.server;
+    }
     std::string ToString() const; // "UDP 1.2.3.4:5 -> 6.7.8.9:3478"
 };
 
