@@ -103,31 +103,47 @@ std::pair<std::string, bool> BoxAt(const DeploymentMap& map, const IpAddress& ad
     return {*box, !map.NatByOutside(address)};
 }
 
-// One arrow per message of a group of sightings of one packet.
-void AddArrows(const DeploymentMap& map, std::vector<Candidate*>& group,
-               std::vector<Arrow>& arrows) {
-    // Time order; at the same instant, the sighting before the translation first.
+// The boxes a group of sightings of one packet went between, its sightings put in time
+// order first (at the same instant, the sighting before the translation first).
+struct GroupEnds {
+    std::string from;
+    std::string to;
+};
+
+GroupEnds SortAndFindEnds(const DeploymentMap& map, std::vector<Candidate*>& group) {
     auto rank = [&](const Candidate* c) {
         return std::make_tuple(c->t, map.NatByOutside(c->where.src.address) ? 1 : 0,
                                map.NatByOutside(c->where.dst.address) ? 0 : 1);
     };
     std::stable_sort(group.begin(), group.end(),
                      [&](const Candidate* a, const Candidate* b) { return rank(a) < rank(b); });
-    Arrow base;
-    base.t = group.front()->t;
     // The sender and the receiver are the boxes whose own addresses the packet carried;
     // a NAT outside address stands for its firewall only when the packet went no
     // further (the firewall dropped it).
     std::pair<std::string, bool> from{"", false}, to{"", false};
-    bool unanswered = true;
-    std::size_t sent = 0;
     for (const Candidate* c : group) {
         auto s = BoxAt(map, c->where.src.address);
         auto d = BoxAt(map, c->where.dst.address);
         if (from.first.empty() || (!from.second && s.second))
-            from = s;
+            from = std::move(s);
         if (to.first.empty() || (!to.second && d.second))
-            to = d;
+            to = std::move(d);
+    }
+    return {std::move(from.first), std::move(to.first)};
+}
+
+// One arrow per message of a group of sightings of one packet (sorted by
+// SortAndFindEnds); `folded`: RTP packets of its stream left out after it.
+void AddArrows(const std::vector<Candidate*>& group, const GroupEnds& ends, std::size_t folded,
+               std::vector<Arrow>& arrows) {
+    Arrow base;
+    base.t = group.front()->t;
+    base.from = ends.from;
+    base.to = ends.to;
+    base.folded = folded;
+    bool unanswered = true;
+    std::size_t sent = 0;
+    for (const Candidate* c : group) {
         base.seen.push_back(c->where);
         const std::string pair = PairText(c->where);
         if (std::find(base.address_pairs.begin(), base.address_pairs.end(), pair) ==
@@ -136,8 +152,6 @@ void AddArrows(const DeploymentMap& map, std::vector<Candidate*>& group,
         unanswered = unanswered && c->unanswered;
         sent = std::max(sent, c->sent);
     }
-    base.from = from.first;
-    base.to = to.first;
     for (const Message& m : group.front()->messages) {
         Arrow a = base;
         a.kind = m.kind;
@@ -157,17 +171,44 @@ void AddArrows(const DeploymentMap& map, std::vector<Candidate*>& group,
     }
 }
 
+// An RTP stream on one hop: its boxes and the label up to the sequence number
+// ("ChannelData 0x4000: RTP PT=0 SSRC=0x... Seq=7": the hop's framing and the SSRC).
+using RtpStreamKey = std::tuple<std::string, std::string, std::string>;
+
+RtpStreamKey StreamOf(const std::string& from, const std::string& to, const std::string& label) {
+    return {from, to, label.substr(0, label.find(" Seq="))};
+}
+
+// FoldRtp's work done on the groups before their arrows exist, so that a long call does
+// not build an arrow per media packet only to drop it: the same first and last of each
+// stream, the same count. Only for groups of one message each; `drop` and `folded` per
+// group.
+void FoldRtpGroups(const std::vector<std::vector<Candidate*>>& groups,
+                   const std::vector<GroupEnds>& ends, std::vector<bool>& drop,
+                   std::vector<std::size_t>& folded) {
+    std::map<RtpStreamKey, std::vector<std::size_t>> streams;
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+        const Message& m = groups[i].front()->messages.front();
+        if (m.kind == MessageKind::Rtp)
+            streams[StreamOf(ends[i].from, ends[i].to, m.label)].push_back(i);
+    }
+    for (auto& [key, indices] : streams) {
+        if (indices.size() < 3)
+            continue;
+        folded[indices.front()] = indices.size() - 2;
+        for (std::size_t k = 1; k + 1 < indices.size(); ++k)
+            drop[indices[k]] = true;
+    }
+}
+
 // Keeps the first and the last packet of each RTP stream on each hop, and counts the
 // ones between on the first.
 void FoldRtp(std::vector<Arrow>& arrows) {
-    std::map<std::tuple<std::string, std::string, std::string>, std::vector<std::size_t>> streams;
+    std::map<RtpStreamKey, std::vector<std::size_t>> streams;
     for (std::size_t i = 0; i < arrows.size(); ++i) {
         if (arrows[i].kind != MessageKind::Rtp)
             continue;
-        const std::string& l = arrows[i].label;
-        // "ChannelData 0x4000: RTP PT=0 SSRC=0x... Seq=7": the hop's framing and the SSRC.
-        const std::string stream = l.substr(0, l.find(" Seq="));
-        streams[{arrows[i].from, arrows[i].to, stream}].push_back(i);
+        streams[StreamOf(arrows[i].from, arrows[i].to, arrows[i].label)].push_back(i);
     }
     std::vector<bool> drop(arrows.size(), false);
     for (auto& [key, indices] : streams) {
@@ -278,15 +319,34 @@ Expected<Ladder> BuildLadder(const std::string& dir, const Options& options) {
         open[c.key] = groups.size();
         groups.push_back({&c});
     }
-    ladder.arrows.reserve(groups.size());
+    std::vector<GroupEnds> ends;
+    ends.reserve(groups.size());
     for (auto& g : groups)
-        AddArrows(*map, g, ladder.arrows);
+        ends.push_back(SortAndFindEnds(*map, g));
+    // RTP folded on the groups when every group that carries RTP is one message (a UDP
+    // datagram is); otherwise on the arrows, as they come.
+    const bool fold_groups =
+        !options.media && std::none_of(groups.begin(), groups.end(), [](const auto& g) {
+            const auto& messages = g.front()->messages;
+            return messages.size() > 1 &&
+                   std::any_of(messages.begin(), messages.end(),
+                               [](const Message& m) { return m.kind == MessageKind::Rtp; });
+        });
+    std::vector<bool> drop(groups.size(), false);
+    std::vector<std::size_t> folded(groups.size(), 0);
+    if (fold_groups)
+        FoldRtpGroups(groups, ends, drop, folded);
+    ladder.arrows.reserve(groups.size() -
+                          static_cast<std::size_t>(std::count(drop.begin(), drop.end(), true)));
+    for (std::size_t i = 0; i < groups.size(); ++i)
+        if (!drop[i])
+            AddArrows(groups[i], ends[i], folded[i], ladder.arrows);
 
     for (Arrow& a : HttpRowsFromLogs(*folder, *map, start_epoch))
         ladder.arrows.push_back(std::move(a));
     std::stable_sort(ladder.arrows.begin(), ladder.arrows.end(),
                      [](const Arrow& a, const Arrow& b) { return a.t < b.t; });
-    if (!options.media)
+    if (!options.media && !fold_groups)
         FoldRtp(ladder.arrows);
     for (std::size_t i = 0; i < ladder.arrows.size(); ++i)
         ladder.arrows[i].id = "a" + std::to_string(i + 1);
