@@ -50,8 +50,20 @@ std::vector<ExpectedNote> ExpectedNotes(const RuleContext& ctx) {
     // challenge (RFC 8489 section 9.2): one note per client, from the capture where the
     // server is seen at its public address when there is one.
     auto pub = ctx.ExpresswayEPublic();
+    // A client behind a static NAT is one host at two addresses (its own on its LAN, the
+    // mapped one outside): one note, keyed by its own address.
+    std::map<std::string, std::string> own_address_of;
+    for (const std::string& fw : ctx.Folder().NodesWithRole("nat_firewall")) {
+        const nlohmann::json& mappings = At(ctx.Folder().Status(fw), "nat.mappings");
+        if (mappings.is_array())
+            for (const auto& m : mappings)
+                if (!StringAt(m, "outside").empty() && !StringAt(m, "inside").empty())
+                    own_address_of[StringAt(m, "outside")] = StringAt(m, "inside");
+    }
     std::map<std::string, ExpectedNote> by_client;
-    std::map<std::string, bool> from_public;
+    // Which note of a client to keep: the one where the server is at its public address,
+    // then the one where the client is at its own.
+    std::map<std::string, int> preference;
     for (const CaptureStun& capture : ctx.Stun()) {
         std::map<std::string, const StunPacket*> requests;
         std::set<std::string> seen_here;
@@ -67,13 +79,17 @@ std::vector<ExpectedNote> ExpectedNotes(const RuleContext& ctx) {
             auto req = requests.find(s.transaction_id);
             if (req != requests.end() && req->second->has_integrity)
                 continue; // a refusal, not a challenge
-            const std::string client = s.dst.address.ToString();
+            const std::string seen_as = s.dst.address.ToString();
+            const auto mapped = own_address_of.find(seen_as);
+            const bool own = mapped == own_address_of.end();
+            const std::string client = own ? seen_as : mapped->second;
             if (seen_here.count(client))
                 continue;
             seen_here.insert(client);
             const bool is_public = pub && s.src.address.ToString() == *pub;
+            const int score = (is_public ? 2 : 0) + (own ? 1 : 0);
             auto existing = by_client.find(client);
-            if (existing != by_client.end() && (from_public[client] || !is_public))
+            if (existing != by_client.end() && preference[client] >= score)
                 continue;
             ExpectedNote note;
             note.text = "Allocate Error Response 401 Unauthorized from " + s.src.ToString() +
@@ -83,7 +99,7 @@ std::vector<ExpectedNote> ExpectedNotes(const RuleContext& ctx) {
                         "before its authenticated Allocate";
             note.evidence = Evidence::Packet(capture.file, s.number, s.Describe());
             by_client[client] = note;
-            from_public[client] = is_public;
+            preference[client] = score;
         }
     }
     for (auto& [client, note] : by_client)

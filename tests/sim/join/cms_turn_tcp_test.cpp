@@ -173,6 +173,18 @@ TEST_F(CmsTurnOverTcp, TheDiagnosisCallsTheFallbackNormalNotAFault) {
     EXPECT_TRUE(noted) << d.dump(1);
 }
 
+// The TURN server's challenge is noted once per client host: the CMS's, seen at its inside
+// address on its LAN and at the address its firewall's static NAT gives it outside, is one
+// host (and so one note), the guest's another.
+TEST_F(CmsTurnOverTcp, OneChallengeNotePerClientHostThroughTheNat) {
+    const json& d = s_run->summary["diagnosis"];
+    std::vector<std::string> challenges;
+    for (const auto& note : d.value("expected", json::array()))
+        if (note.value("text", "").rfind("Allocate Error Response 401", 0) == 0)
+            challenges.push_back(note.value("text", ""));
+    EXPECT_EQ(challenges.size(), 2u) << d.dump(1);
+}
+
 // Only the web let out: neither UDP nor TCP reaches the TURN server, the Call Bridge has
 // no relay, the guest no media; the diagnosis names the CMS's firewall and both protocols.
 TEST(CmsTurnBlocked, OnlyTheWebOutTheDiagnosisNamesTheCmsFirewall) {
