@@ -39,15 +39,45 @@ std::size_t ChecksumOffset(std::uint8_t protocol) {
     return 0;
 }
 
+// How a checksum field is updated: IP's and TCP's always; UDP's (RFC 768) is never sent as
+// zero when computed (0xFFFF instead), and a zero field means "no checksum", which a
+// translation leaves alone (RFC 3022 section 4.1) unless `zero_is_computed`.
+struct Field {
+    bool udp = false;
+    bool zero_is_computed = false;
+};
+
 void AdjustField(Bytes& bytes, std::size_t at, std::uint32_t old_value, std::uint32_t new_value,
-                 bool zero_means_none) {
+                 Field field = {}) {
     const std::uint16_t old_sum = Get16(bytes, at);
-    if (zero_means_none && old_sum == 0)
+    if (field.udp && old_sum == 0 && !field.zero_is_computed)
         return;
     std::uint16_t sum = ChecksumAdjust(old_sum, old_value, new_value);
-    if (zero_means_none && sum == 0)
+    if (field.udp && sum == 0)
         sum = 0xffff;
     Put16(bytes, at, sum);
+}
+
+// Whether a UDP datagram's zero checksum field is a computed checksum after all: its sum
+// with the pseudo-header verifies, so zero is the value, written as 0 instead of RFC 768's
+// 0xFFFF. ns-3's UDP does that (one datagram in 65536), and ns-3's receivers check the
+// field whatever its value: left at zero through a translation, such a datagram would be
+// dropped at its destination as corrupt. A real "no checksum" verifies only by chance (1
+// in 65536), and then the adjusted checksum is right for the translated datagram anyway.
+bool ZeroUdpChecksumVerifies(ByteView bytes, const Ipv4Datagram& d) {
+    const std::size_t l4 = d.header_length;
+    if (l4 + 8 > d.total_length)
+        return false;
+    const std::size_t length = Get16(bytes, l4 + 4);
+    if (length < 8 || l4 + length > d.total_length)
+        return false;
+    std::uint32_t sum = (d.source >> 16) + (d.source & 0xffff) + (d.destination >> 16) +
+                        (d.destination & 0xffff) + kIpProtoUdp + static_cast<std::uint32_t>(length);
+    const ByteView datagram = ByteView(bytes.data + l4, length);
+    sum += static_cast<std::uint16_t>(~InternetChecksum(datagram));
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return sum == 0xffff;
 }
 
 } // namespace
@@ -158,15 +188,22 @@ void RewriteAddress(Bytes& bytes, Ipv4Datagram& d, AddressField field, std::uint
     const std::uint32_t old_value = current;
     if (old_value == address)
         return;
-    Put32(bytes, at, address);
-    AdjustField(bytes, 10, old_value, address, false);
-    current = address;
-
     // The TCP and UDP checksums cover a pseudo-header with both addresses; ICMP's does not.
     const std::size_t offset = ChecksumOffset(d.protocol);
-    if (offset != 0 && d.IsFirstFragment() && d.header_length + offset + 2 <= d.total_length) {
-        AdjustField(bytes, d.header_length + offset, old_value, address, d.protocol == kIpProtoUdp);
-    }
+    const bool transport =
+        offset != 0 && d.IsFirstFragment() && d.header_length + offset + 2 <= d.total_length;
+    Field l4_field;
+    l4_field.udp = d.protocol == kIpProtoUdp;
+    // Judged before the address changes: the sum covers the address as it was.
+    l4_field.zero_is_computed = transport && l4_field.udp &&
+                                Get16(bytes, d.header_length + offset) == 0 &&
+                                ZeroUdpChecksumVerifies(bytes, d);
+
+    Put32(bytes, at, address);
+    AdjustField(bytes, 10, old_value, address);
+    current = address;
+    if (transport)
+        AdjustField(bytes, d.header_length + offset, old_value, address, l4_field);
 }
 
 void RewriteQuotedAddress(Bytes& bytes, Ipv4Datagram& d, AddressField field,
@@ -180,7 +217,7 @@ void RewriteQuotedAddress(Bytes& bytes, Ipv4Datagram& d, AddressField field,
     if (old_value == address)
         return;
     Put32(bytes, at, address);
-    AdjustField(bytes, q + 10, old_value, address, false);
+    AdjustField(bytes, q + 10, old_value, address);
     current = address;
 
     // ICMP errors usually quote only 8 bytes of the transport header: UDP's checksum is
@@ -188,7 +225,8 @@ void RewriteQuotedAddress(Bytes& bytes, Ipv4Datagram& d, AddressField field,
     const std::size_t offset = ChecksumOffset(d.quote_protocol);
     const std::size_t l4 = q + d.quote_header_length;
     if (offset != 0 && l4 + offset + 2 <= d.total_length)
-        AdjustField(bytes, l4 + offset, old_value, address, d.quote_protocol == kIpProtoUdp);
+        AdjustField(bytes, l4 + offset, old_value, address,
+                    Field{d.quote_protocol == kIpProtoUdp, false});
 
     const std::size_t icmp = d.header_length;
     Put16(bytes, icmp + 2, 0);

@@ -35,6 +35,13 @@ Bytes IpHeader(std::uint32_t src, std::uint32_t dst, std::uint8_t protocol,
     return b;
 }
 
+Bytes Join(Bytes a, const Bytes& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
+
+} // namespace
+
 std::uint16_t TransportChecksum(std::uint32_t src, std::uint32_t dst, std::uint8_t protocol,
                                 const Bytes& segment) {
     Bytes pseudo(12, 0);
@@ -45,13 +52,6 @@ std::uint16_t TransportChecksum(std::uint32_t src, std::uint32_t dst, std::uint8
     pseudo.insert(pseudo.end(), segment.begin(), segment.end());
     return InternetChecksum(pseudo);
 }
-
-Bytes Join(Bytes a, const Bytes& b) {
-    a.insert(a.end(), b.begin(), b.end());
-    return a;
-}
-
-} // namespace
 
 std::uint32_t Addr(const char* text) {
     return IpAddress::Parse(text)->V4Value();

@@ -25,6 +25,10 @@ std::pair<Bytes, Bytes> Fragment(const Bytes& datagram, std::size_t first_payloa
 // an ICMP error.
 bool ChecksumsValid(const Bytes& datagram);
 
+// The TCP or UDP checksum of `segment` (its checksum field read as it is) over the
+// pseudo-header, as it is written (0 when it computes to zero).
+std::uint16_t TransportChecksum(std::uint32_t src, std::uint32_t dst, std::uint8_t protocol,
+                                const Bytes& segment);
 std::uint32_t Addr(const char* text);
 std::uint32_t SourceOf(const Bytes& d);
 std::uint32_t DestinationOf(const Bytes& d);
