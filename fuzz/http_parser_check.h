@@ -32,7 +32,8 @@ struct HttpRun {
     std::vector<std::string> events; // described, Data joined
     std::vector<http::RequestHead> requests;
     std::vector<http::ResponseHead> responses;
-    Bytes handed_over; // after an accepted upgrade
+    std::vector<std::string> response_methods; // the request method each response answers
+    Bytes handed_over;                         // after an accepted upgrade
 };
 
 inline std::string DescribeHeaders(const http::Headers& h) {
@@ -45,11 +46,15 @@ inline std::string DescribeHeaders(const http::Headers& h) {
 inline HttpRun RunParser(http::MessageKind kind, ByteView input, std::size_t piece,
                          std::uint8_t choices, const std::set<int>& allowed_statuses) {
     http::Parser parser(kind, SmallLimits());
+    // The methods the responses answer, in order; GET after them (the parser's default).
+    std::vector<std::string> expected;
     if (kind == http::MessageKind::Response) {
         static const char* const methods[] = {"GET", "HEAD", "CONNECT", "POST"};
-        parser.ExpectResponseTo(methods[choices & 3]);
-        parser.ExpectResponseTo(methods[(choices >> 2) & 3]);
+        expected = {methods[choices & 3], methods[(choices >> 2) & 3]};
+        for (const std::string& m : expected)
+            parser.ExpectResponseTo(m);
     }
+    std::size_t finals = 0; // final responses seen: an interim one answers the same request
     HttpRun run;
     std::string data; // the Data bytes since the last other event
     auto flush = [&] {
@@ -94,6 +99,10 @@ inline HttpRun RunParser(http::MessageKind kind, ByteView input, std::size_t pie
                            [&](const http::ResponseHead& h) {
                                flush();
                                run.responses.push_back(h);
+                               run.response_methods.push_back(
+                                   finals < expected.size() ? expected[finals] : "GET");
+                               if (h.status >= 200 || h.status == 101)
+                                   ++finals;
                                run.events.push_back("response " + std::to_string(h.status) + " " +
                                                     h.reason + "\n" + DescribeHeaders(h.headers));
                            },
@@ -162,8 +171,12 @@ inline void CheckHttpParser(http::MessageKind kind, const std::uint8_t* data, st
         const auto* back = std::get_if<http::RequestHead>(&e);
         FUZZ_CHECK(back && *back == head, "a request head does not survive serialization");
     }
-    for (const auto& head : whole.responses) {
+    // In the same context: a response's framing depends on the request it answers (a 2xx to
+    // CONNECT ignores Content-Length, RFC 9110 9.3.6).
+    for (std::size_t i = 0; i < whole.responses.size(); ++i) {
+        const http::ResponseHead& head = whole.responses[i];
         http::Parser again(http::MessageKind::Response);
+        again.ExpectResponseTo(whole.response_methods[i]);
         again.Receive(http::SerializeHead(head));
         const http::Event e = again.Next();
         const auto* back = std::get_if<http::ResponseHead>(&e);

@@ -429,6 +429,20 @@ TEST(HttpParser, FuzzInputStartLineCrSplit) {
     EXPECT_EQ(As<ProtocolError>(whole.back()).message, "connection closed inside a message head");
 }
 
+// A 2xx to CONNECT has no content and its Content-Length is ignored (RFC 9110 9.3.6), even an
+// empty one, which answering GET is a broken response (502). The fuzz_http_response target
+// once judged such a head by re-parsing it as an answer to GET; it now keeps the method.
+TEST(HttpParser, ContentLengthOfA2xxToConnectIsIgnored) {
+    const std::string head = "HTTP/1.1 200\nContent-Length:\n\n";
+    const auto tunnel = ParseWhole(MessageKind::Response, head, false, {"CONNECT"});
+    ASSERT_FALSE(tunnel.empty());
+    EXPECT_EQ(As<ResponseHead>(tunnel[0]).status, 200) << Describe(tunnel);
+    for (const Event& e : tunnel)
+        EXPECT_FALSE(std::holds_alternative<ProtocolError>(e)) << Describe(tunnel);
+    const auto get = ParseWhole(MessageKind::Response, head, false, {"GET"});
+    EXPECT_EQ(As<ProtocolError>(get.back()).status, 502) << Describe(get);
+}
+
 TEST(HttpParser, UntilCloseBodyRespectsTheLimit) {
     Limits limits;
     limits.max_body_bytes = 4;
