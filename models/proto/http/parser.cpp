@@ -476,7 +476,11 @@ Event Parser::NextChunked() {
             const void* hit =
                 Buffered() > 0 ? std::memchr(m_buf.data() + m_pos, '\n', Buffered()) : nullptr;
             if (hit == nullptr) {
-                if (Buffered() > m_limits.max_chunk_line)
+                // As for a start line: a final CR may be the line's CRLF, not counted.
+                std::size_t line_so_far = Buffered();
+                if (line_so_far > 0 && m_buf.back() == '\r')
+                    --line_so_far;
+                if (line_so_far > m_limits.max_chunk_line)
                     return Fail(400, "chunk size line too long");
                 return need();
             }

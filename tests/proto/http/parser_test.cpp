@@ -443,6 +443,45 @@ TEST(HttpParser, ContentLengthOfA2xxToConnectIsIgnored) {
     EXPECT_EQ(As<ProtocolError>(get.back()).status, 502) << Describe(get);
 }
 
+// The same for a chunk-size line (found by fuzz_http_request after the start line's fix):
+// a line of exactly max_chunk_line bytes whose CR comes alone is not too long.
+TEST(HttpParser, ChunkLineAtTheLimitWithItsCrAloneInAPiece) {
+    Limits limits;
+    limits.max_chunk_line = 8;
+    const std::string head = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";
+    const std::string line = "3;a=bcde"; // 8 bytes
+    const std::string request = head + line + "\r\nabc\r\n0\r\n\r\n";
+    const auto whole = ParseWhole(MessageKind::Request, request, false, {}, limits);
+    ASSERT_EQ(whole.size(), 3u) << Describe(whole);
+    const auto split = ParseInPieces(MessageKind::Request, request, {head.size() + line.size() + 1},
+                                     false, {}, limits);
+    EXPECT_EQ(Describe(MergeData(split)), Describe(MergeData(whole)));
+}
+
+// The fuzzer's input (fuzz_inputs/, two choice bytes, then the request fed a byte at a
+// time): a chunk-size line of 64 bytes, the target's limit, then CRLF. Whole, it is a
+// malformed extension; byte by byte it was "too long".
+TEST(HttpParser, FuzzInputChunkLineCrSplit) {
+    const std::string file =
+        testkit::ReadFile(std::string(CMSLAB_SOURCE_DIR) +
+                          "/tests/proto/http/fuzz_inputs/http_request-chunk-line-cr-split.bin");
+    ASSERT_GT(file.size(), 2u);
+    const std::string input = file.substr(2);
+    Limits limits; // fuzz/http_parser_check.h's SmallLimits
+    limits.max_header_bytes = 1024;
+    limits.max_headers = 12;
+    limits.max_start_line = 256;
+    limits.max_body_bytes = 2048;
+    limits.max_chunk_line = 64;
+    std::vector<std::size_t> cuts;
+    for (std::size_t at = 1; at < input.size(); ++at)
+        cuts.push_back(at);
+    const auto whole = ParseWhole(MessageKind::Request, input, true, {}, limits);
+    const auto pieces = ParseInPieces(MessageKind::Request, input, cuts, true, {}, limits);
+    EXPECT_EQ(Describe(MergeData(pieces)), Describe(MergeData(whole)));
+    EXPECT_EQ(As<ProtocolError>(whole.back()).message, "malformed chunk extension");
+}
+
 TEST(HttpParser, UntilCloseBodyRespectsTheLimit) {
     Limits limits;
     limits.max_body_bytes = 4;
