@@ -433,12 +433,16 @@ Event Parser::StartBody(Event event) {
 
 Data Parser::TakeData(std::uint64_t limit) {
     const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(Buffered(), limit));
+    if (limit != kNoLimit)
+        m_remaining -= n;
+    return TakeBytes(n);
+}
+
+Data Parser::TakeBytes(std::size_t n) {
     const auto first = m_buf.begin() + static_cast<std::ptrdiff_t>(m_pos);
     Data d{Bytes(first, first + static_cast<std::ptrdiff_t>(n))};
     m_pos += n;
     m_body_total += n;
-    if (limit != kNoLimit)
-        m_remaining -= n;
     return d;
 }
 
@@ -454,10 +458,13 @@ Event Parser::NextBody() {
         return TakeData(m_remaining);
     case BodyMode::UntilClose:
         if (Buffered() > 0) {
-            if (m_body_total + Buffered() > m_limits.max_body_bytes)
+            // The body up to the limit as Data, then the refusal of the byte beyond it: the
+            // same events however the body arrived (whole, a refusal alone came first).
+            if (m_body_total >= m_limits.max_body_bytes)
                 return Fail(413, "body larger than " + std::to_string(m_limits.max_body_bytes) +
                                      " bytes");
-            return TakeData(kNoLimit);
+            return TakeBytes(static_cast<std::size_t>(
+                std::min<std::uint64_t>(Buffered(), m_limits.max_body_bytes - m_body_total)));
         }
         return m_eof ? FinishMessage({}) : Event(NeedData{});
     case BodyMode::Chunked:

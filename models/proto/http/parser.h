@@ -117,6 +117,7 @@ class Parser {
     Event Fail(int status, std::string message);
     Event FinishMessage(Headers trailers);
     Data TakeData(std::uint64_t limit);
+    Data TakeBytes(std::size_t n); // the next n buffered bytes as body
     void Compact();
     // Scans for a blank line from m_scan; sets end past it. Returns an error or NeedData
     // when not found yet, with limits checked.

@@ -482,12 +482,48 @@ TEST(HttpParser, FuzzInputChunkLineCrSplit) {
     EXPECT_EQ(As<ProtocolError>(whole.back()).message, "malformed chunk extension");
 }
 
+// The body up to the limit, then the refusal, however the bytes arrive (found by
+// fuzz_http_response: whole, the refusal came alone; in pieces, after the data).
 TEST(HttpParser, UntilCloseBodyRespectsTheLimit) {
     Limits limits;
     limits.max_body_bytes = 4;
-    const auto ev =
-        ParseWhole(MessageKind::Response, "HTTP/1.1 200 OK\r\n\r\nhello", true, {}, limits);
+    const std::string response = "HTTP/1.1 200 OK\r\n\r\nhello";
+    const auto ev = ParseWhole(MessageKind::Response, response, true, {}, limits);
+    ASSERT_EQ(ev.size(), 3u) << Describe(ev);
+    EXPECT_EQ(As<Data>(ev[1]).data, Bytes({'h', 'e', 'l', 'l'}));
     EXPECT_EQ(As<ProtocolError>(ev.back()).status, 502) << Describe(ev);
+    const auto pieces = ParseInPieces(MessageKind::Response, response, EveryByte(response.size()),
+                                      true, {}, limits);
+    EXPECT_EQ(Describe(MergeData(pieces)), Describe(MergeData(ev)));
+    // Exactly the limit is a whole body.
+    const auto at_limit =
+        ParseWhole(MessageKind::Response, "HTTP/1.1 200 OK\r\n\r\nhell", true, {}, limits);
+    ASSERT_EQ(at_limit.size(), 4u) << Describe(at_limit);
+    EXPECT_TRUE(std::holds_alternative<EndOfMessage>(at_limit[2])) << Describe(at_limit);
+}
+
+// The fuzzer's input (fuzz_inputs/): a read-until-close body past the target's 2048-byte
+// limit, fed in 8-byte pieces.
+TEST(HttpParser, FuzzInputUntilCloseLimitSplit) {
+    const std::string file = testkit::ReadFile(
+        std::string(CMSLAB_SOURCE_DIR) +
+        "/tests/proto/http/fuzz_inputs/http_response-until-close-limit-split.bin");
+    ASSERT_GT(file.size(), 2u);
+    const std::string input = file.substr(2);
+    Limits limits; // fuzz/http_parser_check.h's SmallLimits
+    limits.max_header_bytes = 1024;
+    limits.max_headers = 12;
+    limits.max_start_line = 256;
+    limits.max_body_bytes = 2048;
+    limits.max_chunk_line = 64;
+    std::vector<std::size_t> cuts;
+    for (std::size_t at = 8; at < input.size(); at += 8)
+        cuts.push_back(at);
+    const auto whole = ParseWhole(MessageKind::Response, input, true, {"GET", "GET"}, limits);
+    const auto pieces =
+        ParseInPieces(MessageKind::Response, input, cuts, true, {"GET", "GET"}, limits);
+    EXPECT_EQ(Describe(MergeData(pieces)), Describe(MergeData(whole)));
+    EXPECT_EQ(As<ProtocolError>(whole.back()).status, 502);
 }
 
 TEST(HttpParser, BrokenResponsesMapTo502) {
