@@ -61,6 +61,38 @@ Data D(std::string_view s) {
     return Data{Bytes(s.begin(), s.end())};
 }
 
+// An input a fuzz target found (tests/proto/http/fuzz_inputs/), replayed as the target runs
+// it: its two choice bytes dropped, the target's limits (fuzz/http_parser_check.h's
+// SmallLimits), whole and in pieces of `piece` bytes, then EOF.
+struct FuzzReplay {
+    bool found = false;
+    std::vector<Event> whole;
+    std::vector<Event> pieces;
+};
+
+FuzzReplay ReplayFuzzInput(const std::string& name, MessageKind kind, std::size_t piece,
+                           const std::vector<std::string>& methods = {}) {
+    FuzzReplay r;
+    const std::string file =
+        testkit::ReadFile(std::string(CMSLAB_SOURCE_DIR) + "/tests/proto/http/fuzz_inputs/" + name);
+    if (file.size() <= 2)
+        return r;
+    r.found = true;
+    const std::string input = file.substr(2);
+    Limits limits;
+    limits.max_header_bytes = 1024;
+    limits.max_headers = 12;
+    limits.max_start_line = 256;
+    limits.max_body_bytes = 2048;
+    limits.max_chunk_line = 64;
+    std::vector<std::size_t> cuts;
+    for (std::size_t at = piece; at < input.size(); at += piece)
+        cuts.push_back(at);
+    r.whole = ParseWhole(kind, input, true, methods, limits);
+    r.pieces = ParseInPieces(kind, input, cuts, true, methods, limits);
+    return r;
+}
+
 } // namespace
 
 TEST(HttpParser, PipelinedRequestsGiveTheExpectedEvents) {
@@ -408,25 +440,11 @@ TEST(HttpParser, StartLineAtTheLimitWithItsCrAloneInAPiece) {
 // choice byte) with the target's limits, it gave "status line too long" where the whole
 // input gave "closed inside a message head".
 TEST(HttpParser, FuzzInputStartLineCrSplit) {
-    const std::string file =
-        testkit::ReadFile(std::string(CMSLAB_SOURCE_DIR) +
-                          "/tests/proto/http/fuzz_inputs/http_response-start-line-cr-split.bin");
-    ASSERT_GT(file.size(), 2u);
-    const std::string input = file.substr(2); // the target's two choice bytes
-    Limits limits;                            // fuzz/http_parser_check.h's SmallLimits
-    limits.max_header_bytes = 1024;
-    limits.max_headers = 12;
-    limits.max_start_line = 256;
-    limits.max_body_bytes = 2048;
-    limits.max_chunk_line = 64;
-    std::vector<std::size_t> cuts;
-    for (std::size_t at = 8; at < input.size(); at += 8)
-        cuts.push_back(at);
-    const auto whole = ParseWhole(MessageKind::Response, input, true, {"GET", "GET"}, limits);
-    const auto pieces =
-        ParseInPieces(MessageKind::Response, input, cuts, true, {"GET", "GET"}, limits);
-    EXPECT_EQ(Describe(MergeData(pieces)), Describe(MergeData(whole)));
-    EXPECT_EQ(As<ProtocolError>(whole.back()).message, "connection closed inside a message head");
+    const FuzzReplay r = ReplayFuzzInput("http_response-start-line-cr-split.bin",
+                                         MessageKind::Response, 8, {"GET", "GET"});
+    ASSERT_TRUE(r.found);
+    EXPECT_EQ(Describe(MergeData(r.pieces)), Describe(MergeData(r.whole)));
+    EXPECT_EQ(As<ProtocolError>(r.whole.back()).message, "connection closed inside a message head");
 }
 
 // A 2xx to CONNECT has no content and its Content-Length is ignored (RFC 9110 9.3.6), even an
@@ -462,24 +480,11 @@ TEST(HttpParser, ChunkLineAtTheLimitWithItsCrAloneInAPiece) {
 // time): a chunk-size line of 64 bytes, the target's limit, then CRLF. Whole, it is a
 // malformed extension; byte by byte it was "too long".
 TEST(HttpParser, FuzzInputChunkLineCrSplit) {
-    const std::string file =
-        testkit::ReadFile(std::string(CMSLAB_SOURCE_DIR) +
-                          "/tests/proto/http/fuzz_inputs/http_request-chunk-line-cr-split.bin");
-    ASSERT_GT(file.size(), 2u);
-    const std::string input = file.substr(2);
-    Limits limits; // fuzz/http_parser_check.h's SmallLimits
-    limits.max_header_bytes = 1024;
-    limits.max_headers = 12;
-    limits.max_start_line = 256;
-    limits.max_body_bytes = 2048;
-    limits.max_chunk_line = 64;
-    std::vector<std::size_t> cuts;
-    for (std::size_t at = 1; at < input.size(); ++at)
-        cuts.push_back(at);
-    const auto whole = ParseWhole(MessageKind::Request, input, true, {}, limits);
-    const auto pieces = ParseInPieces(MessageKind::Request, input, cuts, true, {}, limits);
-    EXPECT_EQ(Describe(MergeData(pieces)), Describe(MergeData(whole)));
-    EXPECT_EQ(As<ProtocolError>(whole.back()).message, "malformed chunk extension");
+    const FuzzReplay r =
+        ReplayFuzzInput("http_request-chunk-line-cr-split.bin", MessageKind::Request, 1);
+    ASSERT_TRUE(r.found);
+    EXPECT_EQ(Describe(MergeData(r.pieces)), Describe(MergeData(r.whole)));
+    EXPECT_EQ(As<ProtocolError>(r.whole.back()).message, "malformed chunk extension");
 }
 
 // The body up to the limit, then the refusal, however the bytes arrive (found by
@@ -505,25 +510,11 @@ TEST(HttpParser, UntilCloseBodyRespectsTheLimit) {
 // The fuzzer's input (fuzz_inputs/): a read-until-close body past the target's 2048-byte
 // limit, fed in 8-byte pieces.
 TEST(HttpParser, FuzzInputUntilCloseLimitSplit) {
-    const std::string file = testkit::ReadFile(
-        std::string(CMSLAB_SOURCE_DIR) +
-        "/tests/proto/http/fuzz_inputs/http_response-until-close-limit-split.bin");
-    ASSERT_GT(file.size(), 2u);
-    const std::string input = file.substr(2);
-    Limits limits; // fuzz/http_parser_check.h's SmallLimits
-    limits.max_header_bytes = 1024;
-    limits.max_headers = 12;
-    limits.max_start_line = 256;
-    limits.max_body_bytes = 2048;
-    limits.max_chunk_line = 64;
-    std::vector<std::size_t> cuts;
-    for (std::size_t at = 8; at < input.size(); at += 8)
-        cuts.push_back(at);
-    const auto whole = ParseWhole(MessageKind::Response, input, true, {"GET", "GET"}, limits);
-    const auto pieces =
-        ParseInPieces(MessageKind::Response, input, cuts, true, {"GET", "GET"}, limits);
-    EXPECT_EQ(Describe(MergeData(pieces)), Describe(MergeData(whole)));
-    EXPECT_EQ(As<ProtocolError>(whole.back()).status, 502);
+    const FuzzReplay r = ReplayFuzzInput("http_response-until-close-limit-split.bin",
+                                         MessageKind::Response, 8, {"GET", "GET"});
+    ASSERT_TRUE(r.found);
+    EXPECT_EQ(Describe(MergeData(r.pieces)), Describe(MergeData(r.whole)));
+    EXPECT_EQ(As<ProtocolError>(r.whole.back()).status, 502);
 }
 
 TEST(HttpParser, BrokenResponsesMapTo502) {
