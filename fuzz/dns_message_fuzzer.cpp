@@ -19,6 +19,13 @@ Bytes EncodeOrDie(const dns::Message& m, bool compress, const char* what) {
     return std::move(*bytes);
 }
 
+std::string AsciiLower(std::string s) {
+    for (char& c : s)
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+    return s;
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -36,8 +43,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const Bytes encoded = EncodeOrDie(m, compress, compress ? "compressed" : "uncompressed");
         auto again = dns::DecodeMessage(encoded);
         FUZZ_CHECK(again.Ok(), "re-encoded message refused: " + again.Message());
-        FUZZ_CHECK(again->ToText() == text,
-                   "round trip changed the message:\n" + text + "\n---\n" + again->ToText());
+        // Compression points a name at an earlier one that is equal ignoring case (DNS names
+        // are, RFC 4343), as BIND does, so the name may come back in the earlier one's case
+        // (found by this target: "local" after "locAl"); uncompressed, the text is exact.
+        const std::string back = again->ToText();
+        FUZZ_CHECK(compress ? AsciiLower(back) == AsciiLower(text) : back == text,
+                   "round trip changed the message:\n" + text + "\n---\n" + back);
         FUZZ_CHECK(EncodeOrDie(*again, compress, "second") == encoded,
                    "encode is not a fixed point");
         if (!compress && encoded.size() == size)
