@@ -2,6 +2,7 @@
 
 #include "check/diagnosis_text.h"
 #include "check/run_files.h"
+#include "outcome/earlier_outputs.h"
 #include "scenario/loader.h"
 
 #include <cstdio>
@@ -36,10 +37,14 @@ ScenarioRun RunInOwnProcess(const scenario::Scenario& scenario, const std::strin
     ScenarioRun run;
     run.out_dir = out_dir;
     run.log_path = out_dir + "/run.log";
+    // The run removes an earlier run's outputs itself; they go here too so that a run
+    // that dies before it gets that far is not judged by what an earlier one left.
+    if (auto cleared = outcome::RemoveEarlierRunOutputs(out_dir); !cleared) {
+        run.child.problem = cleared.Err().message;
+        return run;
+    }
     std::error_code ec;
-    for (const char* stale :
-         {"summary.json", "logs", "status", "pcap", "sslkeys.log", "topology.dot", "run.log"})
-        fs::remove_all(fs::path(out_dir) / stale, ec);
+    fs::remove(run.log_path, ec);
     fs::create_directories(out_dir, ec);
     if (ec) {
         run.child.problem = "cannot create " + out_dir + ": " + ec.message();

@@ -2,12 +2,12 @@
 
 #include "capture_file.h"
 #include "capture_policy.h"
-#include "earlier_outputs.h"
 #include "nat_config.h"
 #include "nat_firewall_routing.h"
 #include "network_check.h"
 
 #include "link/path_csma_net_device.h"
+#include "outcome/earlier_outputs.h"
 
 #include "ns3/core-module.h"
 #include "ns3/csma-module.h"
@@ -113,7 +113,7 @@ Expected<std::unique_ptr<World>> World::Build(const scenario::Scenario& s,
 
     namespace fs = std::filesystem;
     if (!options.out_dir.empty()) {
-        auto cleared = RemoveEarlierRunOutputs(options.out_dir);
+        auto cleared = outcome::RemoveEarlierRunOutputs(options.out_dir);
         if (!cleared)
             return cleared.Err();
         std::error_code ec;

@@ -202,12 +202,21 @@ TEST(CheckScenarioFile, OldResultsAreRemovedBeforeTheRun) {
     std::filesystem::create_directories(dir.File("out/reference/logs"));
     dir.Write("out/reference/logs/cms.log", "stale\n");
     dir.Write("out/reference/keep.txt", "mine\n");
+    // What other kinds of run leave there (a crowd, a Chromium guest) goes too; a user's
+    // own file inside a run's folder stays.
+    std::filesystem::create_directories(dir.File("out/reference/screens"));
+    dir.Write("out/reference/guests.jsonl", "{}\n");
+    dir.Write("out/reference/screens/01-join.png", "png");
+    dir.Write("out/reference/logs/my-notes.txt", "mine\n");
     auto r = CheckScenarioFile(
         ScenarioWith(dir, {{"log_lines", json::array({{{"node", "cms"}, {"absent", "stale"}}})}}),
         options, FakeRun);
     EXPECT_EQ(r.verdict, CheckResult::Verdict::Differs) << r.Details();
     EXPECT_NE(r.Details().find("logs/cms.log was not written"), std::string::npos) << r.Details();
     EXPECT_TRUE(std::filesystem::exists(dir.File("out/reference/keep.txt")));
+    EXPECT_TRUE(std::filesystem::exists(dir.File("out/reference/logs/my-notes.txt")));
+    EXPECT_FALSE(std::filesystem::exists(dir.File("out/reference/guests.jsonl")));
+    EXPECT_FALSE(std::filesystem::exists(dir.File("out/reference/screens/01-join.png")));
 }
 
 TEST(CheckScenarioFile, CrashOrFailedRunIsUnusableWithItsLog) {

@@ -1,8 +1,8 @@
-#include "earlier_outputs.h"
+#include "outcome/earlier_outputs.h"
 
 #include <filesystem>
 
-namespace cmslab::network {
+namespace cmslab::outcome {
 
 namespace {
 
@@ -57,4 +57,4 @@ Expected<std::size_t> RemoveEarlierRunOutputs(const std::string& out_dir) {
     return removed;
 }
 
-} // namespace cmslab::network
+} // namespace cmslab::outcome

@@ -9,7 +9,7 @@
 
 #include <string>
 
-namespace cmslab::network {
+namespace cmslab::outcome {
 
 // Removes from `out_dir` what a run writes there: its files (summary.json, guests.jsonl,
 // report.html, ...) and, in its folders (pcap/, logs/, status/, api/, screens/, ca/), the
@@ -18,4 +18,4 @@ namespace cmslab::network {
 // Returns how many files and folders went, or the first that could not be removed.
 Expected<std::size_t> RemoveEarlierRunOutputs(const std::string& out_dir);
 
-} // namespace cmslab::network
+} // namespace cmslab::outcome
