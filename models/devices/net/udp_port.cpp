@@ -2,6 +2,7 @@
 
 #include "ns3_endpoint.h"
 #include "sim_lifetime.h"
+#include "udp_port_index.h"
 
 #include "ns3/ipv4-packet-info-tag.h"
 #include "ns3/node.h"
@@ -15,10 +16,12 @@ namespace {
 constexpr std::size_t kMaxUdpPayload = 65507; // 65535 - IPv4 header - UDP header
 } // namespace
 
-struct UdpPort::Impl : std::enable_shared_from_this<UdpPort::Impl> {
+struct UdpPort::Impl final : std::enable_shared_from_this<UdpPort::Impl>, detail::IndexedUdpSink {
     ns3::Ptr<ns3::Socket> socket;
+    ns3::Ptr<ns3::Node> node;
     std::uint64_t simulation = 0;
     Endpoint local;
+    bool indexed = false; // found through the node's UdpPortIndex
     // Shared so that a datagram's handler outlives a SetOnDatagram or a close from inside
     // it, without copying the handler (and what it captured) for every datagram.
     std::shared_ptr<const DatagramHandler> handler;
@@ -39,12 +42,23 @@ struct UdpPort::Impl : std::enable_shared_from_this<UdpPort::Impl> {
                 to.address = detail::FromNs3Address(info.GetAddress());
             Bytes data(packet->GetSize());
             packet->CopyData(data.data(), packet->GetSize());
-            ++received;
-            if (!handler || !*handler)
-                continue;
-            const auto h = handler; // the port may go inside
-            (*h)(detail::FromNs3Address(from), to, data);
+            Deliver(detail::FromNs3Address(from), to, data);
         }
+    }
+
+    // From the node's index: the datagram ns-3's socket would have had.
+    void DeliverIndexed(const Endpoint& from, const Endpoint& to, Bytes data) override {
+        auto self = shared_from_this();
+        if (!closed)
+            Deliver(from, to, data);
+    }
+
+    void Deliver(const Endpoint& from, const Endpoint& to, const Bytes& data) {
+        ++received;
+        if (!handler || !*handler)
+            return;
+        const auto h = handler; // the port may go inside
+        (*h)(from, to, data);
     }
 };
 
@@ -54,6 +68,8 @@ UdpPort::~UdpPort() {
     m_impl->closed = true;
     m_impl->handler = nullptr;
     if (m_impl->socket && detail::SimulationAlive(m_impl->simulation)) {
+        if (m_impl->indexed)
+            detail::UnindexUdpPort(m_impl->node, m_impl->local);
         m_impl->socket->SetRecvCallback(ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>>());
         m_impl->socket->Close();
     }
@@ -75,6 +91,8 @@ Expected<std::unique_ptr<UdpPort>> UdpPort::Bind(ns3::Ptr<ns3::Node> node, const
         if (auto self = weak.lock())
             self->Receive();
     });
+    impl->node = node;
+    impl->indexed = detail::IndexUdpPort(node, impl->local, impl.get());
     return std::unique_ptr<UdpPort>(new UdpPort(impl));
 }
 

@@ -1,0 +1,151 @@
+#include "udp_port_index.h"
+
+#include "ns3/ip-l4-protocol.h"
+#include "ns3/ipv4-header.h"
+#include "ns3/ipv4-interface.h"
+#include "ns3/ipv4.h"
+#include "ns3/ipv6-header.h"
+#include "ns3/ipv6-interface.h"
+#include "ns3/node.h"
+#include "ns3/packet.h"
+#include "ns3/udp-header.h"
+#include "ns3/udp-l4-protocol.h"
+
+#include <unordered_map>
+
+namespace cmslab::devices::net {
+
+namespace {
+
+class UdpPortIndex : public ns3::IpL4Protocol {
+  public:
+    static ns3::TypeId GetTypeId() {
+        static const ns3::TypeId tid = ns3::TypeId("cmslab::UdpPortIndex")
+                                           .SetParent<ns3::IpL4Protocol>()
+                                           .SetGroupName("Internet");
+        return tid;
+    }
+
+    void InFrontOf(ns3::Ptr<ns3::UdpL4Protocol> udp) { m_udp = udp; }
+
+    bool Add(const Endpoint& local, detail::IndexedUdpSink* sink) {
+        return m_ports.emplace(Key(local.address.V4Value(), local.port), sink).second;
+    }
+    void Remove(const Endpoint& local) { m_ports.erase(Key(local.address.V4Value(), local.port)); }
+    std::uint64_t Delivered() const { return m_delivered; }
+
+    int GetProtocolNumber() const override { return ns3::UdpL4Protocol::PROT_NUMBER; }
+
+    RxStatus Receive(ns3::Ptr<ns3::Packet> packet, const ns3::Ipv4Header& header,
+                     ns3::Ptr<ns3::Ipv4Interface> interface) override {
+        detail::IndexedUdpSink* sink = Find(*packet, header.GetDestination());
+        if (sink == nullptr)
+            return m_udp->Receive(packet, header, interface);
+        // As ns-3's UDP: the checksum over the pseudo-header, checked when the
+        // simulation computes checksums, then the payload.
+        ns3::UdpHeader udp;
+        if (ns3::Node::ChecksumEnabled())
+            udp.EnableChecksums();
+        udp.InitializeChecksum(header.GetSource(), header.GetDestination(),
+                               ns3::UdpL4Protocol::PROT_NUMBER);
+        packet->RemoveHeader(udp);
+        if (!udp.IsChecksumOk())
+            return RX_CSUM_FAILED;
+        Bytes data(packet->GetSize());
+        packet->CopyData(data.data(), packet->GetSize());
+        ++m_delivered;
+        sink->DeliverIndexed(
+            Endpoint{IpAddress::V4(header.GetSource().Get()), udp.GetSourcePort()},
+            Endpoint{IpAddress::V4(header.GetDestination().Get()), udp.GetDestinationPort()},
+            std::move(data));
+        return RX_OK;
+    }
+
+    // Everything else is ns-3's UDP's.
+    RxStatus Receive(ns3::Ptr<ns3::Packet> packet, const ns3::Ipv6Header& header,
+                     ns3::Ptr<ns3::Ipv6Interface> interface) override {
+        return m_udp->Receive(packet, header, interface);
+    }
+    void ReceiveIcmp(ns3::Ipv4Address icmp_source, std::uint8_t icmp_ttl, std::uint8_t icmp_type,
+                     std::uint8_t icmp_code, std::uint32_t icmp_info,
+                     ns3::Ipv4Address payload_source, ns3::Ipv4Address payload_destination,
+                     const std::uint8_t payload[8]) override {
+        m_udp->ReceiveIcmp(icmp_source, icmp_ttl, icmp_type, icmp_code, icmp_info, payload_source,
+                           payload_destination, payload);
+    }
+    void ReceiveIcmp(ns3::Ipv6Address icmp_source, std::uint8_t icmp_ttl, std::uint8_t icmp_type,
+                     std::uint8_t icmp_code, std::uint32_t icmp_info,
+                     ns3::Ipv6Address payload_source, ns3::Ipv6Address payload_destination,
+                     const std::uint8_t payload[8]) override {
+        m_udp->ReceiveIcmp(icmp_source, icmp_ttl, icmp_type, icmp_code, icmp_info, payload_source,
+                           payload_destination, payload);
+    }
+    void SetDownTarget(DownTargetCallback cb) override { m_udp->SetDownTarget(cb); }
+    void SetDownTarget6(DownTargetCallback6 cb) override { m_udp->SetDownTarget6(cb); }
+    DownTargetCallback GetDownTarget() const override { return m_udp->GetDownTarget(); }
+    DownTargetCallback6 GetDownTarget6() const override { return m_udp->GetDownTarget6(); }
+
+  protected:
+    void DoDispose() override {
+        m_ports.clear();
+        m_udp = nullptr;
+        ns3::IpL4Protocol::DoDispose();
+    }
+
+  private:
+    static std::uint64_t Key(std::uint32_t address, std::uint16_t port) {
+        return (static_cast<std::uint64_t>(address) << 16) | port;
+    }
+
+    // The port bound to the datagram's address, else the one bound to 0.0.0.0 (ns-3's
+    // order); nullptr for a datagram too short to carry a UDP header.
+    detail::IndexedUdpSink* Find(const ns3::Packet& packet, ns3::Ipv4Address destination) const {
+        if (m_ports.empty() || packet.GetSize() < 8)
+            return nullptr;
+        std::uint8_t ports[4];
+        packet.CopyData(ports, sizeof ports);
+        const auto port = static_cast<std::uint16_t>((ports[2] << 8) | ports[3]);
+        auto it = m_ports.find(Key(destination.Get(), port));
+        if (it == m_ports.end())
+            it = m_ports.find(Key(0, port));
+        return it == m_ports.end() ? nullptr : it->second;
+    }
+
+    ns3::Ptr<ns3::UdpL4Protocol> m_udp;
+    std::unordered_map<std::uint64_t, detail::IndexedUdpSink*> m_ports;
+    std::uint64_t m_delivered = 0;
+};
+
+} // namespace
+
+void InstallUdpPortIndex(ns3::Ptr<ns3::Node> node) {
+    ns3::Ptr<ns3::UdpL4Protocol> udp = node->GetObject<ns3::UdpL4Protocol>();
+    ns3::Ptr<ns3::Ipv4> ipv4 = node->GetObject<ns3::Ipv4>();
+    if (!udp || !ipv4 || node->GetObject<UdpPortIndex>())
+        return;
+    ns3::Ptr<UdpPortIndex> index = ns3::CreateObject<UdpPortIndex>();
+    index->InFrontOf(udp);
+    node->AggregateObject(index);
+    ipv4->Insert(index); // in place of ns-3's UDP as protocol 17
+}
+
+std::uint64_t IndexedDatagrams(ns3::Ptr<ns3::Node> node) {
+    ns3::Ptr<UdpPortIndex> index = node->GetObject<UdpPortIndex>();
+    return index ? index->Delivered() : 0;
+}
+
+namespace detail {
+
+bool IndexUdpPort(ns3::Ptr<ns3::Node> node, const Endpoint& local, IndexedUdpSink* sink) {
+    ns3::Ptr<UdpPortIndex> index = node->GetObject<UdpPortIndex>();
+    return index && index->Add(local, sink);
+}
+
+void UnindexUdpPort(ns3::Ptr<ns3::Node> node, const Endpoint& local) {
+    if (ns3::Ptr<UdpPortIndex> index = node->GetObject<UdpPortIndex>())
+        index->Remove(local);
+}
+
+} // namespace detail
+
+} // namespace cmslab::devices::net
