@@ -3,6 +3,7 @@
 // the decoded message (with and without compression) gives bytes that decode to the same
 // message and encode to themselves again; and when the input's size equals the
 // uncompressed encoding's (it used no compression pointer) the bytes are the input's.
+#include "common/text.h"
 #include "dns/codec.h"
 #include "fuzz_support.h"
 
@@ -17,13 +18,6 @@ Bytes EncodeOrDie(const dns::Message& m, bool compress, const char* what) {
     FUZZ_CHECK(bytes.Ok(), std::string(what) + ": a decoded message does not encode: " +
                                bytes.Message() + "\n" + m.ToText());
     return std::move(*bytes);
-}
-
-std::string AsciiLower(std::string s) {
-    for (char& c : s)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return s;
 }
 
 } // namespace
@@ -47,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         // are, RFC 4343), as BIND does, so the name may come back in the earlier one's case
         // (found by this target: "local" after "locAl"); uncompressed, the text is exact.
         const std::string back = again->ToText();
-        FUZZ_CHECK(compress ? AsciiLower(back) == AsciiLower(text) : back == text,
+        FUZZ_CHECK(compress ? EqualsIgnoreAsciiCase(back, text) : back == text,
                    "round trip changed the message:\n" + text + "\n---\n" + back);
         FUZZ_CHECK(EncodeOrDie(*again, compress, "second") == encoded,
                    "encode is not a fixed point");
