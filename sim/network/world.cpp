@@ -7,6 +7,7 @@
 #include "network_check.h"
 
 #include "link/path_csma_net_device.h"
+#include "net/tcp_connection_index.h"
 #include "net/udp_port_index.h"
 #include "outcome/earlier_outputs.h"
 
@@ -206,6 +207,7 @@ Expected<std::unique_ptr<World>> World::Build(const scenario::Scenario& s,
             continue;
         stack.Install(n);
         devices::net::InstallUdpPortIndex(n);
+        devices::net::InstallTcpConnectionIndex(n);
         if (nat_nodes.count(node.name)) {
             // Replaced before any interface exists, so the inner static routing hears of
             // every interface and address.

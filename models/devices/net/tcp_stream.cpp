@@ -4,6 +4,8 @@
 #include "ns3_endpoint.h"
 #include "sim_lifetime.h"
 #include "sim_time.h"
+#include "tcp_connection_index.h"
+#include "tcp_internals.h"
 
 #include "ns3/node.h"
 #include "ns3/packet.h"
@@ -21,17 +23,7 @@ namespace cmslab::devices::net {
 
 namespace {
 
-// ns-3 offers applications no abortive close, and it ignores a RST+ACK answering its SYN
-// (it keeps retransmitting until ConnCount runs out). TcpSocketBase's own reset and
-// teardown are protected; these reach them.
-class TcpInternals : public ns3::TcpSocketBase {
-  public:
-    static void SendReset(ns3::TcpSocketBase& socket) { (socket.*(&TcpInternals::SendRST))(); }
-    // CLOSED without sending anything; the retransmission timer stops.
-    static void Teardown(ns3::TcpSocketBase& socket) {
-        (socket.*(&TcpInternals::CloseAndNotify))();
-    }
-};
+using detail::TcpInternals;
 
 // Streams whose owner let go while bytes were still queued: they live on until the
 // queue is handed to TCP (as a kernel keeps a closed socket's data).
@@ -86,8 +78,10 @@ struct TcpStream::Impl : std::enable_shared_from_this<TcpStream::Impl> {
     Timer connect_timer;
 
     ~Impl() {
-        if (socket && detail::SimulationAlive(simulation))
+        if (socket && detail::SimulationAlive(simulation)) {
+            detail::UnindexTcpConnection(socket);
             Silence(socket);
+        }
     }
 
     bool Alive() const { return socket && detail::SimulationAlive(simulation); }
@@ -155,6 +149,7 @@ struct TcpStream::Impl : std::enable_shared_from_this<TcpStream::Impl> {
         if (state == State::Connecting)
             state = State::Open;
         UpdateEndpoints();
+        detail::IndexTcpConnection(socket);
         Flush();
         if (on_connected && !detached) {
             auto handler = std::move(on_connected);
@@ -442,6 +437,7 @@ std::unique_ptr<TcpStream> TcpStream::Adopt(ns3::Ptr<ns3::Socket> socket) {
     impl->established = true;
     impl->state = State::Open;
     impl->UpdateEndpoints();
+    detail::IndexTcpConnection(impl->socket);
     impl->Install();
     // Bytes that came with or right after the handshake's last ACK were notified before
     // these callbacks existed.

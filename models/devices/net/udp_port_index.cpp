@@ -1,13 +1,7 @@
 #include "udp_port_index.h"
 
-#include "ns3/ip-l4-protocol.h"
-#include "ns3/ipv4-header.h"
-#include "ns3/ipv4-interface.h"
-#include "ns3/ipv4.h"
-#include "ns3/ipv6-header.h"
-#include "ns3/ipv6-interface.h"
-#include "ns3/node.h"
-#include "ns3/packet.h"
+#include "l4_front.h"
+
 #include "ns3/udp-header.h"
 #include "ns3/udp-l4-protocol.h"
 
@@ -17,7 +11,7 @@ namespace cmslab::devices::net {
 
 namespace {
 
-class UdpPortIndex : public ns3::IpL4Protocol {
+class UdpPortIndex : public detail::L4Front<ns3::UdpL4Protocol> {
   public:
     static ns3::TypeId GetTypeId() {
         static const ns3::TypeId tid = ns3::TypeId("cmslab::UdpPortIndex")
@@ -26,21 +20,18 @@ class UdpPortIndex : public ns3::IpL4Protocol {
         return tid;
     }
 
-    void InFrontOf(ns3::Ptr<ns3::UdpL4Protocol> udp) { m_udp = udp; }
-
     bool Add(const Endpoint& local, detail::IndexedUdpSink* sink) {
         return m_ports.emplace(Key(local.address.V4Value(), local.port), sink).second;
     }
     void Remove(const Endpoint& local) { m_ports.erase(Key(local.address.V4Value(), local.port)); }
     std::uint64_t Delivered() const { return m_delivered; }
 
-    int GetProtocolNumber() const override { return ns3::UdpL4Protocol::PROT_NUMBER; }
-
+    using L4Front::Receive; // IPv6: ns-3's
     RxStatus Receive(ns3::Ptr<ns3::Packet> packet, const ns3::Ipv4Header& header,
                      ns3::Ptr<ns3::Ipv4Interface> interface) override {
         detail::IndexedUdpSink* sink = Find(*packet, header.GetDestination());
         if (sink == nullptr)
-            return m_udp->Receive(packet, header, interface);
+            return m_inner->Receive(packet, header, interface);
         // As ns-3's UDP: the checksum over the pseudo-header, checked when the
         // simulation computes checksums, then the payload.
         ns3::UdpHeader udp;
@@ -61,35 +52,10 @@ class UdpPortIndex : public ns3::IpL4Protocol {
         return RX_OK;
     }
 
-    // Everything else is ns-3's UDP's.
-    RxStatus Receive(ns3::Ptr<ns3::Packet> packet, const ns3::Ipv6Header& header,
-                     ns3::Ptr<ns3::Ipv6Interface> interface) override {
-        return m_udp->Receive(packet, header, interface);
-    }
-    void ReceiveIcmp(ns3::Ipv4Address icmp_source, std::uint8_t icmp_ttl, std::uint8_t icmp_type,
-                     std::uint8_t icmp_code, std::uint32_t icmp_info,
-                     ns3::Ipv4Address payload_source, ns3::Ipv4Address payload_destination,
-                     const std::uint8_t payload[8]) override {
-        m_udp->ReceiveIcmp(icmp_source, icmp_ttl, icmp_type, icmp_code, icmp_info, payload_source,
-                           payload_destination, payload);
-    }
-    void ReceiveIcmp(ns3::Ipv6Address icmp_source, std::uint8_t icmp_ttl, std::uint8_t icmp_type,
-                     std::uint8_t icmp_code, std::uint32_t icmp_info,
-                     ns3::Ipv6Address payload_source, ns3::Ipv6Address payload_destination,
-                     const std::uint8_t payload[8]) override {
-        m_udp->ReceiveIcmp(icmp_source, icmp_ttl, icmp_type, icmp_code, icmp_info, payload_source,
-                           payload_destination, payload);
-    }
-    void SetDownTarget(DownTargetCallback cb) override { m_udp->SetDownTarget(cb); }
-    void SetDownTarget6(DownTargetCallback6 cb) override { m_udp->SetDownTarget6(cb); }
-    DownTargetCallback GetDownTarget() const override { return m_udp->GetDownTarget(); }
-    DownTargetCallback6 GetDownTarget6() const override { return m_udp->GetDownTarget6(); }
-
   protected:
     void DoDispose() override {
         m_ports.clear();
-        m_udp = nullptr;
-        ns3::IpL4Protocol::DoDispose();
+        L4Front::DoDispose();
     }
 
   private:
@@ -111,7 +77,6 @@ class UdpPortIndex : public ns3::IpL4Protocol {
         return it == m_ports.end() ? nullptr : it->second;
     }
 
-    ns3::Ptr<ns3::UdpL4Protocol> m_udp;
     std::unordered_map<std::uint64_t, detail::IndexedUdpSink*> m_ports;
     std::uint64_t m_delivered = 0;
 };
@@ -119,14 +84,7 @@ class UdpPortIndex : public ns3::IpL4Protocol {
 } // namespace
 
 void InstallUdpPortIndex(ns3::Ptr<ns3::Node> node) {
-    ns3::Ptr<ns3::UdpL4Protocol> udp = node->GetObject<ns3::UdpL4Protocol>();
-    ns3::Ptr<ns3::Ipv4> ipv4 = node->GetObject<ns3::Ipv4>();
-    if (!udp || !ipv4 || node->GetObject<UdpPortIndex>())
-        return;
-    ns3::Ptr<UdpPortIndex> index = ns3::CreateObject<UdpPortIndex>();
-    index->InFrontOf(udp);
-    node->AggregateObject(index);
-    ipv4->Insert(index); // in place of ns-3's UDP as protocol 17
+    UdpPortIndex::InstallOn<UdpPortIndex>(node);
 }
 
 std::uint64_t IndexedDatagrams(ns3::Ptr<ns3::Node> node) {

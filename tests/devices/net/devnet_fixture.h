@@ -57,6 +57,14 @@ class DevnetTest : public ::testing::Test {
 };
 
 using cmslab::testkit::Ip;
+// Bytes that differ from position to position and from seed to seed, for bulk transfers.
+inline Bytes Pattern(std::size_t size, std::uint8_t seed) {
+    Bytes data(size);
+    for (std::size_t i = 0; i < size; ++i)
+        data[i] = static_cast<std::uint8_t>((i * 31 + seed + i / 251) & 0xff);
+    return data;
+}
+
 inline Endpoint Ep(const char* address, std::uint16_t port) {
     return Endpoint{Ip(address), port};
 }

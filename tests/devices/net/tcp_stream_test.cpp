@@ -17,13 +17,6 @@
 namespace cmslab::devices::net::test {
 namespace {
 
-Bytes Pattern(std::size_t size, std::uint8_t seed) {
-    Bytes data(size);
-    for (std::size_t i = 0; i < size; ++i)
-        data[i] = static_cast<std::uint8_t>((i * 31 + seed + i / 251) & 0xff);
-    return data;
-}
-
 struct Outcome {
     bool connected = false;
     Instant connected_at{0};

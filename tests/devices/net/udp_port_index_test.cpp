@@ -2,18 +2,15 @@
 // ns-3's sockets would have handed them, and everything else still goes to ns-3's UDP
 // (its sockets, the ICMP port unreachable of a closed port, the drop of a bad checksum).
 #include "devnet_fixture.h"
+#include "raw_l4.h"
 #include "udp_port.h"
 #include "udp_port_index.h"
 
-#include "ipv4_datagram.h"
-
 #include "ns3/inet-socket-address.h"
-#include "ns3/ipv4-raw-socket-factory.h"
 #include "ns3/node.h"
 #include "ns3/packet.h"
 #include "ns3/socket.h"
 #include "ns3/udp-socket-factory.h"
-#include "ns3/uinteger.h"
 
 namespace cmslab::devices::net::test {
 namespace {
@@ -37,41 +34,15 @@ std::unique_ptr<UdpPort> BindOrFail(ns3::Ptr<ns3::Node> node, const Endpoint& lo
     return std::move(*port);
 }
 
-// A UDP datagram written by hand and sent through a raw IP socket, so that its checksum
-// is whatever the test says.
+// A UDP datagram written by hand: its checksum is whatever the test says.
 void SendRawUdp(ns3::Ptr<ns3::Node> node, const Endpoint& from, const Endpoint& to,
                 const Bytes& payload, bool good_checksum) {
-    Bytes udp = {static_cast<std::uint8_t>(from.port >> 8),
-                 static_cast<std::uint8_t>(from.port),
-                 static_cast<std::uint8_t>(to.port >> 8),
-                 static_cast<std::uint8_t>(to.port),
-                 0,
-                 0,
-                 0,
-                 0};
-    const auto length = static_cast<std::uint16_t>(udp.size() + payload.size());
-    udp[4] = static_cast<std::uint8_t>(length >> 8);
-    udp[5] = static_cast<std::uint8_t>(length);
+    Bytes udp(8);
+    PutU16(udp, 0, from.port);
+    PutU16(udp, 2, to.port);
+    PutU16(udp, 4, static_cast<std::uint16_t>(udp.size() + payload.size()));
     udp.insert(udp.end(), payload.begin(), payload.end());
-    // RFC 768: the sum over the pseudo-header (addresses, protocol, length) and the datagram.
-    Bytes summed;
-    for (std::uint32_t a : {from.address.V4Value(), to.address.V4Value()})
-        for (int shift = 24; shift >= 0; shift -= 8)
-            summed.push_back(static_cast<std::uint8_t>(a >> shift));
-    summed.insert(summed.end(), {0, 17, udp[4], udp[5]});
-    summed.insert(summed.end(), udp.begin(), udp.end());
-    std::uint16_t checksum = devices::InternetChecksum(summed);
-    if (!good_checksum)
-        checksum = static_cast<std::uint16_t>(checksum ^ 0x0101);
-    udp[6] = static_cast<std::uint8_t>(checksum >> 8);
-    udp[7] = static_cast<std::uint8_t>(checksum);
-
-    ns3::Ptr<ns3::Socket> raw =
-        ns3::Socket::CreateSocket(node, ns3::Ipv4RawSocketFactory::GetTypeId());
-    raw->SetAttribute("Protocol", ns3::UintegerValue(17));
-    raw->SendTo(ns3::Create<ns3::Packet>(udp.data(), static_cast<std::uint32_t>(udp.size())), 0,
-                ns3::InetSocketAddress(ns3::Ipv4Address(to.address.V4Value()), 0));
-    raw->Close();
+    SendRawL4(node, from.address, to.address, 17, udp, 6, good_checksum);
 }
 
 using UdpPortIndexTest = DevnetTest;
