@@ -66,14 +66,23 @@ std::optional<json> ParseJson(const std::string& text, Diagnostics& diags) {
         }
         return true;
     };
+    // The parser's message without its "[json.exception.parse_error.101] " tag.
+    auto message = [](const json::exception& e) {
+        std::string what = e.what();
+        const auto close = what.find("] ");
+        return close == std::string::npos ? what : what.substr(close + 2);
+    };
     try {
         return json::parse(text, callback);
     } catch (const json::parse_error& e) {
-        std::string what = e.what();
-        const auto close = what.find("] ");
-        if (close != std::string::npos)
-            what = what.substr(close + 2);
-        diags.Error("", "not valid JSON: " + what);
+        diags.Error("", "not valid JSON: " + message(e));
+    } catch (const json::out_of_range& e) {
+        // RFC 8259 (section 6) lets a parser limit the range of numbers; this one stops at
+        // a double's (a number such as 1e999). Said where the number stands.
+        diags.Error(pointer(),
+                    "not a usable JSON number: " + message(e) + " (beyond the range of a double)");
+    } catch (const json::exception& e) {
+        diags.Error(pointer(), "not usable JSON: " + message(e));
     }
     return std::nullopt;
 }

@@ -371,6 +371,30 @@ TEST(ScenarioValidation, JsonSyntaxAndDuplicateKeys) {
     EXPECT_TRUE(HasError(r, "", "JSON object"));
 }
 
+// A number beyond a double's range is valid JSON syntax that the parser refuses with an
+// exception of its own (not a parse error); the loader threw it out to the caller (found
+// by fuzz_scenario_loader: the file is its input). Now it is an error at the number.
+TEST(ScenarioValidation, ANumberBeyondADoubleIsAnErrorWhereItStands) {
+    const std::string path = test::SourcePath("tests/sim/data/fuzz_inputs/"
+                                              "scenario_loader-number-overflow.json");
+    LoadResult r;
+    ASSERT_NO_THROW(r = LoadScenario(path));
+    ASSERT_EQ(r.ErrorCount(), 1u) << r.Report();
+    EXPECT_EQ(r.diagnostics[0].ToString(),
+              path + ": not a usable JSON number: number overflow parsing '9e5989889' (beyond "
+                     "the range of a double)");
+
+    auto text = ReferenceJson().dump(1);
+    text.replace(text.find("\"seed\": 1"), 9, "\"seed\": 1e999");
+    ASSERT_NO_THROW(r = LoadScenarioFromString(text, "big.json"));
+    EXPECT_TRUE(HasError(r, "/seed", "number overflow parsing '1e999'")) << r.Report();
+    ASSERT_NO_THROW(r = LoadScenarioFromString("{\"networks\": [1, -2e400]}", "big.json"));
+    EXPECT_TRUE(HasError(r, "/networks/1", "number overflow")) << r.Report();
+    // The largest finite double is still a number (and then the schema's business).
+    ASSERT_NO_THROW(r = LoadScenarioFromString("{\"seed\": 1.7976931348623157e308}", "x.json"));
+    EXPECT_FALSE(HasError(r, "/seed", "number overflow")) << r.Report();
+}
+
 TEST(ScenarioValidation, MessageFormatNamesFileAndPointer) {
     auto r = LoadEdited(N(kCms, "/interfaces/0/address"), "172.16.86.180");
     ASSERT_EQ(r.ErrorCount(), 1u) << r.Report();
