@@ -86,7 +86,7 @@ int Emulate(const Args& args) {
         line.positional.empty() ? scenario::DefaultScenarioPath() : line.positional.front();
 
     const scenario::LoadResult loaded = scenario::LoadScenario(path);
-    std::cerr << loaded.Report();
+    PrintLoadReport(std::cerr, loaded, path);
     if (!loaded.Ok()) {
         std::cerr << "cmslab emulate: " << path << ": not emulated (" << loaded.ErrorCount()
                   << " error" << (loaded.ErrorCount() == 1 ? "" : "s") << ")\n";

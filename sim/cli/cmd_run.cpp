@@ -49,7 +49,9 @@ void RunUsage(std::ostream& os) {
           "  report.html           one page for a projector: topology, the guest's screens,\n"
           "                        stages, the ladder of the join, diagnosis, logs\n\n"
           "prints: each stage, the guest's screen, media counts, the diagnosis' cause and\n"
-          "fix, and the path of report.html; scenario warnings go to stderr.\n\n"
+          "fix, and the path of report.html; scenario warnings go to stderr (the settings\n"
+          "the lab does not simulate as one line counting them: `cmslab validate` lists\n"
+          "them).\n\n"
           "exit status: 0 the run completed, 2 unusable scenario or usage error\n"
           "(nothing is written then).\n";
 }
@@ -82,9 +84,9 @@ int Run(const Args& args) {
 
     const bool quiet = line.Has("--quiet");
     const scenario::LoadResult loaded = scenario::LoadScenario(path);
-    // Warnings say what the lab does not simulate; --quiet keeps them for a refused file.
+    // --quiet keeps the load's report for a refused file.
     if (!quiet || !loaded.Ok())
-        std::cerr << loaded.Report();
+        PrintLoadReport(std::cerr, loaded, path);
     if (!loaded.Ok()) {
         std::cerr << "cmslab run: " << path << ": not simulated (" << loaded.ErrorCount()
                   << " error" << (loaded.ErrorCount() == 1 ? "" : "s") << ")\n";

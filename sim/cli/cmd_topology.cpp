@@ -49,7 +49,7 @@ int Topology(const Args& args) {
         line.positional.empty() ? scenario::DefaultScenarioPath() : line.positional.front();
     const std::vector<std::string> trace = line.Values("--trace");
     const auto result = scenario::LoadScenario(path);
-    std::cerr << result.Report();
+    PrintLoadReport(std::cerr, result, path);
     if (!result.Ok()) {
         std::cerr << path << ": " << result.ErrorCount() << " error"
                   << (result.ErrorCount() == 1 ? "" : "s") << "\n";

@@ -17,7 +17,8 @@ void ValidateUsage(std::ostream& os) {
           "types, addresses and prefixes, names and references, duplicates, and whether each\n"
           "node reaches the DNS servers it uses. Prints every error as\n"
           "  <file>: <JSON pointer>: <message>\n"
-          "and the settings the lab reads but does not simulate as warnings.\n"
+          "and warnings: about the file's values, and for each setting the lab does not\n"
+          "simulate (`cmslab run` counts these on one line; here each is listed).\n"
           "Without SCENARIO, checks the built-in reference deployment.\n\n"
           "exit status: 0 valid (warnings allowed), 2 errors or usage error.\n"
           "Writes nothing but this report.\n";

@@ -20,6 +20,10 @@ void Diagnostics::Warning(const std::string& pointer, const std::string& message
     m_all.push_back({Severity::Warning, m_file, pointer, message});
 }
 
+void Diagnostics::NotSimulated(const std::string& pointer, const std::string& message) {
+    m_all.push_back({Severity::Warning, m_file, pointer, message, true});
+}
+
 std::string JoinPointer(const std::string& base, std::string_view key) {
     std::string out = base + "/";
     for (char c : key) {

@@ -1,5 +1,8 @@
 // What validation says about a scenario file: errors (the file cannot be simulated) and
-// warnings (settings the lab reads but does not simulate), each at a JSON pointer.
+// warnings, each at a JSON pointer. A warning is about this file's values (a gateway no
+// node has, a session after the run's end) or says that something the file sets is not
+// simulated: the latter are the same for every file that sets those keys, so a command
+// that runs a scenario may count them on one line where `cmslab validate` lists them.
 #pragma once
 
 #include <cstddef>
@@ -16,6 +19,7 @@ struct Diagnostic {
     std::string file;    // the label the scenario was loaded under (usually its path)
     std::string pointer; // RFC 6901 JSON pointer, "" for the whole document
     std::string message;
+    bool not_simulated = false; // a warning that the lab does not simulate what is set here
 
     // "<file>: <pointer>: <message>", warnings with "warning: " before the message;
     // without a pointer "<file>: <message>".
@@ -28,6 +32,8 @@ class Diagnostics {
 
     void Error(const std::string& pointer, const std::string& message);
     void Warning(const std::string& pointer, const std::string& message);
+    // A warning that the lab does not simulate what the file sets at `pointer`.
+    void NotSimulated(const std::string& pointer, const std::string& message);
 
     const std::vector<Diagnostic>& All() const { return m_all; }
     std::vector<Diagnostic>& All() { return m_all; }

@@ -4,6 +4,7 @@
 #include "scenario/schema_validator.h"
 #include "scenario/source_digest.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -125,10 +126,24 @@ std::size_t LoadResult::WarningCount() const {
     return diagnostics.size() - ErrorCount();
 }
 
+std::size_t LoadResult::NotSimulatedCount() const {
+    return static_cast<std::size_t>(
+        std::count_if(diagnostics.begin(), diagnostics.end(),
+                      [](const Diagnostic& d) { return d.not_simulated; }));
+}
+
 std::string LoadResult::Report() const {
     std::string out;
     for (const auto& d : diagnostics)
         out += d.ToString() + "\n";
+    return out;
+}
+
+std::string LoadResult::ReportWithoutNotSimulated() const {
+    std::string out;
+    for (const auto& d : diagnostics)
+        if (!d.not_simulated)
+            out += d.ToString() + "\n";
     return out;
 }
 

@@ -26,8 +26,12 @@ struct LoadResult {
     bool Ok() const { return scenario.has_value(); }
     std::size_t ErrorCount() const;
     std::size_t WarningCount() const;
+    std::size_t NotSimulatedCount() const; // of the warnings, those that say "not simulated"
     // One diagnostic per line, as Diagnostic::ToString.
     std::string Report() const;
+    // The same without the not-simulated warnings: the errors and the warnings about the
+    // file's own values.
+    std::string ReportWithoutNotSimulated() const;
 };
 
 // Reads and validates a scenario file. Diagnostics name the file as `path`.

@@ -66,6 +66,9 @@ class Checker {
     bool Bad(const std::string& p) const { return m_ctx.Bad(p); }
     void Error(const std::string& p, const std::string& m) { m_ctx.Error(p, m); }
     void Warning(const std::string& p, const std::string& m) { m_ctx.diags.Warning(p, m); }
+    void NotSimulated(const std::string& p, const std::string& m) {
+        m_ctx.diags.NotSimulated(p, m);
+    }
 
     std::vector<std::string> NodeNames() const {
         std::vector<std::string> out;
@@ -424,10 +427,11 @@ class Checker {
                                         "_sip._tcp.example.com), not " +
                                             Quote(rec.name));
                     else
-                        Warning(rbase, "SRV record " + Quote(rec.name) +
-                                           " is served, but no modelled client looks SRV records "
-                                           "up (XMPP and mobile and remote access discovery are "
-                                           "not simulated)");
+                        NotSimulated(rbase,
+                                     "SRV record " + Quote(rec.name) +
+                                         " is served, but no modelled client looks SRV records "
+                                         "up (XMPP and mobile and remote access discovery are "
+                                         "not simulated)");
                 }
                 // A name with a CNAME can have no other record (RFC 1034 3.6.2).
                 auto [it, fresh] = types_at_name.emplace(rec.name, std::make_pair(rec.type, r));

@@ -278,7 +278,7 @@ bool SchemaValidator::CheckObject(json& instance, const json& schema, const std:
                                    : resolved.contains(kUnmodelled) ? &resolved[kUnmodelled]
                                                                     : nullptr;
                 if (note)
-                    out->Warning(at, "not simulated: " + note->get<std::string>());
+                    out->NotSimulated(at, "not simulated: " + note->get<std::string>());
             }
             ok = Check(value, sub, at, out) && ok;
         } else if (schema.contains("additionalProperties")) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -58,6 +59,47 @@ TEST_F(CmslabCli, ValidateReferenceSucceedsWithWarnings) {
     EXPECT_NE(r.err.find(path + ": /nodes/6/config/option_keys: warning:"), std::string::npos)
         << r.err;
     EXPECT_TRUE(WorkDirEmpty());
+}
+
+// What the lab does not simulate is the same at every run of a file: validate lists it,
+// a command that goes on to use the file (topology here, run and emulate alike) counts it
+// on one line and names validate.
+TEST_F(CmslabCli, ValidateListsWhatIsNotSimulatedWhereOtherCommandsCountIt) {
+    const auto path = test::SourcePath("scenarios/reference.json");
+    auto r = Cmslab("validate '" + path + "'");
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::size_t listed = 0;
+    for (std::size_t at = r.err.find(": warning: "); at != std::string::npos;
+         at = r.err.find(": warning: ", at + 1))
+        ++listed;
+    // The three CMS settings, XMPP, the traversal zone's hop count, MRA, the option keys
+    // and four SRV records nobody looks up.
+    EXPECT_EQ(listed, 11u) << r.err;
+    EXPECT_NE(r.err.find(path + ": /nodes/4/config/call_matching: warning: not simulated: "),
+              std::string::npos)
+        << r.err;
+
+    r = Cmslab("topology '" + path + "'");
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.err, path + ": warning: 11 settings are not simulated; `cmslab validate " + path +
+                         "` lists them\n");
+}
+
+// A warning about the file's own values is not folded into the count: it is printed.
+TEST_F(CmslabCli, AWarningAboutTheFilesValuesIsPrintedInFull) {
+    nlohmann::json doc = test::ReferenceJson();
+    doc["admin_session"]["at"] = 500;
+    const std::string path = m_capture + "/late-admin.json";
+    std::ofstream(path) << doc.dump(2);
+    auto r = Cmslab("topology '" + path + "'");
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.err.find(path + ": /admin_session/at: warning: the session starts after the run "
+                                "ends"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find(path + ": warning: 11 settings are not simulated"), std::string::npos)
+        << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 2) << r.err;
 }
 
 TEST_F(CmslabCli, ValidateWithoutScenarioUsesTheReference) {

@@ -46,6 +46,10 @@ TEST_F(ReferenceScenario, WarnsAboutWhatIsNotSimulated) {
     EXPECT_TRUE(test::HasWarning(*s_result, "/dns_servers/0/zones/0/records/6", "_cisco-uds"));
     for (const auto& d : s_result->diagnostics)
         EXPECT_EQ(d.message.find("does not read"), std::string::npos) << d.ToString();
+    // Each of them says what is not simulated, none is about the reference's values: a run
+    // counts them on one line.
+    EXPECT_EQ(s_result->NotSimulatedCount(), s_result->WarningCount()) << s_result->Report();
+    EXPECT_EQ(s_result->ReportWithoutNotSimulated(), "");
 }
 
 TEST_F(ReferenceScenario, AddressesAndRouters) {
