@@ -24,9 +24,24 @@ std::vector<std::string> SplitPointer(const std::string& pointer) {
     return out;
 }
 
+// A reference token's text: "~1" is '/', "~0" is '~' (RFC 6901).
+std::string Unescape(const std::string& token) {
+    std::string out;
+    for (std::size_t i = 0; i < token.size(); ++i) {
+        if (token[i] == '~' && i + 1 < token.size() && (token[i + 1] == '0' || token[i + 1] == '1'))
+            out += token[++i] == '0' ? '~' : '/';
+        else
+            out += token[i];
+    }
+    return out;
+}
+
+// An array index of a JSON pointer; nine digits at most, so that std::stoul cannot throw
+// (no scenario list is that long).
 bool IsIndex(const std::string& token) {
-    return !token.empty() && std::all_of(token.begin(), token.end(),
-                                         [](unsigned char c) { return std::isdigit(c) != 0; });
+    return !token.empty() && token.size() <= 9 &&
+           std::all_of(token.begin(), token.end(),
+                       [](unsigned char c) { return std::isdigit(c) != 0; });
 }
 
 // How the diagnosis names the product of each node role (sim/diagnosis: Finding::box and
@@ -174,13 +189,20 @@ ChangedSetting DescribeChange(const ojson& variant) {
             }
         }
     }
-    const std::string setting = m.value("setting", "");
-    const std::string parent = setting.substr(0, setting.rfind('/'));
-    if (!parent.empty()) {
-        const auto ptr = ojson::json_pointer(parent);
-        if (variant.contains(ptr) && variant[ptr].is_object() && variant[ptr].contains("name"))
-            AddIdentity(c.identities, variant[ptr]["name"]);
+    // The object the setting is in, walked token by token (the pointer is the mutation
+    // block's text: nlohmann's own pointer would throw on an index no list can have).
+    const ojson* parent = tokens.size() > 1 ? &variant : nullptr;
+    for (std::size_t i = 0; parent && i + 1 < tokens.size(); ++i) {
+        const std::string key = Unescape(tokens[i]);
+        if (parent->is_object() && parent->contains(key))
+            parent = &(*parent)[key];
+        else if (parent->is_array() && IsIndex(tokens[i]) && std::stoul(tokens[i]) < parent->size())
+            parent = &(*parent)[std::stoul(tokens[i])];
+        else
+            parent = nullptr;
     }
+    if (parent && parent->is_object() && parent->contains("name"))
+        AddIdentity(c.identities, (*parent)["name"]);
     return c;
 }
 

@@ -1,5 +1,6 @@
 #include "sweep/manifest.h"
 
+#include "scenario/loader.h"
 #include "scenario/source_digest.h"
 
 #include <algorithm>
@@ -38,7 +39,15 @@ Expected<SweepEntry> ReadEntry(const fs::path& path) {
                      "\" is not a scenario name (letters, digits, '.', '_', '-')"};
     e.file = fs::absolute(path).lexically_normal().string();
     e.sha256 = scenario::Sha256Hex(text.str());
-    if (doc.contains("mutation") && doc["mutation"].is_object()) {
+    if (doc.contains("mutation")) {
+        // The block and the settings it names are read by the schema's types, which only a
+        // file that loads is held to (one `cmslab mutate` wrote always does).
+        const auto loaded = scenario::LoadScenarioFromString(text.str(), path.string());
+        if (!loaded.Ok())
+            return Error{path.string() + ": has a mutation block but is not a valid scenario (" +
+                         std::to_string(loaded.ErrorCount()) +
+                         (loaded.ErrorCount() == 1 ? " error" : " errors") + "; `cmslab validate " +
+                         path.string() + "` lists them)"};
         const ojson& m = doc["mutation"];
         e.kind = m.value("kind", "");
         e.setting = m.value("setting", "");
@@ -55,6 +64,26 @@ ojson EntryJson(const SweepEntry& e) {
             {"sha256", e.sha256},   {"kind", e.kind},
             {"setting", e.setting}, {"change", e.change},
             {"patch", e.patch},     {"changed", e.changed.Json()}};
+}
+
+// Why a manifest entry is not as WriteManifest writes it, or "" when it is.
+std::string EntryProblem(const ojson& v) {
+    if (!v.is_object())
+        return "not an object";
+    for (const char* key : {"name", "file", "sha256", "kind", "setting", "change"})
+        if (v.contains(key) && !v[key].is_string())
+            return std::string(key) + " is not a string";
+    if (v.contains("changed")) {
+        const ojson& c = v["changed"];
+        if (!c.is_object())
+            return "changed is not an object";
+        for (const char* key : {"products", "words", "identities"})
+            if (c.contains(key) &&
+                (!c[key].is_array() || !std::all_of(c[key].begin(), c[key].end(),
+                                                    [](const ojson& x) { return x.is_string(); })))
+                return std::string("changed/") + key + " is not a list of strings";
+    }
+    return "";
 }
 
 } // namespace
@@ -117,11 +146,15 @@ Expected<Manifest> ReadManifest(const std::string& dir) {
                      " a folder that `cmslab sweep --out` or `--emit-jobs` made?)"};
     const ojson j = ojson::parse(in, nullptr, false);
     if (!j.is_object() || !j.contains("variants") || !j["variants"].is_array() ||
-        !j.contains("sweep"))
+        !j.contains("sweep") || !j["sweep"].is_string())
         return Error{path.string() + ": not a sweep manifest"};
     Manifest m;
     m.id = j["sweep"].get<std::string>();
-    for (const auto& v : j["variants"]) {
+    for (std::size_t i = 0; i < j["variants"].size(); ++i) {
+        const ojson& v = j["variants"][i];
+        if (const std::string problem = EntryProblem(v); !problem.empty())
+            return Error{path.string() + ": not a sweep manifest (variants/" + std::to_string(i) +
+                         ": " + problem + ")"};
         SweepEntry e;
         e.name = v.value("name", "");
         e.file = v.value("file", "");

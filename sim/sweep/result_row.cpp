@@ -10,6 +10,19 @@ namespace cmslab::sweep {
 namespace fs = std::filesystem;
 using ojson = nlohmann::ordered_json;
 
+namespace {
+
+// A string member of a summary's object, "" when the object or the string is not there: a
+// summary.json edited by hand reads as a summary without that value, never as an exception.
+std::string Text(const ojson& object, const char* key) {
+    if (!object.is_object())
+        return "";
+    const auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+} // namespace
+
 ojson SweepRow::Json() const {
     return {{"variant", name},
             {"kind", kind},
@@ -47,31 +60,31 @@ Expected<SweepRow> ReadRow(const SweepEntry& entry, const std::string& folder) {
         row.problem = "summary.json is not a run's summary";
         return row;
     }
-    const std::string ran = summary.value("source_sha256", "");
+    const std::string ran = Text(summary, "source_sha256");
     if (ran != entry.sha256)
         return Error{folder + " holds a run of another file than this sweep's " + entry.file +
                      " (its summary.json source_sha256 is " + (ran.empty() ? "missing" : ran) +
                      ", the sweep's is " + entry.sha256 + "): it belongs to another sweep"};
     bool all_ok = true;
     for (const auto& [stage, value] : summary["stages"].items()) {
-        const std::string status = value.is_object() ? value.value("status", "") : "";
+        const std::string status = Text(value, "status");
         if (status != "ok")
             all_ok = false;
         if (status == "failed" && row.first_failed_stage.empty())
             row.first_failed_stage = stage;
     }
     row.outcome = all_ok ? "breaks_nothing" : "breaks";
-    if (summary.contains("guest_view") && summary["guest_view"].is_object())
-        row.screen = summary["guest_view"].value("screen", "");
+    if (summary.contains("guest_view"))
+        row.screen = Text(summary["guest_view"], "screen");
     if (summary.contains("diagnosis") && summary["diagnosis"].is_object()) {
         const ojson& d = summary["diagnosis"];
-        row.verdict = d.value("verdict", "");
+        row.verdict = Text(d, "verdict");
         if (d.contains("causes") && d["causes"].is_array() && !d["causes"].empty()) {
             const ojson& first = d["causes"][0];
-            row.cause = first.value("cause", "");
+            row.cause = Text(first, "cause");
             if (first.contains("fix") && first["fix"].is_object())
                 row.cause_setting =
-                    first["fix"].value("box", "") + ": " + first["fix"].value("setting", "");
+                    Text(first["fix"], "box") + ": " + Text(first["fix"], "setting");
             row.names_setting = CauseNamesSetting(first, entry.changed);
         }
     }

@@ -308,6 +308,73 @@ TEST(SweepCli, MergeRefusesAFolderOfAnotherSweep) {
     EXPECT_TRUE(Contains(none.err, "sweep-manifest.json")) << none.err;
 }
 
+// Files edited by hand, with values of the wrong type: a clear error naming the file, or a
+// row without the value, never the JSON library's exception.
+TEST(SweepCli, FilesOfTheWrongShapeGetAnErrorNamingThemNotAnException) {
+    testkit::TempDir tmp("sweep-shapes");
+    ojson bad = ReadJson(Scenario("reference"));
+    bad["name"] = "bad-mutation";
+    bad.erase("expect");
+    bad["mutation"] = {{"kind", 3}};
+    fs::create_directories(tmp.File("in"));
+    tmp.Write("in/bad-mutation.json", bad.dump(2));
+    auto r = RunProcess({Binary(), "sweep", tmp.File("in"), "--out", tmp.File("out"), "--emit-jobs",
+                         tmp.File("jobs.txt")});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_TRUE(Contains(r.err, tmp.File("in/bad-mutation.json") +
+                                    ": has a mutation block but is not a valid scenario ("))
+        << r.err;
+    EXPECT_TRUE(Contains(r.err, "`cmslab validate ")) << r.err;
+
+    // A valid block whose setting names an index no list has: no change described, no error.
+    ojson far = bad;
+    far["name"] = "far-index";
+    far["mutation"] = {{"source", "reference.json"},
+                       {"kind", "port_changed"},
+                       {"setting", "/nodes/99999999999999999999/config/turn/port"},
+                       {"change", "by hand"},
+                       {"patch", {{{"op", "test"}, {"path", "/seed"}, {"value", 1}}}}};
+    fs::remove(tmp.File("in/bad-mutation.json"));
+    tmp.Write("in/far-index.json", far.dump(2));
+    r = RunProcess({Binary(), "sweep", tmp.File("in"), "--out", tmp.File("out"), "--emit-jobs",
+                    tmp.File("jobs.txt")});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    const ojson manifest = ReadJson(tmp.File("out/sweep-manifest.json"));
+    ASSERT_EQ(manifest["variants"].size(), 1u);
+    const std::string sha = manifest["variants"][0]["sha256"];
+
+    // A summary.json with every value the merge reads of another type.
+    fs::create_directories(tmp.File("out/far-index"));
+    tmp.Write("out/far-index/summary.json",
+              ojson{{"source_sha256", sha},
+                    {"stages", {{"dns", {{"status", 3}}}, {"tcp", 7}}},
+                    {"guest_view", ojson::array()},
+                    {"diagnosis", {{"verdict", 1}, {"causes", {5}}}}}
+                  .dump());
+    r = RunProcess({Binary(), "sweep", "--merge", tmp.File("out")});
+    EXPECT_FALSE(Contains(r.err, "json.exception")) << r.err;
+    EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.exit_code << r.err;
+    const ojson sweep = ReadJson(tmp.File("out/sweep.json"));
+    EXPECT_EQ(sweep["rows"][0]["outcome"], "breaks");
+    EXPECT_EQ(sweep["rows"][0]["guest_screen"], "");
+
+    // A manifest of the wrong shape.
+    ojson broken = manifest;
+    broken["variants"][0]["kind"] = 3;
+    tmp.Write("out/sweep-manifest.json", broken.dump());
+    r = RunProcess({Binary(), "sweep", "--merge", tmp.File("out")});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_TRUE(Contains(r.err, "sweep-manifest.json: not a sweep manifest (variants/0: kind is "
+                                "not a string)"))
+        << r.err;
+    broken = manifest;
+    broken["sweep"] = 5;
+    tmp.Write("out/sweep-manifest.json", broken.dump());
+    r = RunProcess({Binary(), "sweep", "--merge", tmp.File("out")});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_TRUE(Contains(r.err, "sweep-manifest.json: not a sweep manifest")) << r.err;
+}
+
 TEST(SweepCli, ARunPastItsDeadlineIsKilledAndListedWithoutAResult) {
     testkit::TempDir tmp("sweep-timeout");
     // The reference with a ten-minute call: about ten seconds of wall-clock time.
