@@ -1,20 +1,17 @@
 #include "readiness.h"
 
+#include "common/json_member.h"
+
 namespace cmslab::emulate {
 
 namespace {
-
-std::string Text(const nlohmann::json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
 
 void JudgeExpresswayC(const std::string& node, const nlohmann::json& page, Readiness& out) {
     const nlohmann::json c = page.value("expressway_c", nlohmann::json::object());
     auto zone = c.find("traversal_zone");
     if (zone == c.end())
         return; // no traversal zone: nothing to wait for
-    const std::string state = Text(*zone, "state");
+    const std::string state = StringMember(*zone, "state");
     if (state != "Active") {
         out.waiting.push_back("traversal zone of " + node + ": " +
                               (state.empty() ? "not connected" : state));
@@ -22,8 +19,8 @@ void JudgeExpresswayC(const std::string& node, const nlohmann::json& page, Readi
     }
     for (const nlohmann::json& row : c.value("ssh_tunnels", nlohmann::json::array())) {
         if (row.contains("reason")) {
-            out.waiting.push_back("SSH tunnel of " + node + " to " + Text(row, "target") + ": " +
-                                  Text(row, "reason"));
+            out.waiting.push_back("SSH tunnel of " + node + " to " + StringMember(row, "target") +
+                                  ": " + StringMember(row, "reason"));
             return;
         }
     }
@@ -35,7 +32,7 @@ void JudgeCms(const std::string& node, const nlohmann::json& page, Readiness& ou
     const nlohmann::json link = cms.value("web_bridge_link", nlohmann::json::object());
     if (link.empty())
         return; // no web bridge link configured
-    const std::string state = Text(link, "state");
+    const std::string state = StringMember(link, "state");
     if (state == "up")
         out.ready.push_back("web bridge link up on " + node);
     else

@@ -1,5 +1,7 @@
 #include "mutate/document_facts.h"
 
+#include "common/json_member.h"
+
 #include "scenario/diagnostic.h"
 
 #include <algorithm>
@@ -10,20 +12,13 @@ namespace {
 
 using ojson = nlohmann::ordered_json;
 
-std::string StringAt(const ojson& object, const char* key) {
-    if (!object.is_object())
-        return "";
-    auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 // Every object anywhere under `value` whose "type" is "A": the DNS records, wherever the
 // zones sit in the file.
 void CollectARecords(const ojson& value, std::vector<std::pair<std::string, std::string>>& out) {
     if (value.is_object()) {
-        if (StringAt(value, "type") == "A" && !StringAt(value, "name").empty() &&
-            !StringAt(value, "address").empty())
-            out.emplace_back(StringAt(value, "name"), StringAt(value, "address"));
+        if (StringMember(value, "type") == "A" && !StringMember(value, "name").empty() &&
+            !StringMember(value, "address").empty())
+            out.emplace_back(StringMember(value, "name"), StringMember(value, "address"));
         for (const auto& [key, sub] : value.items())
             CollectARecords(sub, out);
     } else if (value.is_array()) {
@@ -35,7 +30,7 @@ void CollectARecords(const ojson& value, std::vector<std::pair<std::string, std:
 } // namespace
 
 DocumentFacts::DocumentFacts(const ojson& doc) {
-    m_start_time = StringAt(doc, "start_time");
+    m_start_time = StringMember(doc, "start_time");
     if (m_start_time.empty())
         m_start_time = "2020-01-01T00:00:00Z";
     if (doc.contains("nodes") && doc["nodes"].is_array()) {
@@ -44,15 +39,16 @@ DocumentFacts::DocumentFacts(const ojson& doc) {
             if (!nodes[i].contains("interfaces") || !nodes[i]["interfaces"].is_array())
                 continue;
             for (const auto& itf : nodes[i]["interfaces"])
-                if (!StringAt(itf, "address").empty())
-                    m_addresses.push_back({i, StringAt(itf, "network"), StringAt(itf, "address")});
+                if (!StringMember(itf, "address").empty())
+                    m_addresses.push_back(
+                        {i, StringMember(itf, "network"), StringMember(itf, "address")});
         }
     }
     if (doc.contains("nat_firewalls") && doc["nat_firewalls"].is_array())
         for (const auto& fw : doc["nat_firewalls"])
             if (fw.contains("mappings") && fw["mappings"].is_array())
                 for (const auto& m : fw["mappings"])
-                    m_nat.emplace_back(StringAt(m, "outside"), StringAt(m, "inside"));
+                    m_nat.emplace_back(StringMember(m, "outside"), StringMember(m, "inside"));
     if (doc.contains("dns_servers")) {
         std::vector<std::pair<std::string, std::string>> records;
         CollectARecords(doc["dns_servers"], records);
@@ -63,8 +59,8 @@ DocumentFacts::DocumentFacts(const ojson& doc) {
         for (const auto& [section, entries] : doc["certificates"].items())
             if (entries.is_array())
                 for (const auto& e : entries)
-                    if (!StringAt(e, "name").empty())
-                        m_certificate_names.push_back(StringAt(e, "name"));
+                    if (!StringMember(e, "name").empty())
+                        m_certificate_names.push_back(StringMember(e, "name"));
 }
 
 std::optional<std::size_t> DocumentFacts::Owner(const std::string& address) const {
@@ -152,9 +148,9 @@ std::string ReadablePlace(const ojson& doc, const std::string& pointer) {
             std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; })) {
             const std::size_t i = std::stoul(token);
             at = i < at->size() ? &(*at)[i] : nullptr;
-            std::string label = at ? StringAt(*at, "name") : "";
+            std::string label = at ? StringMember(*at, "name") : "";
             if (label.empty() && at)
-                label = StringAt(*at, "node");
+                label = StringMember(*at, "node");
             shown = "[" + (label.empty() ? token : label) + "]";
             out += shown;
         } else {

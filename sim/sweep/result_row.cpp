@@ -1,5 +1,6 @@
 #include "sweep/result_row.h"
 
+#include "common/json_member.h"
 #include "sweep/cause_match.h"
 
 #include <filesystem>
@@ -9,19 +10,6 @@ namespace cmslab::sweep {
 
 namespace fs = std::filesystem;
 using ojson = nlohmann::ordered_json;
-
-namespace {
-
-// A string member of a summary's object, "" when the object or the string is not there: a
-// summary.json edited by hand reads as a summary without that value, never as an exception.
-std::string Text(const ojson& object, const char* key) {
-    if (!object.is_object())
-        return "";
-    const auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-} // namespace
 
 ojson SweepRow::Json() const {
     return {{"variant", name},
@@ -60,14 +48,14 @@ Expected<SweepRow> ReadRow(const SweepEntry& entry, const std::string& folder) {
         row.problem = "summary.json is not a run's summary";
         return row;
     }
-    const std::string ran = Text(summary, "source_sha256");
+    const std::string ran = StringMember(summary, "source_sha256");
     if (ran != entry.sha256)
         return Error{folder + " holds a run of another file than this sweep's " + entry.file +
                      " (its summary.json source_sha256 is " + (ran.empty() ? "missing" : ran) +
                      ", the sweep's is " + entry.sha256 + "): it belongs to another sweep"};
     bool all_ok = true;
     for (const auto& [stage, value] : summary["stages"].items()) {
-        const std::string status = Text(value, "status");
+        const std::string status = StringMember(value, "status");
         if (status != "ok")
             all_ok = false;
         if (status == "failed" && row.first_failed_stage.empty())
@@ -75,16 +63,16 @@ Expected<SweepRow> ReadRow(const SweepEntry& entry, const std::string& folder) {
     }
     row.outcome = all_ok ? "breaks_nothing" : "breaks";
     if (summary.contains("guest_view"))
-        row.screen = Text(summary["guest_view"], "screen");
+        row.screen = StringMember(summary["guest_view"], "screen");
     if (summary.contains("diagnosis") && summary["diagnosis"].is_object()) {
         const ojson& d = summary["diagnosis"];
-        row.verdict = Text(d, "verdict");
+        row.verdict = StringMember(d, "verdict");
         if (d.contains("causes") && d["causes"].is_array() && !d["causes"].empty()) {
             const ojson& first = d["causes"][0];
-            row.cause = Text(first, "cause");
+            row.cause = StringMember(first, "cause");
             if (first.contains("fix") && first["fix"].is_object())
-                row.cause_setting =
-                    Text(first["fix"], "box") + ": " + Text(first["fix"], "setting");
+                row.cause_setting = StringMember(first["fix"], "box") + ": " +
+                                    StringMember(first["fix"], "setting");
             row.names_setting = CauseNamesSetting(first, entry.changed);
         }
     }
