@@ -1,98 +1,28 @@
 #include "ladder/ladder.h"
 
 #include "diagnosis/results_folder.h"
+#include "ladder/capture_cursor.h"
 #include "ladder/log_rows.h"
+#include "ladder/rtp_fold.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <deque>
-#include <functional>
-#include <iterator>
+#include <limits>
 #include <map>
-#include <set>
-#include <string_view>
+#include <memory>
+#include <optional>
 #include <tuple>
+#include <utility>
 
 namespace cmslab::ladder {
 
 namespace {
 
-using diagnosis::PcapPacket;
-
-// A packet seen in one capture, with what it says.
-struct Candidate {
-    double t = 0;
-    Sighting where;
-    std::vector<Message> messages;
-    // What a router or the NAT does not change: the same packet on another segment.
-    std::tuple<std::uint8_t, std::uint16_t, std::uint16_t, std::uint16_t, std::uint32_t,
-               std::size_t>
-        key;
-    bool unanswered = false; // a request whose answer this capture never shows
-    std::size_t sent = 0;    // how often this capture shows the request
-};
-
-std::string PairText(const Sighting& s) {
-    return s.src.ToString() + " > " + s.dst.ToString();
-}
-
-// Reads one capture: its packets that say something, with request/answer pairing done
-// within the capture (a request is answered if the capture shows its answer).
-// A deque: a capture of a long call has tens of thousands of candidates, which a vector
-// would move at every growth.
-std::deque<Candidate> ReadCapture(const std::string& dir, const std::string& capture,
-                                  double start_epoch, std::vector<std::string>& notes) {
-    std::deque<Candidate> out;
-    auto reader = diagnosis::PcapReader::OpenFile(dir + "/" + capture);
-    if (!reader) {
-        notes.push_back(capture + " is not shown: " + reader.Message());
-        return out;
-    }
-    CaptureDecoder decoder;
-    std::set<std::string> answered;
-    std::map<std::string, std::size_t> requests;
-    // One packet at a time: only the packets that say something are kept.
-    while (auto packet = reader->Next()) {
-        const PcapPacket& p = *packet;
-        std::vector<Message> messages = decoder.Decode(p);
-        if (messages.empty())
-            continue;
-        Candidate c;
-        c.t = double(p.ts_sec) + p.ts_usec / 1e6 - start_epoch;
-        c.where = Sighting{capture, p.number, p.src, p.dst};
-        if (p.transport == diagnosis::Transport::Other) {
-            c.where.src = Endpoint{p.ip_src, 0};
-            c.where.dst = Endpoint{p.ip_dst, 0};
-        }
-        c.key = {p.ip_protocol,
-                 p.ip_id,
-                 p.src.port,
-                 p.dst.port,
-                 p.tcp_seq,
-                 std::hash<std::string_view>{}(std::string_view(
-                     reinterpret_cast<const char*>(p.payload.data()), p.payload.size()))};
-        for (const Message& m : messages) {
-            if (m.transaction.empty())
-                continue;
-            if (m.answers)
-                answered.insert(m.transaction);
-            else
-                ++requests[m.transaction];
-        }
-        c.messages = std::move(messages);
-        out.push_back(std::move(c));
-    }
-    if (!reader->Truncated().empty())
-        notes.push_back(capture + ": " + reader->Truncated());
-    for (Candidate& c : out)
-        for (const Message& m : c.messages)
-            if (!m.transaction.empty() && !m.answers) {
-                c.unanswered = !answered.count(m.transaction);
-                c.sent = requests[m.transaction];
-            }
-    return out;
-}
+using detail::Candidate;
+using detail::CaptureCursor;
+using detail::OrderedArrow;
 
 // The box at an address as the packet carried it; `real` says whether it is the box's
 // own interface (not a NAT's outside address standing for the box behind it).
@@ -110,121 +40,26 @@ struct GroupEnds {
     std::string to;
 };
 
-GroupEnds SortAndFindEnds(const DeploymentMap& map, std::vector<Candidate*>& group) {
-    auto rank = [&](const Candidate* c) {
-        return std::make_tuple(c->t, map.NatByOutside(c->where.src.address) ? 1 : 0,
-                               map.NatByOutside(c->where.dst.address) ? 0 : 1);
+GroupEnds SortAndFindEnds(const DeploymentMap& map, std::vector<Candidate>& group) {
+    auto rank = [&](const Candidate& c) {
+        return std::make_tuple(c.t, map.NatByOutside(c.src.address) ? 1 : 0,
+                               map.NatByOutside(c.dst.address) ? 0 : 1);
     };
     std::stable_sort(group.begin(), group.end(),
-                     [&](const Candidate* a, const Candidate* b) { return rank(a) < rank(b); });
+                     [&](const Candidate& a, const Candidate& b) { return rank(a) < rank(b); });
     // The sender and the receiver are the boxes whose own addresses the packet carried;
     // a NAT outside address stands for its firewall only when the packet went no
     // further (the firewall dropped it).
     std::pair<std::string, bool> from{"", false}, to{"", false};
-    for (const Candidate* c : group) {
-        auto s = BoxAt(map, c->where.src.address);
-        auto d = BoxAt(map, c->where.dst.address);
+    for (const Candidate& c : group) {
+        auto s = BoxAt(map, c.src.address);
+        auto d = BoxAt(map, c.dst.address);
         if (from.first.empty() || (!from.second && s.second))
             from = std::move(s);
         if (to.first.empty() || (!to.second && d.second))
             to = std::move(d);
     }
     return {std::move(from.first), std::move(to.first)};
-}
-
-// One arrow per message of a group of sightings of one packet (sorted by
-// SortAndFindEnds); `folded`: RTP packets of its stream left out after it.
-void AddArrows(const std::vector<Candidate*>& group, const GroupEnds& ends, std::size_t folded,
-               std::vector<Arrow>& arrows) {
-    Arrow base;
-    base.t = group.front()->t;
-    base.from = ends.from;
-    base.to = ends.to;
-    base.folded = folded;
-    bool unanswered = true;
-    std::size_t sent = 0;
-    for (const Candidate* c : group) {
-        base.seen.push_back(c->where);
-        const std::string pair = PairText(c->where);
-        if (std::find(base.address_pairs.begin(), base.address_pairs.end(), pair) ==
-            base.address_pairs.end())
-            base.address_pairs.push_back(pair);
-        unanswered = unanswered && c->unanswered;
-        sent = std::max(sent, c->sent);
-    }
-    for (const Message& m : group.front()->messages) {
-        Arrow a = base;
-        a.kind = m.kind;
-        a.label = m.label;
-        a.error = m.error;
-        a.error_text = m.error_text;
-        if (!m.transaction.empty() && !m.answers && unanswered) {
-            if (sent >= 2) {
-                a.label += " (sent " + std::to_string(sent) + " times, never answered)";
-                a.error = true;
-                a.error_text = "a retransmitted request that never got an answer";
-            } else {
-                a.label += " (no answer)";
-            }
-        }
-        arrows.push_back(std::move(a));
-    }
-}
-
-// An RTP stream on one hop: its boxes and the label up to the sequence number
-// ("ChannelData 0x4000: RTP PT=0 SSRC=0x... Seq=7": the hop's framing and the SSRC).
-using RtpStreamKey = std::tuple<std::string, std::string, std::string>;
-
-RtpStreamKey StreamOf(const std::string& from, const std::string& to, const std::string& label) {
-    return {from, to, label.substr(0, label.find(" Seq="))};
-}
-
-// FoldRtp's work done on the groups before their arrows exist, so that a long call does
-// not build an arrow per media packet only to drop it: the same first and last of each
-// stream, the same count. Only for groups of one message each; `drop` and `folded` per
-// group.
-void FoldRtpGroups(const std::vector<std::vector<Candidate*>>& groups,
-                   const std::vector<GroupEnds>& ends, std::vector<bool>& drop,
-                   std::vector<std::size_t>& folded) {
-    std::map<RtpStreamKey, std::vector<std::size_t>> streams;
-    for (std::size_t i = 0; i < groups.size(); ++i) {
-        const Message& m = groups[i].front()->messages.front();
-        if (m.kind == MessageKind::Rtp)
-            streams[StreamOf(ends[i].from, ends[i].to, m.label)].push_back(i);
-    }
-    for (auto& [key, indices] : streams) {
-        if (indices.size() < 3)
-            continue;
-        folded[indices.front()] = indices.size() - 2;
-        for (std::size_t k = 1; k + 1 < indices.size(); ++k)
-            drop[indices[k]] = true;
-    }
-}
-
-// Keeps the first and the last packet of each RTP stream on each hop, and counts the
-// ones between on the first.
-void FoldRtp(std::vector<Arrow>& arrows) {
-    std::map<RtpStreamKey, std::vector<std::size_t>> streams;
-    for (std::size_t i = 0; i < arrows.size(); ++i) {
-        if (arrows[i].kind != MessageKind::Rtp)
-            continue;
-        streams[StreamOf(arrows[i].from, arrows[i].to, arrows[i].label)].push_back(i);
-    }
-    std::vector<bool> drop(arrows.size(), false);
-    for (auto& [key, indices] : streams) {
-        if (indices.size() < 3)
-            continue;
-        arrows[indices.front()].folded = indices.size() - 2;
-        for (std::size_t k = 1; k + 1 < indices.size(); ++k)
-            drop[indices[k]] = true;
-    }
-    std::vector<Arrow> kept;
-    kept.reserve(arrows.size() -
-                 static_cast<std::size_t>(std::count(drop.begin(), drop.end(), true)));
-    for (std::size_t i = 0; i < arrows.size(); ++i)
-        if (!drop[i])
-            kept.push_back(std::move(arrows[i]));
-    arrows = std::move(kept);
 }
 
 // Whether two addresses are the same host as a packet crossing the NAT shows it: equal,
@@ -238,9 +73,173 @@ bool SameHost(const DeploymentMap& map, const IpAddress& a, const IpAddress& b) 
     return false;
 }
 
-bool SamePacket(const DeploymentMap& map, const Sighting& a, const Sighting& b) {
+bool SamePacket(const DeploymentMap& map, const Candidate& a, const Candidate& b) {
     return SameHost(map, a.src.address, b.src.address) &&
            SameHost(map, a.dst.address, b.dst.address);
+}
+
+// A request's arrow waits for the end of the captures: whether any capture showed its
+// answer, and how often, is known only then.
+struct PendingRequest {
+    std::size_t arrow = 0;                                  // index in the drawn arrows
+    std::vector<std::pair<std::size_t, std::string>> asked; // (capture, request) per sighting
+};
+
+// Sightings of one packet: the same key, within half a second of the previous sighting,
+// on another segment or with other addresses (a NAT's reflection passes the same segment
+// twice). Groups are drawn in the order they were opened, each once no later packet can
+// join it, so that only the last half second of the captures is held.
+class Grouper {
+  public:
+    Grouper(const DeploymentMap& map, const std::vector<std::string>& captures,
+            const Options& options)
+        : m_map(map), m_captures(captures), m_options(options) {}
+
+    void Add(Candidate c) {
+        DrawClosed(c.t);
+        auto it = m_open.find(c.key);
+        if (it != m_open.end()) {
+            std::vector<Candidate>& g = m_pending[it->second - m_first].sightings;
+            const bool near = c.t - g.back().t <= kSameWindow;
+            const bool elsewhere = std::none_of(g.begin(), g.end(), [&](const Candidate& o) {
+                return o.capture == c.capture && o.src == c.src && o.dst == c.dst;
+            });
+            // Two hosts may send alike (ns-3 numbers IP packets per destination from 0, and
+            // starts TCP sequences at 0): the addresses must agree, up to the NAT.
+            if (near && elsewhere && SamePacket(m_map, g.front(), c)) {
+                g.push_back(std::move(c));
+                return;
+            }
+        }
+        m_open[c.key] = m_first + m_pending.size();
+        m_pending.push_back(Group{{std::move(c)}});
+    }
+
+    // How many arrows were built (folded ones too): the next arrow's order.
+    std::size_t Built() const { return m_order; }
+
+    // Draws what is left; the arrows (RTP folded unless Options::media) and the requests
+    // still to be marked.
+    std::vector<OrderedArrow> Finish(std::vector<PendingRequest>& requests) {
+        DrawClosed(std::numeric_limits<double>::infinity());
+        m_fold.Finish([this](RtpDraft& d) { return ArrowOf(*d.group, d.message, d.order); },
+                      m_drawn);
+        requests = std::move(m_requests);
+        return std::move(m_drawn);
+    }
+
+  private:
+    static constexpr double kSameWindow = 0.5;
+    struct Group {
+        std::vector<Candidate> sightings; // as seen, until drawn
+    };
+
+    // Draws the oldest groups that no packet at `now` or later can join.
+    void DrawClosed(double now) {
+        while (!m_pending.empty() && now - m_pending.front().sightings.back().t > kSameWindow) {
+            Group g = std::move(m_pending.front());
+            m_pending.pop_front();
+            auto it = m_open.find(g.sightings.front().key);
+            if (it != m_open.end() && it->second == m_first)
+                m_open.erase(it);
+            ++m_first;
+            Draw(g.sightings);
+        }
+    }
+
+    // A group once its sightings are in time order and its boxes known; shared by the
+    // drafts of the RTP messages it carries.
+    struct DrawnGroup {
+        std::vector<Candidate> sightings;
+        GroupEnds ends;
+    };
+    struct RtpDraft {
+        std::shared_ptr<const DrawnGroup> group;
+        std::size_t message = 0;
+        std::size_t order = 0;
+    };
+
+    // One arrow per message of a group of sightings of one packet, RTP folded unless
+    // Options::media asks for every packet.
+    void Draw(std::vector<Candidate>& sightings) {
+        GroupEnds ends = SortAndFindEnds(m_map, sightings);
+        auto group =
+            std::make_shared<const DrawnGroup>(DrawnGroup{std::move(sightings), std::move(ends)});
+        const std::vector<Message>& messages = group->sightings.front().messages;
+        for (std::size_t i = 0; i < messages.size(); ++i) {
+            const Message& m = messages[i];
+            const std::size_t order = m_order++;
+            if (m.kind == MessageKind::Rtp && m.transaction.empty() && !m_options.media) {
+                if (RtpDraft* slot =
+                        m_fold.Add(group->ends.from, group->ends.to, m.label, m_drawn.size())) {
+                    *slot = RtpDraft{group, i, order};
+                    continue;
+                }
+            } else if (!m.transaction.empty() && !m.answers) {
+                PendingRequest r{m_drawn.size(), {}};
+                for (const Candidate& c : group->sightings)
+                    r.asked.emplace_back(c.capture, c.request);
+                m_requests.push_back(std::move(r));
+            }
+            m_drawn.push_back(ArrowOf(*group, i, order));
+        }
+    }
+
+    OrderedArrow ArrowOf(const DrawnGroup& group, std::size_t message, std::size_t order) const {
+        const Message& m = group.sightings.front().messages[message];
+        OrderedArrow a;
+        a.order = order;
+        a.arrow.t = group.sightings.front().t;
+        a.arrow.from = group.ends.from;
+        a.arrow.to = group.ends.to;
+        for (const Candidate& c : group.sightings) {
+            a.arrow.seen.push_back(Sighting{m_captures[c.capture], c.frame, c.src, c.dst});
+            std::string pair = c.src.ToString() + " > " + c.dst.ToString();
+            auto& pairs = a.arrow.address_pairs;
+            if (std::find(pairs.begin(), pairs.end(), pair) == pairs.end())
+                pairs.push_back(std::move(pair));
+        }
+        a.arrow.kind = m.kind;
+        a.arrow.label = m.label;
+        a.arrow.error = m.error;
+        a.arrow.error_text = m.error_text;
+        return a;
+    }
+
+    const DeploymentMap& m_map;
+    const std::vector<std::string>& m_captures;
+    const Options& m_options;
+    std::deque<Group> m_pending;
+    std::size_t m_first = 0; // the number of the group at the front of m_pending
+    std::map<decltype(Candidate::key), std::size_t> m_open;
+    std::size_t m_order = 0;
+    std::vector<OrderedArrow> m_drawn;
+    std::vector<PendingRequest> m_requests;
+    detail::RtpFold<RtpDraft> m_fold;
+};
+
+// A request's arrow once every capture has ended: a request no capture shows answered is
+// marked, and red when it was sent more than once.
+void MarkRequest(const PendingRequest& r, const std::vector<std::optional<CaptureCursor>>& cursors,
+                 Arrow& arrow) {
+    bool unanswered = true;
+    std::size_t sent = 0;
+    for (const auto& [capture, request] : r.asked) {
+        // A sighting comes from a capture that opened.
+        const CaptureCursor& cursor = *cursors[capture];
+        unanswered = unanswered && !request.empty() && !cursor.Answered(request);
+        if (!request.empty())
+            sent = std::max(sent, cursor.TimesSent(request));
+    }
+    if (!unanswered)
+        return;
+    if (sent >= 2) {
+        arrow.label += " (sent " + std::to_string(sent) + " times, never answered)";
+        arrow.error = true;
+        arrow.error_text = "a retransmitted request that never got an answer";
+    } else {
+        arrow.label += " (no answer)";
+    }
 }
 
 } // namespace
@@ -274,82 +273,55 @@ Expected<Ladder> BuildLadder(const std::string& dir, const Options& options) {
         ladder.columns.push_back(std::move(c));
     }
 
-    std::vector<std::deque<Candidate>> per_capture;
-    std::size_t read = 0;
-    std::size_t total = 0;
-    for (const std::string& capture : folder->Captures()) {
-        const std::size_t before = ladder.notes.size();
-        per_capture.push_back(ReadCapture(dir, capture, start_epoch, ladder.notes));
-        if (ladder.notes.size() == before || !per_capture.back().empty())
-            ++read;
-        total += per_capture.back().size();
+    // The captures read side by side, the earliest packet first (at the same instant, the
+    // capture listed first), as one time-ordered stream of sightings.
+    const std::vector<std::string>& captures = folder->Captures();
+    std::vector<std::optional<CaptureCursor>> cursors(captures.size());
+    std::vector<std::string> capture_notes(captures.size());
+    for (std::size_t i = 0; i < captures.size(); ++i) {
+        auto cursor = CaptureCursor::Open(dir + "/" + captures[i], i, start_epoch);
+        if (cursor)
+            cursors[i] = std::move(*cursor);
+        else
+            capture_notes[i] = captures[i] + " is not shown: " + cursor.Message();
     }
-    std::vector<Candidate> all;
-    all.reserve(total);
-    for (auto& packets : per_capture)
-        std::move(packets.begin(), packets.end(), std::back_inserter(all));
-    per_capture.clear();
+    Grouper grouper(*map, captures, options);
+    for (;;) {
+        CaptureCursor* earliest = nullptr;
+        for (auto& c : cursors)
+            if (c && c->Peek() && (!earliest || c->Peek()->t < earliest->Peek()->t))
+                earliest = &*c;
+        if (!earliest)
+            break;
+        grouper.Add(earliest->Take());
+    }
+    std::size_t read = 0;
+    for (std::size_t i = 0; i < captures.size(); ++i) {
+        if (cursors[i] && !cursors[i]->Truncated().empty())
+            capture_notes[i] = captures[i] + ": " + cursors[i]->Truncated();
+        if (capture_notes[i].empty() || (cursors[i] && cursors[i]->ShowedAny()))
+            ++read;
+        if (!capture_notes[i].empty())
+            ladder.notes.push_back(std::move(capture_notes[i]));
+    }
     if (read == 0)
         return Error{dir + ": no capture to read in pcap/"};
-    std::stable_sort(all.begin(), all.end(),
-                     [](const Candidate& a, const Candidate& b) { return a.t < b.t; });
 
-    // Sightings of one packet: the same key, within half a second of the previous
-    // sighting, on another segment or with other addresses (a NAT's reflection passes
-    // the same segment twice).
-    constexpr double kSameWindow = 0.5;
-    std::vector<std::vector<Candidate*>> groups;
-    std::map<decltype(Candidate::key), std::size_t> open;
-    for (Candidate& c : all) {
-        auto it = open.find(c.key);
-        if (it != open.end()) {
-            std::vector<Candidate*>& g = groups[it->second];
-            const bool near = c.t - g.back()->t <= kSameWindow;
-            const bool elsewhere = std::none_of(g.begin(), g.end(), [&](const Candidate* o) {
-                return o->where.capture == c.where.capture && o->where.src == c.where.src &&
-                       o->where.dst == c.where.dst;
-            });
-            // Two hosts may send alike (ns-3 numbers IP packets per destination from 0, and
-            // starts TCP sequences at 0): the addresses must agree, up to the NAT.
-            if (near && elsewhere && SamePacket(*map, g.front()->where, c.where)) {
-                g.push_back(&c);
-                continue;
-            }
-        }
-        open[c.key] = groups.size();
-        groups.push_back({&c});
-    }
-    std::vector<GroupEnds> ends;
-    ends.reserve(groups.size());
-    for (auto& g : groups)
-        ends.push_back(SortAndFindEnds(*map, g));
-    // RTP folded on the groups when every group that carries RTP is one message (a UDP
-    // datagram is); otherwise on the arrows, as they come.
-    const bool fold_groups =
-        !options.media && std::none_of(groups.begin(), groups.end(), [](const auto& g) {
-            const auto& messages = g.front()->messages;
-            return messages.size() > 1 &&
-                   std::any_of(messages.begin(), messages.end(),
-                               [](const Message& m) { return m.kind == MessageKind::Rtp; });
-        });
-    std::vector<bool> drop(groups.size(), false);
-    std::vector<std::size_t> folded(groups.size(), 0);
-    if (fold_groups)
-        FoldRtpGroups(groups, ends, drop, folded);
-    ladder.arrows.reserve(groups.size() -
-                          static_cast<std::size_t>(std::count(drop.begin(), drop.end(), true)));
-    for (std::size_t i = 0; i < groups.size(); ++i)
-        if (!drop[i])
-            AddArrows(groups[i], ends[i], folded[i], ladder.arrows);
-
+    std::vector<PendingRequest> requests;
+    std::vector<OrderedArrow> drawn = grouper.Finish(requests);
+    std::size_t order = grouper.Built(); // the log rows after the packets' arrows
+    for (const PendingRequest& r : requests)
+        MarkRequest(r, cursors, drawn[r.arrow].arrow);
     for (Arrow& a : HttpRowsFromLogs(*folder, *map, start_epoch))
-        ladder.arrows.push_back(std::move(a));
-    std::stable_sort(ladder.arrows.begin(), ladder.arrows.end(),
-                     [](const Arrow& a, const Arrow& b) { return a.t < b.t; });
-    if (!options.media && !fold_groups)
-        FoldRtp(ladder.arrows);
-    for (std::size_t i = 0; i < ladder.arrows.size(); ++i)
-        ladder.arrows[i].id = "a" + std::to_string(i + 1);
+        drawn.push_back({std::move(a), order++});
+    std::sort(drawn.begin(), drawn.end(), [](const OrderedArrow& a, const OrderedArrow& b) {
+        return std::tie(a.arrow.t, a.order) < std::tie(b.arrow.t, b.order);
+    });
+    ladder.arrows.reserve(drawn.size());
+    for (OrderedArrow& a : drawn) {
+        a.arrow.id = "a" + std::to_string(ladder.arrows.size() + 1);
+        ladder.arrows.push_back(std::move(a.arrow));
+    }
 
     ladder.notes.push_back(
         "HTTP rows come from the boxes' logs (marked \"log\"): the captures carry HTTP inside "

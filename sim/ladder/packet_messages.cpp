@@ -65,12 +65,6 @@ void AddAlert(std::uint8_t level, std::uint8_t description, std::string& label, 
     }
 }
 
-std::string Hex32(std::uint32_t v) {
-    char text[16];
-    std::snprintf(text, sizeof text, "0x%08x", v);
-    return text;
-}
-
 std::optional<Message> DescribeDns(ByteView payload) {
     auto dns = dns::DecodeMessage(payload);
     if (!dns || dns->questions.empty())
@@ -200,9 +194,9 @@ std::optional<Message> DescribeDatagram(ByteView payload, int depth, bool to_ser
             return std::nullopt;
         auto inner = DescribeDatagram(ByteView(channel->data), depth + 1, false);
         if (inner) {
-            char number[8];
-            std::snprintf(number, sizeof number, "0x%04x", channel->channel);
-            inner->label = std::string("ChannelData ") + number + ": " + inner->label;
+            char prefix[32];
+            std::snprintf(prefix, sizeof prefix, "ChannelData 0x%04x: ", channel->channel);
+            inner->label.insert(0, prefix);
         }
         return inner;
     }
@@ -217,8 +211,13 @@ std::optional<Message> DescribeDatagram(ByteView payload, int depth, bool to_ser
         Message m;
         m.kind = MessageKind::Rtp;
         m.rtp_ssrc = packet->ssrc;
-        m.label = "RTP PT=" + std::to_string(packet->payload_type) +
-                  " SSRC=" + Hex32(packet->ssrc) + " Seq=" + std::to_string(packet->sequence);
+        // One label per media packet of the captures: written at once, and with room for
+        // the ChannelData prefix a relayed packet's label gets.
+        char text[64];
+        std::snprintf(text, sizeof text, "RTP PT=%u SSRC=0x%08x Seq=%u",
+                      unsigned{packet->payload_type}, packet->ssrc, unsigned{packet->sequence});
+        m.label.reserve(96);
+        m.label = text;
         return m;
     }
     default:

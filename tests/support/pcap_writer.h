@@ -28,6 +28,8 @@ class PcapWriter {
     // order matters to the tests.
     explicit PcapWriter(std::uint32_t start_unix = 0);
     void Add(ByteView ip_packet);
+    // The clock moves on by `usec` without a packet (a gap in the capture).
+    void Wait(std::uint64_t usec) { m_usec += usec; }
     const Bytes& File() const { return m_file; }
     bool WriteFile(const std::string& path) const;
 

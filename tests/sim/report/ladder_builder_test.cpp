@@ -7,11 +7,14 @@
 
 #include "ladder/deployment_map.h"
 #include "ladder/ladder.h"
+#include "rtp/rtp_packet.h"
+#include "stun/message.h"
 #include "support/pcap_writer.h"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 
 namespace cmslab::report_tests {
 namespace {
@@ -121,6 +124,82 @@ TEST(LadderBuilder, ATlsRecordSplitOverSegmentsAndAFatalAlert) {
     EXPECT_TRUE(built->arrows[3].error);
     EXPECT_EQ(built->arrows[3].from, "zz-edge"); // the NAT's address: seen only outside
     EXPECT_EQ(built->arrows[3].to, "laptop");
+}
+
+Bytes Rtp(std::uint32_t ssrc, std::uint16_t sequence) {
+    rtp::RtpPacket p;
+    p.ssrc = ssrc;
+    p.sequence = sequence;
+    p.payload = Bytes(160, 0xd5);
+    return *rtp::EncodeRtp(p);
+}
+
+// The ladder reads a long call without keeping it: of each RTP stream the first packet
+// and the last are drawn, the first counting the ones between; a stream of two keeps
+// both, one of one keeps it. Interleaved streams fold apart.
+TEST(LadderBuilder, EachRtpStreamIsItsFirstAndLastPacketWithTheCountBetween) {
+    testkit::PcapWriter street(1495274400);
+    const std::map<std::uint32_t, int> streams = {{1, 3000}, {2, 3000}, {3, 2}, {4, 1}};
+    for (int i = 0; i < 3000; ++i)
+        for (const auto& [ssrc, packets] : streams)
+            if (i < packets)
+                street.Add(testkit::Ipv4Udp(kGuest, 50000, kOutside, 40000,
+                                            Rtp(ssrc, static_cast<std::uint16_t>(100 + i))));
+    diagnosis::test::FolderBuilder folder;
+    folder.Summary()["start_time"] = "2017-05-20T10:00:00Z";
+    folder.Pcap("street", street.File());
+    auto built = ladder::BuildLadder(Folder(folder));
+    ASSERT_TRUE(built) << built.Message();
+    std::vector<std::pair<std::string, std::size_t>> got;
+    for (const ladder::Arrow& a : built->arrows)
+        got.emplace_back(a.label, a.folded);
+    const std::vector<std::pair<std::string, std::size_t>> want = {
+        {"RTP PT=0 SSRC=0x00000001 Seq=100", 2998}, {"RTP PT=0 SSRC=0x00000002 Seq=100", 2998},
+        {"RTP PT=0 SSRC=0x00000003 Seq=100", 0},    {"RTP PT=0 SSRC=0x00000004 Seq=100", 0},
+        {"RTP PT=0 SSRC=0x00000003 Seq=101", 0},    {"RTP PT=0 SSRC=0x00000001 Seq=3099", 0},
+        {"RTP PT=0 SSRC=0x00000002 Seq=3099", 0}};
+    EXPECT_EQ(got, want);
+    // Frame numbers as Wireshark counts them: the last packet of stream 2 is the file's last.
+    EXPECT_EQ(built->arrows.back().seen.front().frame, 6003u);
+
+    ladder::Options every;
+    every.media = true;
+    auto all = ladder::BuildLadder(Folder(folder), every);
+    ASSERT_TRUE(all) << all.Message();
+    EXPECT_EQ(all->arrows.size(), 6003u);
+}
+
+// Whether a request was answered is known only at the end of its capture: an answer that
+// comes seconds later (far past the half second in which sightings of one packet are
+// grouped) still answers it; a request sent twice and never answered is red.
+TEST(LadderBuilder, ARequestAnsweredSecondsLaterIsAnsweredOneNeverAnsweredIsRed) {
+    testkit::PcapWriter street(1495274400);
+    stun::TransactionId late{}, never{};
+    late[0] = 1;
+    never[0] = 2;
+    const stun::Message request(stun::Class::Request, stun::method::kBinding, late);
+    const stun::Message answer(stun::Class::SuccessResponse, stun::method::kBinding, late);
+    const stun::Message lost(stun::Class::Request, stun::method::kBinding, never);
+    street.Add(testkit::Ipv4Udp(kGuest, 50000, kOutside, 3478, request.Encode()));
+    street.Add(testkit::Ipv4Udp(kGuest, 50000, kOutside, 3478, lost.Encode()));
+    street.Wait(3000000);
+    street.Add(testkit::Ipv4Udp(kGuest, 50000, kOutside, 3478, lost.Encode()));
+    street.Wait(3000000);
+    street.Add(testkit::Ipv4Udp(kOutside, 3478, kGuest, 50000, answer.Encode()));
+    diagnosis::test::FolderBuilder folder;
+    folder.Summary()["start_time"] = "2017-05-20T10:00:00Z";
+    folder.Pcap("street", street.File());
+    auto built = ladder::BuildLadder(Folder(folder));
+    ASSERT_TRUE(built) << built.Message();
+    std::vector<std::pair<std::string, bool>> got;
+    for (const ladder::Arrow& a : built->arrows)
+        got.emplace_back(a.label, a.error);
+    const std::vector<std::pair<std::string, bool>> want = {
+        {"STUN Binding Request", false},
+        {"STUN Binding Request (sent 2 times, never answered)", true},
+        {"STUN Binding Request (sent 2 times, never answered)", true},
+        {"STUN Binding Success Response", false}};
+    EXPECT_EQ(got, want);
 }
 
 } // namespace
