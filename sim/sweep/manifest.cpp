@@ -17,6 +17,15 @@ using ojson = nlohmann::ordered_json;
 
 namespace {
 
+// A result folder DIR/<name> is named for its scenario: the scenario format's name rule,
+// so that no name reaches outside DIR.
+bool IsScenarioName(const std::string& name) {
+    return !name.empty() && name != "." && name != ".." &&
+           std::all_of(name.begin(), name.end(), [](unsigned char c) {
+               return std::isalnum(c) || c == '.' || c == '_' || c == '-';
+           });
+}
+
 Expected<SweepEntry> ReadEntry(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
@@ -28,13 +37,7 @@ Expected<SweepEntry> ReadEntry(const fs::path& path) {
         return Error{path.string() + ": not a scenario file (a JSON object with a name)"};
     SweepEntry e;
     e.name = doc["name"].get<std::string>();
-    // The name becomes the result folder DIR/<name>: the scenario format's name rule, so
-    // that no name reaches outside DIR.
-    const bool safe = !e.name.empty() && e.name != "." && e.name != ".." &&
-                      std::all_of(e.name.begin(), e.name.end(), [](unsigned char c) {
-                          return std::isalnum(c) || c == '.' || c == '_' || c == '-';
-                      });
-    if (!safe)
+    if (!IsScenarioName(e.name))
         return Error{path.string() + ": the name \"" + e.name +
                      "\" is not a scenario name (letters, digits, '.', '_', '-')"};
     e.file = fs::absolute(path).lexically_normal().string();
@@ -73,6 +76,9 @@ std::string EntryProblem(const ojson& v) {
     for (const char* key : {"name", "file", "sha256", "kind", "setting", "change"})
         if (v.contains(key) && !v[key].is_string())
             return std::string(key) + " is not a string";
+    // The merge reads DIR/<name>: a hand-edited name must not lead it elsewhere.
+    if (!v.contains("name") || !IsScenarioName(v["name"].get<std::string>()))
+        return "name is not a scenario name (letters, digits, '.', '_', '-')";
     if (v.contains("changed")) {
         const ojson& c = v["changed"];
         if (!c.is_object())
@@ -150,9 +156,13 @@ Expected<Manifest> ReadManifest(const std::string& dir) {
         return Error{path.string() + ": not a sweep manifest"};
     Manifest m;
     m.id = j["sweep"].get<std::string>();
+    std::set<std::string> names;
     for (std::size_t i = 0; i < j["variants"].size(); ++i) {
         const ojson& v = j["variants"][i];
-        if (const std::string problem = EntryProblem(v); !problem.empty())
+        std::string problem = EntryProblem(v);
+        if (problem.empty() && !names.insert(v["name"].get<std::string>()).second)
+            problem = "a second variant named \"" + v["name"].get<std::string>() + "\"";
+        if (!problem.empty())
             return Error{path.string() + ": not a sweep manifest (variants/" + std::to_string(i) +
                          ": " + problem + ")"};
         SweepEntry e;

@@ -373,6 +373,34 @@ TEST(SweepCli, FilesOfTheWrongShapeGetAnErrorNamingThemNotAnException) {
     r = RunProcess({Binary(), "sweep", "--merge", tmp.File("out")});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_TRUE(Contains(r.err, "sweep-manifest.json: not a sweep manifest")) << r.err;
+
+    // A variant's name is the folder the merge reads: one that leads out of the sweep's
+    // folder (where a summary.json waits), or is there twice, is refused as the sweep
+    // refuses such a scenario name.
+    fs::create_directories(tmp.File("elsewhere"));
+    fs::copy_file(tmp.File("out/far-index/summary.json"), tmp.File("elsewhere/summary.json"));
+    for (const std::string name : {"../elsewhere", "", "a/b"}) {
+        broken = manifest;
+        broken["variants"][0]["name"] = name;
+        tmp.Write("out/sweep-manifest.json", broken.dump());
+        r = RunProcess({Binary(), "sweep", "--merge", tmp.File("out")});
+        EXPECT_EQ(r.exit_code, 2) << name;
+        EXPECT_TRUE(Contains(r.err, "sweep-manifest.json: not a sweep manifest (variants/0: name "
+                                    "is not a scenario name (letters, digits, '.', '_', '-'))"))
+            << name << ": " << r.err;
+    }
+    broken = manifest;
+    broken["variants"][0].erase("name");
+    tmp.Write("out/sweep-manifest.json", broken.dump());
+    r = RunProcess({Binary(), "sweep", "--merge", tmp.File("out")});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_TRUE(Contains(r.err, "(variants/0: name is not a scenario name")) << r.err;
+    broken = manifest;
+    broken["variants"].push_back(manifest["variants"][0]);
+    tmp.Write("out/sweep-manifest.json", broken.dump());
+    r = RunProcess({Binary(), "sweep", "--merge", tmp.File("out")});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_TRUE(Contains(r.err, "(variants/1: a second variant named \"far-index\")")) << r.err;
 }
 
 TEST(SweepCli, ARunPastItsDeadlineIsKilledAndListedWithoutAResult) {
