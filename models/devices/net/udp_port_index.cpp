@@ -52,13 +52,53 @@ class UdpPortIndex : public detail::L4Front<ns3::UdpL4Protocol> {
         return RX_OK;
     }
 
+    // Every datagram the node's UDP sends comes here on its way down to IPv4, its UDP
+    // header at its start. ns-3 writes a checksum that computes to zero as 0, which on the
+    // wire means "no checksum" (Wireshark: "zero-value ignored"); RFC 768 sends it as all
+    // ones, as Linux does. One datagram in 65,536. ns-3's UDP took IPv4's Send as its way
+    // down when it was aggregated to the node; SendDown goes in between, once.
+    void TakeTheWayOut() {
+        if (!m_down.IsNull())
+            return;
+        m_down = m_inner->GetDownTarget();
+        m_inner->SetDownTarget(ns3::MakeCallback(&UdpPortIndex::SendDown, this));
+    }
+    void SetDownTarget(DownTargetCallback cb) override {
+        if (m_down.IsNull())
+            m_inner->SetDownTarget(cb);
+        else
+            m_down = cb;
+    }
+    DownTargetCallback GetDownTarget() const override {
+        return m_down.IsNull() ? m_inner->GetDownTarget() : m_down;
+    }
+
   protected:
     void DoDispose() override {
         m_ports.clear();
+        m_down = DownTargetCallback();
         L4Front::DoDispose();
     }
 
   private:
+    void SendDown(ns3::Ptr<ns3::Packet> packet, ns3::Ipv4Address source,
+                  ns3::Ipv4Address destination, std::uint8_t protocol,
+                  ns3::Ptr<ns3::Ipv4Route> route) {
+        // With checksums on, ns-3's UDP always computes one: a zero field is a zero sum.
+        std::uint8_t header[8];
+        if (ns3::Node::ChecksumEnabled() && packet->CopyData(header, sizeof header) == 8 &&
+            header[6] == 0 && header[7] == 0) {
+            ns3::UdpHeader udp;
+            packet->RemoveHeader(udp);
+            udp.ForceChecksum(0xffff);
+            // Deserialize keeps the length less the header; 0 has Serialize write the
+            // datagram's own length again.
+            udp.ForcePayloadSize(0);
+            packet->AddHeader(udp);
+        }
+        m_down(packet, source, destination, protocol, route);
+    }
+
     static std::uint64_t Key(std::uint32_t address, std::uint16_t port) {
         return (static_cast<std::uint64_t>(address) << 16) | port;
     }
@@ -79,12 +119,15 @@ class UdpPortIndex : public detail::L4Front<ns3::UdpL4Protocol> {
 
     std::unordered_map<std::uint64_t, detail::IndexedUdpSink*> m_ports;
     std::uint64_t m_delivered = 0;
+    DownTargetCallback m_down; // IPv4's Send
 };
 
 } // namespace
 
 void InstallUdpPortIndex(ns3::Ptr<ns3::Node> node) {
     UdpPortIndex::InstallOn<UdpPortIndex>(node);
+    if (ns3::Ptr<UdpPortIndex> index = node->GetObject<UdpPortIndex>())
+        index->TakeTheWayOut();
 }
 
 std::uint64_t IndexedDatagrams(ns3::Ptr<ns3::Node> node) {

@@ -14,6 +14,10 @@
 // ns-3 refuses a second binding of 0.0.0.0 and the port, and the lab's other sockets
 // (the DNS resolver's ephemeral ones, the DNS server's 0.0.0.0:53) bind no port a lab
 // port has.
+//
+// The index also stands on the sending side: a checksum that computes to zero, which
+// ns-3's UDP writes as 0 ("no checksum" on the wire), leaves the node as 0xFFFF, as RFC
+// 768 and Linux send it.
 #pragma once
 
 #include "common/address.h"

@@ -139,5 +139,48 @@ TEST_F(UdpPortIndexTest, ABadChecksumIsDroppedAsNs3DropsIt) {
     EXPECT_EQ(judged[1], "1") << "good";
 }
 
+// RFC 768: a checksum that computes to zero is sent as all ones (zero means "none"). A
+// payload chosen so that the sum comes out so, from a lab port and from an ns-3 socket
+// (the path the DNS boxes take): both leave as 0xFFFF, Wireshark finds them good, and
+// the receiving port takes them.
+TEST_F(UdpPortIndexTest, AChecksumThatComputesToZeroIsSentAsAllOnes) {
+    const Endpoint from = Ep("172.16.85.180", 40000), to = Ep("172.16.85.168", 3478);
+    // The one's-complement sum of the pseudo-header and the datagram with the last
+    // payload word zero; that word set to its complement makes the sum 0xFFFF.
+    Bytes payload = {'z', 'e', 'r', 'o', 0, 0};
+    const std::uint16_t length = static_cast<std::uint16_t>(8 + payload.size());
+    std::uint32_t sum = (from.address.V4Value() >> 16) + (from.address.V4Value() & 0xffff) +
+                        (to.address.V4Value() >> 16) + (to.address.V4Value() & 0xffff) + 17 +
+                        length + from.port + to.port + length;
+    for (std::size_t i = 0; i < payload.size(); i += 2)
+        sum += static_cast<std::uint32_t>(payload[i] << 8 | payload[i + 1]);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    PutU16(payload, payload.size() - 2, static_cast<std::uint16_t>(~sum));
+
+    std::vector<Got> got;
+    auto port = BindOrFail(Node("vcse"), to, &got);
+    auto lab = BindOrFail(Node("cms"), from, nullptr);
+    ASSERT_TRUE(port && lab);
+    EXPECT_TRUE(lab->SendTo(to, payload));
+    m_world->RunFor(1);
+    lab.reset();
+    ns3::Ptr<ns3::Socket> plain =
+        ns3::Socket::CreateSocket(Node("cms"), ns3::UdpSocketFactory::GetTypeId());
+    ASSERT_EQ(plain->Bind(ns3::InetSocketAddress(ns3::Ipv4Address("172.16.85.180"), 40000)), 0);
+    plain->SendTo(
+        ns3::Create<ns3::Packet>(payload.data(), static_cast<std::uint32_t>(payload.size())), 0,
+        ns3::InetSocketAddress(ns3::Ipv4Address("172.16.85.168"), 3478));
+    m_world->RunFor(1);
+    plain->Close();
+    ASSERT_EQ(got.size(), 2u) << "both taken by the port: the checksum holds";
+    EXPECT_EQ(got[0].data, payload);
+    Finish();
+    const auto seen =
+        Tshark("internal", "udp.srcport == 40000 && udp.dstport == 3478",
+               {"udp.checksum", "udp.checksum.status"}, {"-o", "udp.check_checksum:TRUE"});
+    EXPECT_EQ(seen, (std::vector<std::string>{"0xffff|1", "0xffff|1"}));
+}
+
 } // namespace
 } // namespace cmslab::devices::net::test
