@@ -1,35 +1,41 @@
+// SHA-1's low-level functions are deprecated in OpenSSL 3 in favour of EVP, whose
+// per-message context copies are what this class exists to avoid; they remain, and a
+// SHA_CTX is a plain struct that copies without an allocation.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "srtp/hmac_sha1.h"
 
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
+#include <openssl/sha.h>
 
+#include <array>
 #include <cstring>
 
 namespace cmslab::srtp {
 
-void HmacSha1::CtxDeleter::operator()(void* ctx) const {
-    EVP_MAC_CTX_free(static_cast<EVP_MAC_CTX*>(ctx));
-}
+struct HmacSha1::Pads {
+    SHA_CTX inner;
+    SHA_CTX outer;
+};
 
 HmacSha1::HmacSha1(ByteView key) {
-    EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-    if (!mac)
+    // RFC 2104: a key longer than the block is hashed first; the block-sized key, XORed
+    // with 0x36 and with 0x5c, starts the inner and the outer hash.
+    constexpr std::size_t kBlock = 64;
+    std::array<std::uint8_t, kBlock> block{};
+    if (key.size > kBlock)
+        SHA1(key.data, key.size, block.data());
+    else if (key.size)
+        std::memcpy(block.data(), key.data, key.size);
+    auto pads = std::make_unique<Pads>();
+    std::array<std::uint8_t, kBlock> pad{};
+    for (std::size_t i = 0; i < kBlock; ++i)
+        pad[i] = block[i] ^ 0x36;
+    if (SHA1_Init(&pads->inner) != 1 || SHA1_Update(&pads->inner, pad.data(), kBlock) != 1)
         return;
-    EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac);
-    EVP_MAC_free(mac); // the context keeps its own reference
-    if (!ctx)
+    for (std::size_t i = 0; i < kBlock; ++i)
+        pad[i] = block[i] ^ 0x5c;
+    if (SHA1_Init(&pads->outer) != 1 || SHA1_Update(&pads->outer, pad.data(), kBlock) != 1)
         return;
-    char digest[] = "SHA1";
-    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-                                 OSSL_PARAM_END};
-    // A zero-length key is a valid HMAC key; OpenSSL wants a non-null pointer for it.
-    static const std::uint8_t kNoKey = 0;
-    if (EVP_MAC_init(ctx, key.size ? key.data : &kNoKey, key.size, params) != 1) {
-        EVP_MAC_CTX_free(ctx);
-        return;
-    }
-    m_ctx.reset(ctx);
+    m_pads = std::move(pads);
 }
 
 HmacSha1::~HmacSha1() = default;
@@ -37,21 +43,18 @@ HmacSha1::HmacSha1(HmacSha1&&) noexcept = default;
 HmacSha1& HmacSha1::operator=(HmacSha1&&) noexcept = default;
 
 bool HmacSha1::Mac(ByteView first, ByteView second, std::uint8_t* out, std::size_t length) {
-    auto* ctx = static_cast<EVP_MAC_CTX*>(m_ctx.get());
-    if (!ctx || length > kDigestLength)
+    if (!m_pads || length > kDigestLength)
         return false;
-    // Without a key, EVP_MAC_init starts a message with the key already set: the inner and
-    // outer pads' states are copied, not hashed again.
-    if (EVP_MAC_init(ctx, nullptr, 0, nullptr) != 1)
-        return false;
-    if (first.size && EVP_MAC_update(ctx, first.data, first.size) != 1)
-        return false;
-    if (second.size && EVP_MAC_update(ctx, second.data, second.size) != 1)
-        return false;
-    std::uint8_t md[EVP_MAX_MD_SIZE];
-    std::size_t md_len = 0;
-    if (EVP_MAC_final(ctx, md, &md_len, sizeof md) != 1 || md_len != kDigestLength)
-        return false;
+    std::uint8_t md[kDigestLength];
+    SHA_CTX c = m_pads->inner;
+    if (first.size)
+        SHA1_Update(&c, first.data, first.size);
+    if (second.size)
+        SHA1_Update(&c, second.data, second.size);
+    SHA1_Final(md, &c);
+    c = m_pads->outer;
+    SHA1_Update(&c, md, sizeof md);
+    SHA1_Final(md, &c);
     std::memcpy(out, md, length);
     return true;
 }
