@@ -60,9 +60,10 @@ void AdjustField(Bytes& bytes, std::size_t at, std::uint32_t old_value, std::uin
 
 // Whether a UDP datagram's zero checksum field is a computed checksum after all: its sum
 // with the pseudo-header verifies, so zero is the value, written as 0 instead of RFC 768's
-// 0xFFFF. ns-3's UDP does that (one datagram in 65536), and ns-3's receivers check the
-// field whatever its value: left at zero through a translation, such a datagram would be
-// dropped at its destination as corrupt. A real "no checksum" verifies only by chance (1
+// 0xFFFF. ns-3's UDP does that (one datagram in 65536); the World's nodes send it as
+// 0xFFFF (devices/net/udp_port_index), but a node without that index still writes 0, and
+// ns-3's receivers check the field whatever its value: left at zero through a translation,
+// such a datagram would be dropped at its destination as corrupt. A real "no checksum" verifies only by chance (1
 // in 65536), and then the adjusted checksum is right for the translated datagram anyway.
 bool ZeroUdpChecksumVerifies(ByteView bytes, const Ipv4Datagram& d) {
     const std::size_t l4 = d.header_length;
