@@ -1,6 +1,7 @@
 #include "sweep/manifest.h"
 
 #include "scenario/loader.h"
+#include "scenario/names.h"
 #include "scenario/source_digest.h"
 
 #include <algorithm>
@@ -17,15 +18,6 @@ using ojson = nlohmann::ordered_json;
 
 namespace {
 
-// A result folder DIR/<name> is named for its scenario: the scenario format's name rule,
-// so that no name reaches outside DIR.
-bool IsScenarioName(const std::string& name) {
-    return !name.empty() && name != "." && name != ".." &&
-           std::all_of(name.begin(), name.end(), [](unsigned char c) {
-               return std::isalnum(c) || c == '.' || c == '_' || c == '-';
-           });
-}
-
 Expected<SweepEntry> ReadEntry(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
@@ -37,9 +29,12 @@ Expected<SweepEntry> ReadEntry(const fs::path& path) {
         return Error{path.string() + ": not a scenario file (a JSON object with a name)"};
     SweepEntry e;
     e.name = doc["name"].get<std::string>();
-    if (!IsScenarioName(e.name))
+    // The name becomes the result folder DIR/<name>: the scenario format's own name rule
+    // (the loader's), so that no name reaches outside DIR.
+    if (!scenario::IsValidName(e.name))
         return Error{path.string() + ": the name \"" + e.name +
-                     "\" is not a scenario name (letters, digits, '.', '_', '-')"};
+                     "\" is not a scenario name (letters, digits, '.', '_' and '-', at most 64, "
+                     "not starting with '.')"};
     e.file = fs::absolute(path).lexically_normal().string();
     e.sha256 = scenario::Sha256Hex(text.str());
     if (doc.contains("mutation")) {
@@ -77,8 +72,9 @@ std::string EntryProblem(const ojson& v) {
         if (v.contains(key) && !v[key].is_string())
             return std::string(key) + " is not a string";
     // The merge reads DIR/<name>: a hand-edited name must not lead it elsewhere.
-    if (!v.contains("name") || !IsScenarioName(v["name"].get<std::string>()))
-        return "name is not a scenario name (letters, digits, '.', '_', '-')";
+    if (!v.contains("name") || !scenario::IsValidName(v["name"].get<std::string>()))
+        return "name is not a scenario name (letters, digits, '.', '_' and '-', at most 64, not "
+               "starting with '.')";
     if (v.contains("changed")) {
         const ojson& c = v["changed"];
         if (!c.is_object())

@@ -385,8 +385,10 @@ TEST(SweepCli, FilesOfTheWrongShapeGetAnErrorNamingThemNotAnException) {
         tmp.Write("out/sweep-manifest.json", broken.dump());
         r = RunProcess({Binary(), "sweep", "--merge", tmp.File("out")});
         EXPECT_EQ(r.exit_code, 2) << name;
-        EXPECT_TRUE(Contains(r.err, "sweep-manifest.json: not a sweep manifest (variants/0: name "
-                                    "is not a scenario name (letters, digits, '.', '_', '-'))"))
+        EXPECT_TRUE(Contains(
+            r.err, "sweep-manifest.json: not a sweep manifest (variants/0: name "
+                   "is not a scenario name (letters, digits, '.', '_' and '-', at most 64, not "
+                   "starting with '.'))"))
             << name << ": " << r.err;
     }
     broken = manifest;
