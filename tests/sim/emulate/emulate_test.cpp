@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
@@ -146,12 +147,20 @@ TEST_F(Emulate, ANodeThatForwardsOrDoesNotExistIsRefusedAndNothingIsMade) {
 TEST_F(Emulate, WithoutRootItSaysSoAndMakesNothing) {
     if (!testkit::ProgramExists("setpriv"))
         GTEST_SKIP() << "setpriv (util-linux) is missing";
-    // As nobody, with no capabilities left.
-    const ProcessResult user =
-        RunProcess({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", kCmslab,
-                    "emulate", Scenario("reference"), "--attach", "guest-pc", "--out",
-                    "/nonexistent/out", "--duration", "5"},
-                   60s);
+    // As nobody, with no capabilities left, on a copy of the scenario that nobody may read
+    // (the tree itself may sit in a folder only root can enter, as `mktemp -d` makes).
+    namespace fs = std::filesystem;
+    const std::string scenario =
+        m_dir.Write("reference.json", testkit::ReadFile(Scenario("reference")));
+    fs::permissions(m_dir.Path(), fs::perms::owner_all | fs::perms::group_read |
+                                      fs::perms::group_exec | fs::perms::others_read |
+                                      fs::perms::others_exec);
+    fs::permissions(scenario, fs::perms::owner_read | fs::perms::owner_write |
+                                  fs::perms::group_read | fs::perms::others_read);
+    const ProcessResult user = RunProcess(
+        {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", kCmslab, "emulate",
+         scenario, "--attach", "guest-pc", "--out", "/nonexistent/out", "--duration", "5"},
+        60s);
     EXPECT_EQ(user.exit_code, 2) << user.out << user.err;
     EXPECT_NE(user.err.find("emulation needs root"), std::string::npos) << user.err;
     EXPECT_EQ(Namespaces().find("cmslab-"), std::string::npos) << Namespaces();
