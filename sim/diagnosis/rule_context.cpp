@@ -116,17 +116,50 @@ const std::vector<CaptureStun>& RuleContext::Stun() const {
 
 const std::vector<StreamPath>& RuleContext::MediaPaths() const {
     if (!m_media_paths) {
-        std::vector<CaptureRtp> captures;
+        // The captures side by side, the earliest sighting next: the tracer holds what
+        // has not settled yet, never a capture's worth of packets.
+        struct Side {
+            PcapReader reader;
+            std::vector<RtpSighting> sightings; // of the packet read last
+            std::size_t next = 0;
+            bool Fill() {
+                while (next == sightings.size()) {
+                    auto packet = reader.Next();
+                    if (!packet)
+                        return false;
+                    sightings.clear();
+                    next = 0;
+                    CollectRtp(*packet, sightings);
+                }
+                return true;
+            }
+        };
+        std::vector<Side> sides;
+        std::vector<std::string> files;
         for (const std::string& rel : m_folder.Captures()) {
             auto reader = PcapReader::OpenFile(m_folder.Dir() + "/" + rel);
             if (!reader)
                 continue;
-            CaptureRtp capture{rel, {}};
-            while (auto packet = reader->Next())
-                CollectRtp(*packet, capture.packets);
-            captures.push_back(std::move(capture));
+            sides.push_back(Side{std::move(*reader), {}, 0});
+            files.push_back(rel);
         }
-        m_media_paths = TraceStreams(captures);
+        MediaPathTracer tracer(files);
+        std::vector<bool> open(sides.size(), true);
+        while (true) {
+            std::size_t pick = sides.size();
+            for (std::size_t i = 0; i < sides.size(); ++i) {
+                if (open[i] && !sides[i].Fill())
+                    open[i] = false;
+                if (open[i] &&
+                    (pick == sides.size() || sides[i].sightings[sides[i].next].time_us <
+                                                 sides[pick].sightings[sides[pick].next].time_us))
+                    pick = i;
+            }
+            if (pick == sides.size())
+                break;
+            tracer.Add(pick, sides[pick].sightings[sides[pick].next++]);
+        }
+        m_media_paths = tracer.Finish();
     }
     return *m_media_paths;
 }

@@ -30,6 +30,16 @@ std::optional<WorstHop> FindWorstHop(const std::vector<StreamPath>& streams) {
     return by_loss ? by_loss : by_jitter;
 }
 
+// "once", "twice", "3 times".
+std::string Times(std::size_t n) {
+    return n == 1 ? "once" : n == 2 ? "twice" : std::to_string(n) + " times";
+}
+
+// "second", "third", "4th".
+std::string Ordinal(std::size_t n) {
+    return n == 2 ? "second" : n == 3 ? "third" : std::to_string(n) + "th";
+}
+
 std::string StreamName(const StreamPath& s) {
     char text[64];
     std::snprintf(text, sizeof text, "RTP stream SSRC=0x%08x", s.ssrc);
@@ -57,6 +67,13 @@ std::optional<Finding> SegmentImpairsMedia(const RuleContext& ctx) {
             std::snprintf(figures, sizeof figures,
                           "%zu of %zu sequence numbers never appear on it (%.2f%%)", hop.lost,
                           hop.offered, percent);
+        else if (stream.hops[worst->hop - 1].file == hop.file)
+            // The same segment crossed again (the DMZ's hairpin through the NAT).
+            std::snprintf(figures, sizeof figures,
+                          "%zu of the %zu packets that crossed it %s never made the %s crossing "
+                          "their path takes (%.2f%%)",
+                          hop.lost, hop.offered, Times(hop.crossing - 1).c_str(),
+                          Ordinal(hop.crossing).c_str(), percent);
         else
             std::snprintf(figures, sizeof figures,
                           "%zu of the %zu packets carried by the segment before it (%s) never "
@@ -89,10 +106,11 @@ std::optional<Finding> SegmentImpairsMedia(const RuleContext& ctx) {
               " segment; in a scenario, that network's loss_percent, delay_ms and jitter_ms";
     f.evidence.push_back(ctx.StageEvidence(outcome::Stage::Media));
     if (hop.lost > 0 && worst->hop > 0)
-        f.evidence.push_back(
-            Evidence::Packet(stream.hops[worst->hop - 1].file, hop.first_lost_frame,
-                             "RTP Seq=" + std::to_string(hop.first_lost_sequence) +
-                                 " of the stream, last seen here: not on " + hop.file));
+        f.evidence.push_back(Evidence::Packet(
+            stream.hops[worst->hop - 1].file, hop.first_lost_frame,
+            "RTP Seq=" + std::to_string(hop.first_lost_sequence) +
+                " of the stream, last seen here: not on " + hop.file +
+                (hop.crossing > 1 ? " a " + Ordinal(hop.crossing) + " time" : "")));
     return f;
 }
 

@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 namespace cmslab::diagnosis {
@@ -133,6 +134,85 @@ TEST(MediaPath, AGapInTheFirstCaptureIsChargedToTheFirstSegmentAndJitterToItsOwn
     // estimate converges towards it.
     EXPECT_GT(streams[0].hops[1].jitter_ms, 7.0);
     EXPECT_LT(streams[0].hops[1].jitter_ms, 8.0);
+}
+
+// Each packet seen twice on one capture, 1 ms apart (out to a NAT and back), and then on
+// the next segment: the packets seen only once there were lost on the second crossing.
+TEST(MediaPath, ALossOnASegmentsSecondCrossingIsChargedToThatSegment) {
+    auto twice = Stream(1, 100, 0);
+    for (const RtpSighting& s : Stream(1, 100, 1000, {30, 31, 70})) {
+        twice.push_back(s);
+        twice.back().number += 1000;
+    }
+    std::stable_sort(twice.begin(), twice.end(), [](const RtpSighting& a, const RtpSighting& b) {
+        return a.time_us < b.time_us;
+    });
+    const auto streams = TraceStreams(
+        {{"pcap/public.pcap", Stream(1, 100, 5000, {30, 31, 70})}, {"pcap/dmz.pcap", twice}});
+    ASSERT_EQ(streams.size(), 1u);
+    const auto& hops = streams[0].hops;
+    ASSERT_EQ(hops.size(), 3u);
+    EXPECT_EQ(SegmentOf(hops[0].file), "dmz");
+    EXPECT_EQ(hops[0].crossing, 1u);
+    EXPECT_EQ(SegmentOf(hops[1].file), "dmz");
+    EXPECT_EQ(hops[1].crossing, 2u);
+    EXPECT_EQ(hops[1].lost, 3u);
+    EXPECT_EQ(hops[1].first_lost_frame, 31u); // packet 30's first sighting
+    EXPECT_EQ(hops[1].first_lost_sequence, 31);
+    EXPECT_NEAR(hops[1].mean_transit_ms, 1.0, 1e-9);
+    EXPECT_EQ(SegmentOf(hops[2].file), "public");
+    EXPECT_EQ(hops[2].lost, 0u); // what the DMZ lost is not lost again on public
+    EXPECT_NEAR(hops[2].mean_transit_ms, 4.0, 1e-9);
+}
+
+// TCP resends a segment of framed ChannelData now and then: a few packets seen twice on a
+// capture are not a second crossing that lost all the others.
+TEST(MediaPath, AFewPacketsSeenTwiceAreNotASecondCrossing) {
+    auto with_resent = Stream(1, 200, 0);
+    for (const RtpSighting& s : Stream(1, 30, 300000)) {
+        with_resent.push_back(s);
+        with_resent.back().number += 1000;
+    }
+    std::stable_sort(
+        with_resent.begin(), with_resent.end(),
+        [](const RtpSighting& a, const RtpSighting& b) { return a.time_us < b.time_us; });
+    const auto streams = TraceStreams(
+        {{"pcap/guest.pcap", with_resent}, {"pcap/public.pcap", Stream(1, 200, 2000)}});
+    ASSERT_EQ(streams.size(), 1u);
+    ASSERT_EQ(streams[0].hops.size(), 2u);
+    EXPECT_EQ(streams[0].hops[1].lost, 0u);
+    EXPECT_EQ(streams[0].hops[1].offered, 200u);
+}
+
+// An hour of a stream across two segments: the tracer settles each packet once the captures
+// are well past it, so what it holds is some seconds of the call, whatever its length, and
+// the figures are those of the whole hour.
+TEST(MediaPath, TheTracerHoldsSecondsOfTheCallNotTheCall) {
+    MediaPathTracer tracer({"pcap/dmz.pcap", "pcap/public.pcap"});
+    const int packets = 3600 * 50;
+    std::size_t most = 0;
+    for (int i = 0; i < packets; ++i) {
+        RtpSighting s;
+        s.ssrc = 0x1234;
+        s.sequence = std::uint16_t(i);
+        s.number = std::size_t(i + 1);
+        s.time_us = std::int64_t(i) * 20000;
+        tracer.Add(0, s);
+        if (i % 100 != 99) { // the public segment loses one in a hundred
+            s.time_us += 3000;
+            tracer.Add(1, s);
+        }
+        most = std::max(most, tracer.Pending());
+    }
+    const std::size_t settle_packets = std::size_t(MediaPathTracer::kSettleUs / 20000);
+    EXPECT_LE(most, settle_packets + 2);
+    const auto streams = tracer.Finish();
+    EXPECT_EQ(tracer.Pending(), 0u);
+    ASSERT_EQ(streams.size(), 1u);
+    ASSERT_EQ(streams[0].hops.size(), 2u);
+    EXPECT_EQ(streams[0].hops[0].offered, std::size_t(packets));        // wrapped twice, extended
+    EXPECT_EQ(streams[0].hops[1].lost, std::size_t(packets / 100 - 1)); // the last: on its way
+    EXPECT_NEAR(streams[0].hops[1].mean_transit_ms, 3.0, 1e-9);
 }
 
 TEST(MediaPath, AFewStrayPacketsAreNotAStream) {

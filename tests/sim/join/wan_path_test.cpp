@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -182,6 +183,53 @@ TEST(WanPath, JitterBeyondTheGuestsLimitIsChargedToTheSegmentThatAddsIt) {
     ASSERT_FALSE(causes.empty()) << run.summary["diagnosis"];
     EXPECT_EQ(causes[0]["cause"], "segment_delays_media") << causes[0];
     EXPECT_EQ(causes[0]["fix"]["box"], "network path (segment public)") << causes[0];
+}
+
+// The relayed media crosses the DMZ three times (into the Expressway-E, out to the
+// firewall's NAT, back in from it): a packet the DMZ drops on a later crossing has been
+// on the DMZ capture before. It is the DMZ's loss, not the next segment's; Wireshark's
+// count agrees (how often each sequence number appears on the DMZ capture).
+TEST(WanPath, ALossOnTheDmzsHairpinIsChargedToTheDmzNotToTheNextSegment) {
+    const EditedRun run = RunEditedReference("wan-dmz-loss", [&](json& scenario) {
+        for (auto& net : scenario["networks"])
+            if (net["name"] == "dmz")
+                net["loss_percent"] = 3;
+        scenario["guest"]["media_quality"] = {{"max_loss_percent", 1}};
+    });
+    ASSERT_TRUE(run.summary.is_object()) << run.output;
+    ASSERT_EQ(run.Stage("media").value("status", ""), "failed") << run.Stage("media");
+    const json& causes = run.summary["diagnosis"]["causes"];
+    ASSERT_FALSE(causes.empty()) << run.summary["diagnosis"];
+    EXPECT_EQ(causes[0]["cause"], "segment_loses_media") << causes[0];
+    EXPECT_EQ(causes[0]["fix"]["box"], "network path (segment dmz)") << causes[0];
+    const std::string summary = causes[0]["summary"];
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(
+        summary, m,
+        std::regex("SSRC=(0x[0-9a-f]{8}) .* (\\d+) of the (\\d+) packets that crossed it "
+                   "(once|twice) never made the (second|third) crossing")))
+        << summary;
+    const int before = m[4].str() == "once" ? 1 : 2;
+    std::map<long, int> times; // sequence number -> sightings on the DMZ capture
+    for (const auto& row : TsharkFields(run.Out("pcap/dmz.pcap"), "rtp.ssrc==" + m[1].str(),
+                                        {"rtp.seq"}, {"-o", "rtp.heuristic_rtp:TRUE"}))
+        if (!row.empty())
+            ++times[std::stol(row)];
+    ASSERT_FALSE(times.empty());
+    ASSERT_LT(times.rbegin()->first - times.begin()->first, 30000) << "wrapped: count differently";
+    long last_after = 0; // the last packet that made the later crossing
+    for (const auto& [seq, n] : times)
+        if (n > before)
+            last_after = seq;
+    std::size_t offered = 0, missing = 0;
+    for (const auto& [seq, n] : times)
+        if (n >= before && seq <= last_after) {
+            ++offered;
+            missing += n == before ? 1 : 0;
+        }
+    EXPECT_EQ(std::to_string(offered), m[3].str()) << summary;
+    EXPECT_EQ(std::to_string(missing), m[2].str()) << summary;
+    EXPECT_GT(missing, 0u);
 }
 
 } // namespace
