@@ -97,6 +97,7 @@ Expected<DeploymentMap> DeploymentMap::Parse(const std::string& dot) {
     if (map.m_boxes.empty())
         return Error{"no box in the topology"};
     map.OrderColumns();
+    map.IndexOwners();
     return map;
 }
 
@@ -136,14 +137,22 @@ void DeploymentMap::OrderColumns() {
                      [&](const Box& a, const Box& b) { return key(a) < key(b); });
 }
 
-std::optional<std::string> DeploymentMap::BoxOf(const IpAddress& address) const {
-    for (const Box& b : m_boxes)
-        for (const BoxInterface& i : b.interfaces)
-            if (i.address == address)
-                return b.name;
-    if (const NatMapping* nat = NatByOutside(address))
-        return nat->firewall;
-    return std::nullopt;
+// Asked for both ends of every packet the ladder draws: an index, not a walk through
+// every box's interfaces. An interface address wins over a NAT outside address.
+void DeploymentMap::IndexOwners() {
+    m_owners.clear();
+    for (std::size_t b = 0; b < m_boxes.size(); ++b)
+        for (const BoxInterface& i : m_boxes[b].interfaces)
+            m_owners.emplace(i.address, Owner{b, false});
+    for (std::size_t n = 0; n < m_nat.size(); ++n)
+        m_owners.emplace(m_nat[n].outside, Owner{n, true});
+}
+
+const std::string* DeploymentMap::BoxOf(const IpAddress& address) const {
+    auto it = m_owners.find(address);
+    if (it == m_owners.end())
+        return nullptr;
+    return it->second.nat ? &m_nat[it->second.index].firewall : &m_boxes[it->second.index].name;
 }
 
 const NatMapping* DeploymentMap::NatByOutside(const IpAddress& outside) const {

@@ -8,7 +8,7 @@
 #include "common/address.h"
 #include "common/expected.h"
 
-#include <optional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -42,16 +42,23 @@ class DeploymentMap {
     // Boxes in column order: outward from the guest's browser, network by network.
     const std::vector<Box>& Boxes() const { return m_boxes; }
     const std::vector<NatMapping>& Nat() const { return m_nat; }
-    // The box an address belongs to: an interface address, or a NAT mapping's outside
-    // address (which the NAT box owns on the wire). nullopt for an unknown address.
-    std::optional<std::string> BoxOf(const IpAddress& address) const;
+    // The name of the box an address belongs to: an interface address, or a NAT
+    // mapping's outside address (which the NAT box owns on the wire). nullptr for an
+    // unknown address.
+    const std::string* BoxOf(const IpAddress& address) const;
     const NatMapping* NatByOutside(const IpAddress& outside) const;
 
   private:
     void OrderColumns();
+    void IndexOwners();
 
+    struct Owner {
+        std::size_t index = 0; // in m_boxes, or in m_nat for a NAT outside address
+        bool nat = false;
+    };
     std::vector<Box> m_boxes;
     std::vector<NatMapping> m_nat;
+    std::map<IpAddress, Owner> m_owners;
 };
 
 } // namespace cmslab::ladder

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 
 namespace cmslab::ladder {
@@ -24,13 +25,20 @@ using detail::Candidate;
 using detail::CaptureCursor;
 using detail::OrderedArrow;
 
-// The box at an address as the packet carried it; `real` says whether it is the box's
-// own interface (not a NAT's outside address standing for the box behind it).
-std::pair<std::string, bool> BoxAt(const DeploymentMap& map, const IpAddress& address) {
-    auto box = map.BoxOf(address);
-    if (!box)
-        return {address.ToString(), false};
-    return {*box, !map.NatByOutside(address)};
+// The box at an address as the packet carried it: its name (nullptr for an address no
+// box has), and whether it is the box's own interface (not a NAT's outside address
+// standing for the box behind it).
+struct Place {
+    const std::string* box = nullptr;
+    bool real = false;
+    const IpAddress* address = nullptr;
+
+    std::string Name() const { return box ? *box : address->ToString(); }
+};
+
+Place PlaceOf(const DeploymentMap& map, const IpAddress& address) {
+    const std::string* box = map.BoxOf(address);
+    return {box, box != nullptr && !map.NatByOutside(address), &address};
 }
 
 // The boxes a group of sightings of one packet went between, its sightings put in time
@@ -41,25 +49,38 @@ struct GroupEnds {
 };
 
 GroupEnds SortAndFindEnds(const DeploymentMap& map, std::vector<Candidate>& group) {
-    auto rank = [&](const Candidate& c) {
-        return std::make_tuple(c.t, map.NatByOutside(c.src.address) ? 1 : 0,
-                               map.NatByOutside(c.dst.address) ? 0 : 1);
-    };
-    std::stable_sort(group.begin(), group.end(),
-                     [&](const Candidate& a, const Candidate& b) { return rank(a) < rank(b); });
+    // The captures are read in time order, so a group mostly comes sorted already.
+    using Rank = std::tuple<double, int, int>;
+    std::vector<std::pair<Rank, std::size_t>> ranks;
+    ranks.reserve(group.size());
+    for (std::size_t i = 0; i < group.size(); ++i) {
+        const Candidate& c = group[i];
+        ranks.emplace_back(Rank{c.t, map.NatByOutside(c.src.address) ? 1 : 0,
+                                map.NatByOutside(c.dst.address) ? 0 : 1},
+                           i);
+    }
+    auto by_rank = [](const auto& a, const auto& b) { return a.first < b.first; };
+    if (!std::is_sorted(ranks.begin(), ranks.end(), by_rank)) {
+        std::stable_sort(ranks.begin(), ranks.end(), by_rank);
+        std::vector<Candidate> sorted;
+        sorted.reserve(group.size());
+        for (const auto& r : ranks)
+            sorted.push_back(std::move(group[r.second]));
+        group = std::move(sorted);
+    }
     // The sender and the receiver are the boxes whose own addresses the packet carried;
     // a NAT outside address stands for its firewall only when the packet went no
     // further (the firewall dropped it).
-    std::pair<std::string, bool> from{"", false}, to{"", false};
+    Place from, to;
     for (const Candidate& c : group) {
-        auto s = BoxAt(map, c.src.address);
-        auto d = BoxAt(map, c.dst.address);
-        if (from.first.empty() || (!from.second && s.second))
-            from = std::move(s);
-        if (to.first.empty() || (!to.second && d.second))
-            to = std::move(d);
+        const Place s = PlaceOf(map, c.src.address);
+        const Place d = PlaceOf(map, c.dst.address);
+        if (!from.address || (!from.real && s.real))
+            from = s;
+        if (!to.address || (!to.real && d.real))
+            to = d;
     }
-    return {std::move(from.first), std::move(to.first)};
+    return {from.Name(), to.Name()};
 }
 
 // Whether two addresses are the same host as a packet crossing the NAT shows it: equal,
@@ -112,7 +133,10 @@ class Grouper {
             }
         }
         m_open[c.key] = m_first + m_pending.size();
-        m_pending.push_back(Group{{std::move(c)}});
+        // Room for the usual sightings of a relayed packet (the DMZ thrice, each segment).
+        std::vector<Candidate>& sightings = m_pending.emplace_back().sightings;
+        sightings.reserve(8);
+        sightings.push_back(std::move(c));
     }
 
     // How many arrows were built (folded ones too): the next arrow's order.
@@ -130,6 +154,17 @@ class Grouper {
 
   private:
     static constexpr double kSameWindow = 0.5;
+    struct KeyHash {
+        std::size_t operator()(const decltype(Candidate::key)& k) const {
+            // The payload's hash already tells most packets apart; the rest mixed in.
+            std::size_t h = std::get<5>(k);
+            for (std::size_t part :
+                 {std::size_t(std::get<0>(k)), std::size_t(std::get<1>(k)),
+                  std::size_t(std::get<2>(k)) << 16 | std::get<3>(k), std::size_t(std::get<4>(k))})
+                h = h * 0x100000001b3ULL ^ part;
+            return h;
+        }
+    };
     struct Group {
         std::vector<Candidate> sightings; // as seen, until drawn
     };
@@ -211,7 +246,7 @@ class Grouper {
     const Options& m_options;
     std::deque<Group> m_pending;
     std::size_t m_first = 0; // the number of the group at the front of m_pending
-    std::map<decltype(Candidate::key), std::size_t> m_open;
+    std::unordered_map<decltype(Candidate::key), std::size_t, KeyHash> m_open;
     std::size_t m_order = 0;
     std::vector<OrderedArrow> m_drawn;
     std::vector<PendingRequest> m_requests;
@@ -314,13 +349,17 @@ Expected<Ladder> BuildLadder(const std::string& dir, const Options& options) {
         MarkRequest(r, cursors, drawn[r.arrow].arrow);
     for (Arrow& a : HttpRowsFromLogs(*folder, *map, start_epoch))
         drawn.push_back({std::move(a), order++});
-    std::sort(drawn.begin(), drawn.end(), [](const OrderedArrow& a, const OrderedArrow& b) {
-        return std::tie(a.arrow.t, a.order) < std::tie(b.arrow.t, b.order);
-    });
+    // In time order (ties in the order built); sorted by reference, an arrow is large.
+    std::vector<std::tuple<double, std::size_t, OrderedArrow*>> by_time;
+    by_time.reserve(drawn.size());
+    for (OrderedArrow& a : drawn)
+        by_time.emplace_back(a.arrow.t, a.order, &a);
+    std::sort(by_time.begin(), by_time.end());
     ladder.arrows.reserve(drawn.size());
-    for (OrderedArrow& a : drawn) {
-        a.arrow.id = "a" + std::to_string(ladder.arrows.size() + 1);
-        ladder.arrows.push_back(std::move(a.arrow));
+    for (const auto& entry : by_time) {
+        Arrow& a = std::get<2>(entry)->arrow;
+        a.id = "a" + std::to_string(ladder.arrows.size() + 1);
+        ladder.arrows.push_back(std::move(a));
     }
 
     ladder.notes.push_back(

@@ -48,7 +48,8 @@ std::string BoxOfPeer(const DeploymentMap& map, const std::string& peer) {
         return peer;
     if (const NatMapping* nat = map.NatByOutside(*address))
         return nat->inside_box;
-    return map.BoxOf(*address).value_or(address->ToString());
+    const std::string* box = map.BoxOf(*address);
+    return box ? *box : address->ToString();
 }
 
 } // namespace

@@ -7,8 +7,6 @@
 #include "stun/message.h"
 #include "tls/alert.h"
 
-#include <cstdio>
-
 namespace cmslab::ladder {
 
 namespace {
@@ -49,6 +47,26 @@ const char* HandshakeName(std::uint8_t type) {
     default:
         return "Handshake";
     }
+}
+
+// printf's %u and %0Nx for the labels written once per media packet of the captures,
+// where snprintf's format parsing was most of the cost.
+void AppendDecimal(std::string& text, std::uint32_t n) {
+    char digits[10];
+    std::size_t i = sizeof digits;
+    do {
+        digits[--i] = char('0' + n % 10);
+        n /= 10;
+    } while (n != 0);
+    text.append(digits + i, sizeof digits - i);
+}
+
+void AppendHex(std::string& text, std::uint32_t n, int width) {
+    static const char kDigits[] = "0123456789abcdef";
+    char digits[8];
+    for (int i = width - 1; i >= 0; --i, n >>= 4)
+        digits[i] = kDigits[n & 0xF];
+    text.append(digits, std::size_t(width));
 }
 
 void Join(std::string& text, const std::string& part) {
@@ -194,8 +212,9 @@ std::optional<Message> DescribeDatagram(ByteView payload, int depth, bool to_ser
             return std::nullopt;
         auto inner = DescribeDatagram(ByteView(channel->data), depth + 1, false);
         if (inner) {
-            char prefix[32];
-            std::snprintf(prefix, sizeof prefix, "ChannelData 0x%04x: ", channel->channel);
+            std::string prefix = "ChannelData 0x";
+            AppendHex(prefix, channel->channel, 4);
+            prefix += ": ";
             inner->label.insert(0, prefix);
         }
         return inner;
@@ -211,13 +230,15 @@ std::optional<Message> DescribeDatagram(ByteView payload, int depth, bool to_ser
         Message m;
         m.kind = MessageKind::Rtp;
         m.rtp_ssrc = packet->ssrc;
-        // One label per media packet of the captures: written at once, and with room for
-        // the ChannelData prefix a relayed packet's label gets.
-        char text[64];
-        std::snprintf(text, sizeof text, "RTP PT=%u SSRC=0x%08x Seq=%u",
-                      unsigned{packet->payload_type}, packet->ssrc, unsigned{packet->sequence});
+        // One label per media packet of the captures ("RTP PT=111 SSRC=0x1a2b3c4d
+        // Seq=17"), with room for the ChannelData prefix a relayed packet's label gets.
         m.label.reserve(96);
-        m.label = text;
+        m.label = "RTP PT=";
+        AppendDecimal(m.label, packet->payload_type);
+        m.label += " SSRC=0x";
+        AppendHex(m.label, packet->ssrc, 8);
+        m.label += " Seq=";
+        AppendDecimal(m.label, packet->sequence);
         return m;
     }
     default:

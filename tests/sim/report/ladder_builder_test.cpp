@@ -68,7 +68,9 @@ TEST(DeploymentMap, ColumnsGoOutwardFromTheGuest) {
     EXPECT_EQ(map->Boxes()[0].name, "laptop");
     EXPECT_EQ(map->Boxes()[1].name, "zz-edge");
     EXPECT_EQ(map->Boxes()[2].name, "proxy");
-    EXPECT_EQ(map->BoxOf(*IpAddress::Parse("203.0.113.61")), "zz-edge");
+    const std::string* nat_box = map->BoxOf(*IpAddress::Parse("203.0.113.61"));
+    ASSERT_NE(nat_box, nullptr);
+    EXPECT_EQ(*nat_box, "zz-edge");
     EXPECT_FALSE(ladder::DeploymentMap::Parse("graph G {\n}\n"));
 }
 
