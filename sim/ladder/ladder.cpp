@@ -133,10 +133,7 @@ class Grouper {
             }
         }
         m_open[c.key] = m_first + m_pending.size();
-        // Room for the usual sightings of a relayed packet (the DMZ thrice, each segment).
-        std::vector<Candidate>& sightings = m_pending.emplace_back().sightings;
-        sightings.reserve(8);
-        sightings.push_back(std::move(c));
+        m_pending.emplace_back().sightings.push_back(std::move(c));
     }
 
     // How many arrows were built (folded ones too): the next arrow's order.
