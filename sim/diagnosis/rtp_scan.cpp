@@ -18,7 +18,7 @@ void CollectRtpFrom(ByteView bytes, int depth, const PcapPacket& p, std::vector<
     case stun::PacketKind::Rtp: {
         if (rtp::IsRtcp(bytes))
             return;
-        auto packet = rtp::DecodeRtp(bytes);
+        auto packet = rtp::ReadRtp(bytes);
         if (!packet)
             return;
         RtpSighting s;
@@ -32,8 +32,8 @@ void CollectRtpFrom(ByteView bytes, int depth, const PcapPacket& p, std::vector<
     case stun::PacketKind::ChannelData: {
         if (depth >= 2)
             return;
-        if (auto channel = stun::DecodeChannelData(bytes))
-            CollectRtpFrom(ByteView(channel->data), depth + 1, p, out);
+        if (auto channel = stun::ReadChannelData(bytes))
+            CollectRtpFrom(channel->data, depth + 1, p, out);
         else if (p.snapped && bytes.size > 4)
             // A capture that kept the headers only: the length runs past what was kept.
             CollectRtpFrom(bytes.Sub(4), depth + 1, p, out);

@@ -7,6 +7,8 @@
 #include "stun/message.h"
 #include "tls/alert.h"
 
+#include <algorithm>
+
 namespace cmslab::ladder {
 
 namespace {
@@ -207,15 +209,16 @@ std::optional<Message> DescribeDatagram(ByteView payload, int depth, bool to_ser
         return stun::LooksLikeStun(payload) ? DescribeStun(payload, depth, to_server)
                                             : std::nullopt;
     case stun::PacketKind::ChannelData: {
-        auto channel = stun::DecodeChannelData(payload);
+        auto channel = stun::ReadChannelData(payload);
         if (!channel || depth >= 2)
             return std::nullopt;
-        auto inner = DescribeDatagram(ByteView(channel->data), depth + 1, false);
+        auto inner = DescribeDatagram(channel->data, depth + 1, false);
         if (inner) {
-            std::string prefix = "ChannelData 0x";
-            AppendHex(prefix, channel->channel, 4);
-            prefix += ": ";
-            inner->label.insert(0, prefix);
+            std::string hex;
+            AppendHex(hex, channel->channel, 4);
+            char prefix[] = "ChannelData 0x....: ";
+            std::copy(hex.begin(), hex.end(), prefix + 14);
+            inner->label.insert(0, prefix, sizeof prefix - 1);
         }
         return inner;
     }
@@ -224,7 +227,7 @@ std::optional<Message> DescribeDatagram(ByteView payload, int depth, bool to_ser
     case stun::PacketKind::Rtp: {
         if (rtp::IsRtcp(payload))
             return std::nullopt;
-        auto packet = rtp::DecodeRtp(payload);
+        auto packet = rtp::ReadRtp(payload);
         if (!packet)
             return std::nullopt;
         Message m;

@@ -36,33 +36,28 @@ Expected<Bytes> EncodeRtp(const RtpPacket& p) {
     return w.Take();
 }
 
-Expected<RtpPacket> DecodeRtp(ByteView data) {
+Expected<RtpView> ReadRtp(ByteView data) {
     ByteReader r(data);
     std::uint8_t b0 = 0, b1 = 0;
-    RtpPacket p;
-    if (!r.U8(b0) || !r.U8(b1) || !r.U16(p.sequence) || !r.U32(p.timestamp) || !r.U32(p.ssrc))
+    RtpView v;
+    if (!r.U8(b0) || !r.U8(b1) || !r.U16(v.sequence) || !r.U32(v.timestamp) || !r.U32(v.ssrc))
         return Error{"RTP packet shorter than its 12-byte header"};
     if ((b0 >> 6) != 2)
         return Error{"RTP version " + std::to_string(b0 >> 6) + ", expected 2"};
     const bool has_padding = (b0 & 0x20) != 0;
     const bool has_extension = (b0 & 0x10) != 0;
     const unsigned csrc_count = b0 & 0x0f;
-    p.marker = (b1 & 0x80) != 0;
-    p.payload_type = b1 & 0x7f;
-    for (unsigned i = 0; i < csrc_count; ++i) {
-        std::uint32_t c = 0;
-        if (!r.U32(c))
-            return Error{"RTP packet truncated in its CSRC list"};
-        p.csrcs.push_back(c);
-    }
+    v.marker = (b1 & 0x80) != 0;
+    v.payload_type = b1 & 0x7f;
+    if (!r.Take(std::size_t{csrc_count} * 4, v.csrcs))
+        return Error{"RTP packet truncated in its CSRC list"};
     if (has_extension) {
-        HeaderExtension ext;
-        std::uint16_t words = 0;
+        std::uint16_t profile = 0, words = 0;
         ByteView body;
-        if (!r.U16(ext.profile) || !r.U16(words) || !r.Take(std::size_t{words} * 4, body))
+        if (!r.U16(profile) || !r.U16(words) || !r.Take(std::size_t{words} * 4, body))
             return Error{"RTP packet truncated in its header extension"};
-        ext.data = body.ToBytes();
-        p.extension = std::move(ext);
+        v.extension_profile = profile;
+        v.extension = body;
     }
     std::size_t payload_len = r.Remaining();
     if (has_padding) {
@@ -73,12 +68,30 @@ Expected<RtpPacket> DecodeRtp(ByteView data) {
             return Error{"RTP padding count of zero"};
         if (count > payload_len)
             return Error{"RTP padding longer than the packet"};
-        p.padding = count;
+        v.padding = count;
         payload_len -= count;
     }
-    ByteView payload;
-    r.Take(payload_len, payload);
-    p.payload = payload.ToBytes();
+    r.Take(payload_len, v.payload);
+    return v;
+}
+
+Expected<RtpPacket> DecodeRtp(ByteView data) {
+    auto v = ReadRtp(data);
+    if (!v)
+        return Error{v.Message()};
+    RtpPacket p;
+    p.marker = v->marker;
+    p.payload_type = v->payload_type;
+    p.sequence = v->sequence;
+    p.timestamp = v->timestamp;
+    p.ssrc = v->ssrc;
+    ByteReader csrcs(v->csrcs);
+    for (std::uint32_t c = 0; csrcs.U32(c);)
+        p.csrcs.push_back(c);
+    if (v->extension_profile)
+        p.extension = HeaderExtension{*v->extension_profile, v->extension.ToBytes()};
+    p.payload = v->payload.ToBytes();
+    p.padding = v->padding;
     return p;
 }
 

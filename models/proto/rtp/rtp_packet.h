@@ -43,8 +43,24 @@ constexpr std::size_t kRtpFixedHeaderSize = 12;
 // Fails for more than 15 CSRCs, a payload type above 127, or extension data that is not
 // a multiple of 4 or longer than 65535 words. Padding octets before the count are zero.
 Expected<Bytes> EncodeRtp(const RtpPacket& packet);
+// A packet's fields where they lie in `data`, nothing copied: for readers of captures,
+// who look at the header of every media packet and keep none of it.
+struct RtpView {
+    bool marker = false;
+    std::uint8_t payload_type = 0;
+    std::uint16_t sequence = 0;
+    std::uint32_t timestamp = 0;
+    std::uint32_t ssrc = 0;
+    ByteView csrcs; // 4 bytes each
+    std::optional<std::uint16_t> extension_profile;
+    ByteView extension;
+    ByteView payload;
+    std::uint8_t padding = 0;
+};
+
 // Fails on a version other than 2, truncation anywhere, a padding count of zero or
-// longer than what follows the header.
+// longer than what follows the header. DecodeRtp is ReadRtp with the parts copied.
+Expected<RtpView> ReadRtp(ByteView data);
 Expected<RtpPacket> DecodeRtp(ByteView data);
 
 // RFC 5761 4: with RTP and RTCP on one port, packet types 192-223 in the second byte

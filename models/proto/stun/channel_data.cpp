@@ -13,7 +13,7 @@ Bytes EncodeChannelData(std::uint16_t channel, ByteView data, bool pad) {
     return w.Take();
 }
 
-Expected<ChannelData> DecodeChannelData(ByteView bytes) {
+Expected<ChannelDataView> ReadChannelData(ByteView bytes) {
     ByteReader r(bytes);
     std::uint16_t channel = 0, length = 0;
     ByteView data;
@@ -23,7 +23,14 @@ Expected<ChannelData> DecodeChannelData(ByteView bytes) {
         return Error{"ChannelData channel number outside 0x4000-0x4FFF"};
     if (!r.Take(length, data))
         return Error{"ChannelData length runs past the buffer"};
-    return ChannelData{channel, data.ToBytes()};
+    return ChannelDataView{channel, data};
+}
+
+Expected<ChannelData> DecodeChannelData(ByteView bytes) {
+    auto view = ReadChannelData(bytes);
+    if (!view)
+        return Error{view.Message()};
+    return ChannelData{view->channel, view->data.ToBytes()};
 }
 
 } // namespace cmslab::stun

@@ -22,8 +22,16 @@ constexpr bool IsValidChannel(std::uint16_t channel) {
 // is cut to 65535.
 Bytes EncodeChannelData(std::uint16_t channel, ByteView data, bool pad);
 
+// The same, its data where it lies in `bytes` (for readers of captures, who keep none).
+struct ChannelDataView {
+    std::uint16_t channel = 0;
+    ByteView data;
+};
+
 // Rejects a channel outside 0x4000-0x4FFF and a length running past the buffer. Bytes
 // after the data are accepted (padding, or a UDP sender's choice to pad) and ignored.
+// DecodeChannelData is ReadChannelData with the data copied.
+Expected<ChannelDataView> ReadChannelData(ByteView bytes);
 Expected<ChannelData> DecodeChannelData(ByteView bytes);
 
 } // namespace cmslab::stun

@@ -45,6 +45,19 @@ TEST(RtpPacket, CsrcExtensionAndPaddingRoundTrip) {
     const auto dec = DecodeRtp(*enc);
     ASSERT_TRUE(dec) << dec.Message();
     EXPECT_EQ(*dec, p);
+    // ReadRtp finds the same parts where they lie, copying none.
+    const ByteView wire(*enc);
+    const auto view = ReadRtp(wire);
+    ASSERT_TRUE(view) << view.Message();
+    EXPECT_EQ(view->ssrc, p.ssrc);
+    EXPECT_EQ(view->sequence, p.sequence);
+    EXPECT_EQ(view->csrcs.data, wire.data + 12);
+    EXPECT_EQ(view->csrcs.size, 12u);
+    EXPECT_EQ(view->extension_profile, std::optional<std::uint16_t>(0xBEDE));
+    EXPECT_EQ(view->extension.data, wire.data + 28);
+    EXPECT_EQ(view->payload.data, wire.data + 32);
+    EXPECT_EQ(view->payload.size, 20u);
+    EXPECT_EQ(view->padding, 4);
 }
 
 TEST(RtpPacket, RefusesBadInput) {

@@ -21,6 +21,11 @@ TEST(ChannelData, UdpIsNotPaddedTcpIs) {
         ASSERT_TRUE(cd.Ok());
         EXPECT_EQ(cd->channel, 0x4001);
         EXPECT_EQ(cd->data, data);
+        const auto view = ReadChannelData(wire); // the same data where it lies
+        ASSERT_TRUE(view.Ok());
+        EXPECT_EQ(view->channel, 0x4001);
+        EXPECT_EQ(view->data.data, wire.data() + 4);
+        EXPECT_EQ(view->data.size, data.size());
     }
     // Already a multiple of 4: no padding either way.
     EXPECT_EQ(EncodeChannelData(0x4FFF, Bytes{1, 2, 3, 4}, true).size(), 8u);
