@@ -200,7 +200,11 @@ void MediaPathTracer::SettleDue(std::uint32_t ssrc, std::int64_t now_us) {
 
 std::vector<StreamPath> MediaPathTracer::Finish() {
     std::vector<StreamPath> out;
-    for (auto& [ssrc, stream] : m_streams) {
+    for (auto& entry : m_streams) {
+        // Named, not bound: a lambda below uses the stream (clang's C++17 does not
+        // capture structured bindings).
+        const std::uint32_t ssrc = entry.first;
+        Stream& stream = entry.second;
         for (const auto& [sequence, packet] : stream.pending)
             stream.Settle(sequence, packet);
         m_pending_count -= stream.pending.size();
