@@ -281,25 +281,36 @@ std::vector<StreamPath> MediaPathTracer::Finish() {
     return out;
 }
 
+std::vector<StreamPath> TraceStreams(std::vector<std::string> files,
+                                     std::vector<SightingSource> sources, std::size_t min_packets) {
+    MediaPathTracer tracer(std::move(files), min_packets);
+    std::vector<std::optional<RtpSighting>> next(sources.size());
+    for (std::size_t i = 0; i < sources.size(); ++i)
+        next[i] = sources[i]();
+    while (true) {
+        std::size_t pick = sources.size();
+        for (std::size_t i = 0; i < sources.size(); ++i)
+            if (next[i] && (pick == sources.size() || next[i]->time_us < next[pick]->time_us))
+                pick = i;
+        if (pick == sources.size())
+            break;
+        tracer.Add(pick, *next[pick]);
+        next[pick] = sources[pick]();
+    }
+    return tracer.Finish();
+}
+
 std::vector<StreamPath> TraceStreams(const std::vector<CaptureRtp>& captures,
                                      std::size_t min_packets) {
     std::vector<std::string> files;
-    for (const CaptureRtp& c : captures)
+    std::vector<SightingSource> sources;
+    for (const CaptureRtp& c : captures) {
         files.push_back(c.file);
-    MediaPathTracer tracer(std::move(files), min_packets);
-    std::vector<std::size_t> next(captures.size(), 0);
-    while (true) {
-        std::size_t pick = captures.size();
-        for (std::size_t i = 0; i < captures.size(); ++i)
-            if (next[i] < captures[i].packets.size() &&
-                (pick == captures.size() ||
-                 captures[i].packets[next[i]].time_us < captures[pick].packets[next[pick]].time_us))
-                pick = i;
-        if (pick == captures.size())
-            break;
-        tracer.Add(pick, captures[pick].packets[next[pick]++]);
+        sources.push_back([&packets = c.packets, i = std::size_t{0}]() mutable {
+            return i < packets.size() ? std::optional<RtpSighting>(packets[i++]) : std::nullopt;
+        });
     }
-    return tracer.Finish();
+    return TraceStreams(std::move(files), std::move(sources), min_packets);
 }
 
 std::string SegmentOf(const std::string& capture_file) {

@@ -19,7 +19,9 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -88,7 +90,15 @@ class MediaPathTracer {
     std::size_t m_pending_count = 0;
 };
 
-// All of it at once: the captures' sightings merged by time into a MediaPathTracer.
+// One capture's sightings in its order; nullopt once it has no more.
+using SightingSource = std::function<std::optional<RtpSighting>()>;
+
+// The captures' sightings merged by time (the earliest next; at the same instant, the
+// capture listed first) into a MediaPathTracer. `files[i]` names `sources[i]`.
+std::vector<StreamPath> TraceStreams(std::vector<std::string> files,
+                                     std::vector<SightingSource> sources,
+                                     std::size_t min_packets = 20);
+// The same from sightings in memory.
 std::vector<StreamPath> TraceStreams(const std::vector<CaptureRtp>& captures,
                                      std::size_t min_packets = 20);
 

@@ -1,5 +1,7 @@
 #include "diagnosis/rule_context.h"
 
+#include <deque>
+#include <memory>
 #include <set>
 
 namespace cmslab::diagnosis {
@@ -116,50 +118,34 @@ const std::vector<CaptureStun>& RuleContext::Stun() const {
 
 const std::vector<StreamPath>& RuleContext::MediaPaths() const {
     if (!m_media_paths) {
-        // The captures side by side, the earliest sighting next: the tracer holds what
-        // has not settled yet, never a capture's worth of packets.
-        struct Side {
-            PcapReader reader;
-            std::vector<RtpSighting> sightings; // of the packet read last
-            std::size_t next = 0;
-            bool Fill() {
-                while (next == sightings.size()) {
-                    auto packet = reader.Next();
-                    if (!packet)
-                        return false;
-                    sightings.clear();
-                    next = 0;
-                    CollectRtp(*packet, sightings);
-                }
-                return true;
-            }
-        };
-        std::vector<Side> sides;
+        // Each capture read a packet at a time: the tracer holds what has not settled
+        // yet, never a capture's worth of packets.
         std::vector<std::string> files;
+        std::vector<SightingSource> sources;
         for (const std::string& rel : m_folder.Captures()) {
             auto reader = PcapReader::OpenFile(m_folder.Dir() + "/" + rel);
             if (!reader)
                 continue;
-            sides.push_back(Side{std::move(*reader), {}, 0});
             files.push_back(rel);
+            sources.push_back(
+                [reader = std::make_shared<PcapReader>(std::move(*reader)),
+                 pending =
+                     std::make_shared<std::deque<RtpSighting>>()]() -> std::optional<RtpSighting> {
+                    std::vector<RtpSighting> found; // the sightings of one packet
+                    while (pending->empty()) {
+                        auto packet = reader->Next();
+                        if (!packet)
+                            return std::nullopt;
+                        found.clear();
+                        CollectRtp(*packet, found);
+                        pending->assign(found.begin(), found.end());
+                    }
+                    RtpSighting s = pending->front();
+                    pending->pop_front();
+                    return s;
+                });
         }
-        MediaPathTracer tracer(files);
-        std::vector<bool> open(sides.size(), true);
-        while (true) {
-            std::size_t pick = sides.size();
-            for (std::size_t i = 0; i < sides.size(); ++i) {
-                if (open[i] && !sides[i].Fill())
-                    open[i] = false;
-                if (open[i] &&
-                    (pick == sides.size() || sides[i].sightings[sides[i].next].time_us <
-                                                 sides[pick].sightings[sides[pick].next].time_us))
-                    pick = i;
-            }
-            if (pick == sides.size())
-                break;
-            tracer.Add(pick, sides[pick].sightings[sides[pick].next++]);
-        }
-        m_media_paths = tracer.Finish();
+        m_media_paths = TraceStreams(std::move(files), std::move(sources));
     }
     return *m_media_paths;
 }
