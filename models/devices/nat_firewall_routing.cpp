@@ -35,18 +35,29 @@ ns3::Ptr<ns3::Ipv4Route> NatFirewallRouting::RouteOutput(ns3::Ptr<ns3::Packet> p
     return m_static->RouteOutput(p, header, oif, sockerr);
 }
 
-bool NatFirewallRouting::ClassifyPath(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header& header,
-                                      std::int32_t in_interface, NatPath& path) {
+const std::vector<ns3::Ipv4Address>& NatFirewallRouting::SubnetBroadcasts() {
+    if (m_broadcasts_stale) {
+        m_broadcasts.clear();
+        for (std::uint32_t i = 0; i < m_ipv4->GetNInterfaces(); ++i) {
+            for (std::uint32_t j = 0; j < m_ipv4->GetNAddresses(i); ++j) {
+                const ns3::Ipv4InterfaceAddress a = m_ipv4->GetAddress(i, j);
+                if (a.GetMask() != ns3::Ipv4Mask::GetOnes())
+                    m_broadcasts.push_back(a.GetBroadcast());
+            }
+        }
+        m_broadcasts_stale = false;
+    }
+    return m_broadcasts;
+}
+
+bool NatFirewallRouting::ClassifyPath(const ns3::Ipv4Header& header, std::int32_t in_interface,
+                                      NatPath& path) {
     const ns3::Ipv4Address dst = header.GetDestination();
     if (dst.IsBroadcast() || dst.IsMulticast())
         return false;
-    for (std::uint32_t i = 0; i < m_ipv4->GetNInterfaces(); ++i) {
-        for (std::uint32_t j = 0; j < m_ipv4->GetNAddresses(i); ++j) {
-            const ns3::Ipv4InterfaceAddress a = m_ipv4->GetAddress(i, j);
-            if (a.GetMask() != ns3::Ipv4Mask::GetOnes() && dst == a.GetBroadcast())
-                return false;
-        }
-    }
+    for (const ns3::Ipv4Address& broadcast : SubnetBroadcasts())
+        if (dst == broadcast)
+            return false;
     if (in_interface == static_cast<std::int32_t>(m_outside)) {
         path = NatPath::Inbound;
         return true;
@@ -58,7 +69,8 @@ bool NatFirewallRouting::ClassifyPath(ns3::Ptr<const ns3::Packet> p, const ns3::
     if (m_ipv4->IsDestinationAddress(dst, static_cast<std::uint32_t>(in_interface)))
         return false;
     ns3::Socket::SocketErrno err = ns3::Socket::ERROR_NOTERROR;
-    ns3::Ptr<ns3::Ipv4Route> route = m_static->RouteOutput(p->Copy(), header, nullptr, err);
+    // No packet: the static routing looks at the header only (RouteOutput takes null).
+    ns3::Ptr<ns3::Ipv4Route> route = m_static->RouteOutput(nullptr, header, nullptr, err);
     if (route && m_ipv4->GetInterfaceForDevice(route->GetOutputDevice()) ==
                      static_cast<std::int32_t>(m_outside)) {
         path = NatPath::Outbound;
@@ -72,7 +84,7 @@ bool NatFirewallRouting::RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ip
                                     MulticastForwardCallback mcb, LocalDeliverCallback lcb,
                                     ErrorCallback ecb) {
     NatPath path = NatPath::Inbound;
-    if (!m_engine || !ClassifyPath(p, header, m_ipv4->GetInterfaceForDevice(idev), path))
+    if (!m_engine || !ClassifyPath(header, m_ipv4->GetInterfaceForDevice(idev), path))
         return m_static->RouteInput(p, header, idev, ucb, mcb, lcb, ecb);
 
     // The engine works on the datagram as on the wire: put the header back on a copy.
@@ -98,25 +110,30 @@ bool NatFirewallRouting::RouteInput(ns3::Ptr<const ns3::Packet> p, const ns3::Ip
 }
 
 void NatFirewallRouting::NotifyInterfaceUp(std::uint32_t interface) {
+    m_broadcasts_stale = true;
     m_static->NotifyInterfaceUp(interface);
 }
 
 void NatFirewallRouting::NotifyInterfaceDown(std::uint32_t interface) {
+    m_broadcasts_stale = true;
     m_static->NotifyInterfaceDown(interface);
 }
 
 void NatFirewallRouting::NotifyAddAddress(std::uint32_t interface,
                                           ns3::Ipv4InterfaceAddress address) {
+    m_broadcasts_stale = true;
     m_static->NotifyAddAddress(interface, address);
 }
 
 void NatFirewallRouting::NotifyRemoveAddress(std::uint32_t interface,
                                              ns3::Ipv4InterfaceAddress address) {
+    m_broadcasts_stale = true;
     m_static->NotifyRemoveAddress(interface, address);
 }
 
 void NatFirewallRouting::SetIpv4(ns3::Ptr<ns3::Ipv4> ipv4) {
     m_ipv4 = ipv4;
+    m_broadcasts_stale = true;
     m_static->SetIpv4(ipv4);
 }
 

@@ -17,6 +17,7 @@
 #include "ns3/ipv4-static-routing.h"
 
 #include <memory>
+#include <vector>
 
 namespace cmslab::devices {
 
@@ -52,14 +53,18 @@ class NatFirewallRouting : public ns3::Ipv4RoutingProtocol {
   private:
     // Which way a datagram goes through the box, or false when the NAT has no say
     // (traffic between inside networks, broadcast, for the box itself from inside).
-    bool ClassifyPath(ns3::Ptr<const ns3::Packet> p, const ns3::Ipv4Header& header,
-                      std::int32_t in_interface, NatPath& path);
+    bool ClassifyPath(const ns3::Ipv4Header& header, std::int32_t in_interface, NatPath& path);
+    // The subnet broadcast addresses of the box's interfaces, gathered again after any
+    // change of its addresses rather than walked through Ipv4 for every datagram.
+    const std::vector<ns3::Ipv4Address>& SubnetBroadcasts();
 
     ns3::Ptr<ns3::Ipv4> m_ipv4;
     ns3::Ptr<ns3::Ipv4StaticRouting> m_static;
     std::shared_ptr<NatFirewallEngine> m_engine;
     std::uint32_t m_outside = 0;
     BoxLog* m_log = nullptr;
+    std::vector<ns3::Ipv4Address> m_broadcasts;
+    bool m_broadcasts_stale = true;
 };
 
 } // namespace cmslab::devices
