@@ -67,6 +67,7 @@ void Client::SendBytes(Bytes data) {
 void Client::StartTransaction(Purpose purpose, Instant now, std::uint32_t stale_retries,
                               const IpAddress& peer_ip, const Endpoint& peer, std::uint16_t channel,
                               std::uint32_t lifetime) {
+    TimersMoved();
     std::uint16_t m = method::kAllocate;
     switch (purpose) {
     case Purpose::Allocate:
@@ -125,6 +126,7 @@ void Client::StartTransaction(Purpose purpose, Instant now, std::uint32_t stale_
 }
 
 void Client::Allocate(Instant now) {
+    TimersMoved();
     if (m_state != State::Idle)
         return;
     m_state = State::Allocating;
@@ -132,6 +134,7 @@ void Client::Allocate(Instant now) {
 }
 
 bool Client::CreatePermission(const IpAddress& peer, Instant now) {
+    TimersMoved();
     if (m_state != State::Allocated)
         return false;
     Permission& p = m_permissions[peer];
@@ -144,6 +147,7 @@ bool Client::CreatePermission(const IpAddress& peer, Instant now) {
 }
 
 bool Client::ChannelBind(const Endpoint& peer, Instant now) {
+    TimersMoved();
     if (m_state != State::Allocated)
         return false;
     if (ChannelFor(peer) != 0)
@@ -186,6 +190,7 @@ bool Client::Send(const Endpoint& peer, ByteView data, Instant) {
 }
 
 void Client::Close(Instant now) {
+    TimersMoved();
     if (m_state == State::Allocated) {
         m_state = State::Closing;
         m_refresh_at.reset();
@@ -272,6 +277,7 @@ void Client::HandleStun(const Message& message, Instant now) {
     }
     if (!message.IsResponse())
         return;
+    TimersMoved();
     auto it = m_transactions.find(message.Id());
     if (it == m_transactions.end())
         return; // a late answer to a retransmission, or not ours
@@ -457,6 +463,8 @@ void Client::HandleTimedOut(const Transaction& tx, Instant) {
 }
 
 std::optional<Instant> Client::NextTimeout() const {
+    if (m_timeout_known)
+        return m_timeout;
     std::optional<Instant> next;
     auto consider = [&next](Instant t) {
         if (!next || t < *next)
@@ -474,10 +482,13 @@ std::optional<Instant> Client::NextTimeout() const {
             if (ch.bound && !ch.pending)
                 consider(ch.refresh_at);
     }
+    m_timeout = next;
+    m_timeout_known = true;
     return next;
 }
 
 void Client::HandleTimeout(Instant now) {
+    TimersMoved();
     std::vector<stun::TransactionId> expired;
     for (auto& [id, tx] : m_transactions) {
         switch (tx.timer.OnTimer(now)) {

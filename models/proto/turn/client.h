@@ -135,6 +135,13 @@ class Client {
     std::deque<Transmit> m_transmits;
     std::deque<ClientEvent> m_events;
     std::uint64_t m_dropped = 0;
+    // NextTimeout's answer, kept until something that moves a timer happens: it is asked
+    // after every datagram, and the media's ChannelData moves none. Every call that can
+    // start, answer or end a transaction, or change the state, permissions or channels,
+    // calls TimersMoved() first.
+    void TimersMoved() { m_timeout_known = false; }
+    mutable bool m_timeout_known = false;
+    mutable std::optional<Instant> m_timeout;
 };
 
 const char* ClientStateName(Client::State state);
