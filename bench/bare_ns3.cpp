@@ -403,8 +403,9 @@ int main(int argc, char** argv) {
 
     const auto start = std::chrono::steady_clock::now();
 
-    // As the lab: real checksums, static routing, no IPv6.
+    // As the lab: real checksums, the binary heap event queue, static routing, no IPv6.
     ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(true));
+    ns3::GlobalValue::Bind("SchedulerType", ns3::StringValue("ns3::PriorityQueueScheduler"));
     ns3::InternetStackHelper stack;
     stack.SetIpv6StackInstall(false);
     ns3::Ipv4StaticRoutingHelper static_routing;

@@ -147,6 +147,10 @@ Expected<std::unique_ptr<World>> World::Build(const scenario::Scenario& s,
     if (options.real_time)
         ns3::GlobalValue::Bind("SimulatorImplementationType",
                                ns3::StringValue("ns3::RealtimeSimulatorImpl"));
+    // The event queue: a binary heap, about 1.6 times the default ordered map's speed
+    // here (platform notes), and the same order of events, since every ns-3 scheduler
+    // orders by time and then by the event's number.
+    ns3::GlobalValue::Bind("SchedulerType", ns3::StringValue("ns3::PriorityQueueScheduler"));
 
     std::unique_ptr<World> world(new World(s));
     g_world_alive = true;
