@@ -1,6 +1,7 @@
 #include "udp_port.h"
 
 #include "ns3_endpoint.h"
+#include "roomy_packet.h"
 #include "sim_lifetime.h"
 #include "udp_port_index.h"
 
@@ -103,8 +104,7 @@ void UdpPort::SetOnDatagram(DatagramHandler handler) {
 bool UdpPort::SendTo(const Endpoint& to, ByteView data) {
     if (m_impl->closed || data.size > kMaxUdpPayload)
         return false;
-    const int sent = m_impl->socket->SendTo(data.data, static_cast<std::uint32_t>(data.size), 0,
-                                            detail::ToNs3Address(to));
+    const int sent = m_impl->socket->SendTo(RoomyPacket(data), 0, detail::ToNs3Address(to));
     if (sent < 0)
         return false;
     ++m_impl->sent;
