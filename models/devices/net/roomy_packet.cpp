@@ -2,8 +2,6 @@
 
 #include "ns3/header.h"
 
-#include <cstring>
-
 namespace cmslab::devices::net {
 
 namespace {

@@ -54,7 +54,8 @@ Bytes Contents(const ns3::Packet& p) {
 }
 
 // What a datagram gets on its way down a CSMA segment: UDP, IPv4, Ethernet and its FCS
-// (whose computation copies the frame into an array of its own, unless `fcs` is false).
+// (whose computation copies the frame into an array of its own; not done when
+// `compute_fcs` is false, so that only the packet's own allocations are counted).
 void FrameIt(ns3::Ptr<ns3::Packet> p, bool compute_fcs = true) {
     ns3::UdpHeader udp;
     udp.SetSourcePort(3478);
